@@ -1,0 +1,212 @@
+//! The command line, as scripts call it: the stable contract of `privacydesk`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// PrivacyDesk: privacy requests in an encrypted case database.
+#[derive(Debug, Parser)]
+#[command(name = "privacydesk", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The database file [default: in the platform data directory]
+    #[arg(long, global = true, value_name = "FILE", env = "PRIVACYDESK_DB")]
+    pub db: Option<PathBuf>,
+    /// The agent recorded on audit events [default: your login name]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// Read the passphrase from this file (used when PRIVACYDESK_PASSPHRASE is not set)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new encrypted database
+    Init,
+    /// Log, list, show and work cases
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Export data as CSV
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Write reports as CSV
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Import cases from a CSV file (kind,name,email,received; optional jurisdiction,customer,channel,details,minor)
+    Import {
+        /// The CSV file, with a header row
+        file: PathBuf,
+    },
+    /// Add realistic demo cases (creates the database if it does not exist)
+    Demo {
+        /// How many cases
+        #[arg(long, value_name = "N")]
+        cases: u64,
+        /// Random seed, for the same data every time
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
+    /// Check the file's integrity, its encryption and the audit chain
+    Verify,
+    /// Copy the database, online, to a new encrypted file with the same passphrase
+    Backup {
+        /// The new file (must not exist)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Change the passphrase (new one from PRIVACYDESK_NEW_PASSPHRASE or a prompt)
+    Rekey,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Log a new request; prints its reference
+    New(NewArgs),
+    /// List cases, soonest due first
+    List(ListArgs),
+    /// Show a case, its deadline explained, the actions allowed and its timeline
+    Show {
+        /// Case reference, e.g. PR-2026-00001
+        reference: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a note to a case
+    Note {
+        /// Case reference
+        reference: String,
+        /// The note
+        text: String,
+    },
+    /// Do something to a case
+    Act(ActArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// access, correction, erasure, forum-removal, account-closure, restriction, marketing-opt-out, inquiry
+    #[arg(long)]
+    pub kind: String,
+    /// Requester's name
+    #[arg(long)]
+    pub name: String,
+    /// Requester's email
+    #[arg(long)]
+    pub email: String,
+    /// Day of receipt, YYYY-MM-DD [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub received: Option<String>,
+    /// gdpr, uk-gdpr, ccpa, pipeda, quebec, lgpd, default
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// The customer (controller) whose data it is
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// email, web, phone, forum, letter [default: email]
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// What the person wrote
+    #[arg(long)]
+    pub details: Option<String>,
+    /// A post or page to remove (forum-removal; repeat for each)
+    #[arg(long = "item", value_name = "URL")]
+    pub items: Vec<String>,
+    /// The request concerns someone under 18
+    #[arg(long)]
+    pub minor: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this state (new, verifying-identity, in-progress, awaiting-customer, awaiting-requester, deletion-scheduled, closed)
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only this kind
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only open cases past their due date
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only open cases due within this many days
+    #[arg(long, value_name = "DAYS")]
+    pub due_within: Option<u32>,
+    /// Search reference, name, email, details and notes
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// At most this many cases [default: 50 as a table, all as JSON; 0 for all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    /// Case reference
+    pub reference: String,
+    /// request-id, verify, forward, customer-replied, ask-requester, requester-replied, extend,
+    /// schedule-deletion, hold, release-hold, confirm-deletion, close, reopen, assign,
+    /// remove-item, refuse-item
+    pub action: String,
+    /// Why (needed to deny, reopen, extend, hold, refuse an item)
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// fulfilled, partially-fulfilled, denied, withdrawn (close)
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Basis of a denial: identity-not-verified, manifestly-unfounded, legal-obligation,
+    /// exemption, controller-decision, no-data, other [default: other]
+    #[arg(long, value_name = "BASIS")]
+    pub denial_basis: Option<String>,
+    /// New due date (extend)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<String>,
+    /// Agent to assign to
+    #[arg(long, value_name = "AGENT")]
+    pub to: Option<String>,
+    /// Forum item URL (remove-item, refuse-item)
+    #[arg(long, value_name = "URL")]
+    pub item: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Export cases (filters combine)
+    Cases {
+        /// The CSV file to write (replaced atomically)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Received on or after
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// Received on or before
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// Only this state
+        #[arg(long)]
+        state: Option<String>,
+        /// Only this kind
+        #[arg(long)]
+        kind: Option<String>,
+        /// Start with a byte-order mark, for Excel
+        #[arg(long)]
+        bom: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Per kind: received, closed and how, on time, days to close, open and overdue at month end
+    Monthly {
+        /// The month, YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The CSV file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}

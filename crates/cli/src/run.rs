@@ -1,0 +1,248 @@
+//! Carries out each command against core.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use privacydesk_core::case::parse_date;
+use privacydesk_core::{
+    Action, ActionInput, Agent, CaseFilter, Desk, Error, Month, NewCase, Reference, Result,
+};
+
+use crate::args::{ActArgs, CaseCommand, Cli, Command, ExportCommand, ListArgs, ReportCommand};
+use crate::{render, secrets};
+
+fn default_db() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "privacydesk")
+        .map(|dirs| dirs.data_dir().join("privacydesk.db"))
+        .ok_or_else(|| {
+            Error::invalid("cannot find your data directory; give the database with --db FILE")
+        })
+}
+
+struct Context {
+    db: PathBuf,
+    agent: Agent,
+    passphrase_file: Option<PathBuf>,
+}
+
+impl Context {
+    fn open(&self) -> Result<Desk> {
+        let passphrase = secrets::existing(self.passphrase_file.as_deref())?;
+        Desk::open(&self.db, &passphrase, self.agent.clone())
+    }
+}
+
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} [{{bar:30}}] {{human_pos}}/{{human_len}} ({{per_sec}}, {{eta}} left)"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let agent_name = cli.agent.clone().unwrap_or_else(whoami::username);
+    let context = Context {
+        db: match cli.db {
+            Some(db) => db,
+            None => default_db()?,
+        },
+        agent: Agent::new(&agent_name)?,
+        passphrase_file: cli.passphrase_file,
+    };
+    match cli.command {
+        Command::Init => {
+            let passphrase = secrets::for_new_database(context.passphrase_file.as_deref())?;
+            Desk::create(&context.db, &passphrase, context.agent)?;
+            println!("created {}", context.db.display());
+        }
+        Command::Case(command) => return case(&context, command),
+        Command::Export(ExportCommand::Cases {
+            out,
+            from,
+            to,
+            state,
+            kind,
+            bom,
+        }) => {
+            let filter = CaseFilter {
+                received_from: from
+                    .as_deref()
+                    .map(|d| parse_date("--from", d))
+                    .transpose()?,
+                received_to: to.as_deref().map(|d| parse_date("--to", d)).transpose()?,
+                state: state.as_deref().map(str::parse).transpose()?,
+                kind: kind.as_deref().map(str::parse).transpose()?,
+                ..CaseFilter::default()
+            };
+            let mut desk = context.open()?;
+            let bar = progress_bar(desk.count(&filter)?, "exporting");
+            let summary = desk.export_cases(&filter, &out, bom, &mut |rows| bar.set_position(rows));
+            bar.finish_and_clear();
+            let summary = summary?;
+            println!("wrote {} cases to {}", summary.rows, out.display());
+            println!("sha256 {}", summary.file.sha256);
+            println!("audit chain head {}", summary.chain_head);
+        }
+        Command::Report(ReportCommand::Monthly { month, out }) => {
+            let month = Month::parse(&month)?;
+            let mut desk = context.open()?;
+            let summary = desk.monthly_report(month, &out)?;
+            println!("wrote the {month} report to {}", out.display());
+            println!("sha256 {}", summary.file.sha256);
+            println!("audit chain head {}", summary.chain_head);
+        }
+        Command::Import { file } => {
+            let mut desk = context.open()?;
+            let summary = desk.import_csv(&file)?;
+            for reference in &summary.references {
+                println!("{reference}");
+            }
+            eprintln!(
+                "imported {} cases from {}",
+                summary.references.len(),
+                file.display()
+            );
+        }
+        Command::Demo { cases, seed } => demo(&context, cases, seed)?,
+        Command::Verify => {
+            let desk = context.open()?;
+            let report = desk.verify()?;
+            render::verify(&report);
+            if !report.is_ok() {
+                return Err(Error::Damaged(
+                    "verify found problems (listed above)".into(),
+                ));
+            }
+        }
+        Command::Backup { out } => {
+            let passphrase = secrets::existing(context.passphrase_file.as_deref())?;
+            let desk = Desk::open(&context.db, &passphrase, context.agent)?;
+            desk.backup(&out, &passphrase)?;
+            println!("backed up to {} (same passphrase)", out.display());
+        }
+        Command::Rekey => {
+            let mut desk = context.open()?;
+            let new = secrets::for_rekey()?;
+            desk.rekey(&new)?;
+            println!("passphrase changed");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(context: &Context, cases: u64, seed: u64) -> Result<()> {
+    let mut desk = if context.db.exists() {
+        context.open()?
+    } else {
+        let passphrase = secrets::for_new_database(context.passphrase_file.as_deref())?;
+        eprintln!("creating {}", context.db.display());
+        Desk::create(&context.db, &passphrase, context.agent.clone())?
+    };
+    let bar = progress_bar(cases, "seeding");
+    let result = desk.seed_demo(cases, seed, &mut |n| bar.set_position(n));
+    bar.finish_and_clear();
+    result?;
+    println!("added {cases} demo cases to {}", context.db.display());
+    Ok(())
+}
+
+fn reference(text: &str) -> Result<Reference> {
+    text.parse()
+}
+
+fn case(context: &Context, command: CaseCommand) -> Result<ExitCode> {
+    match command {
+        CaseCommand::New(args) => {
+            let form = NewCase {
+                kind: args.kind,
+                name: args.name,
+                email: args.email,
+                received: args.received,
+                jurisdiction: args.jurisdiction,
+                customer: args.customer,
+                channel: args.channel,
+                details: args.details,
+                items: args.items,
+                minor: args.minor,
+            };
+            let mut desk = context.open()?;
+            println!("{}", desk.new_case(&form)?);
+        }
+        CaseCommand::List(args) => list(&context.open()?, args)?,
+        CaseCommand::Show {
+            reference: text,
+            json,
+        } => {
+            let reference = reference(&text)?;
+            let view = context.open()?.case(&reference)?;
+            if json {
+                render::json(&view)?;
+            } else {
+                render::case(&view);
+            }
+        }
+        CaseCommand::Note {
+            reference: text,
+            text: body,
+        } => {
+            let reference = reference(&text)?;
+            context.open()?.note(&reference, &body)?;
+            println!("noted on {reference}");
+        }
+        CaseCommand::Act(args) => act(context, args)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(desk: &Desk, args: ListArgs) -> Result<()> {
+    let limit = match (args.limit, args.json) {
+        (Some(0), _) | (None, true) => None,
+        (Some(n), _) => Some(n),
+        (None, false) => Some(render::DEFAULT_LIST_LIMIT),
+    };
+    let filter = CaseFilter {
+        state: args.state.as_deref().map(str::parse).transpose()?,
+        kind: args.kind.as_deref().map(str::parse).transpose()?,
+        overdue: args.overdue,
+        due_within: args.due_within,
+        search: args.search,
+        limit,
+        ..CaseFilter::default()
+    };
+    let cases = desk.list(&filter)?;
+    if args.json {
+        return render::json(&cases);
+    }
+    let total = desk.count(&CaseFilter {
+        limit: None,
+        ..filter
+    })?;
+    render::list(&cases, total, desk.today());
+    Ok(())
+}
+
+fn act(context: &Context, args: ActArgs) -> Result<()> {
+    let reference = reference(&args.reference)?;
+    let action: Action = args.action.parse()?;
+    let input = ActionInput {
+        reason: args.reason,
+        outcome: args.outcome.as_deref().map(str::parse).transpose()?,
+        denial_basis: args.denial_basis.as_deref().map(str::parse).transpose()?,
+        until: args
+            .until
+            .as_deref()
+            .map(|d| parse_date("--until", d))
+            .transpose()?,
+        to: args.to,
+        item: args.item,
+    };
+    let view = context.open()?.act(&reference, action, &input)?;
+    render::acted(&view);
+    Ok(())
+}

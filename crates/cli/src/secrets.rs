@@ -1,0 +1,72 @@
+//! Where the passphrase comes from: the environment, a file, or a hidden prompt.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use privacydesk_core::{Error, Passphrase};
+use zeroize::Zeroizing;
+
+const ENV: &str = "PRIVACYDESK_PASSPHRASE";
+const NEW_ENV: &str = "PRIVACYDESK_NEW_PASSPHRASE";
+
+fn from_file(path: &Path) -> Result<String, Error> {
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::Io {
+        context: format!("cannot read passphrase file {}", path.display()),
+        source: e,
+    })?);
+    let line = text.strip_suffix('\n').unwrap_or(&text);
+    Ok(line.strip_suffix('\r').unwrap_or(line).to_string())
+}
+
+fn prompt(label: &str) -> Result<String, Error> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Invalid(format!(
+            "no passphrase: set {ENV} or use --passphrase-file (there is no terminal to ask on)"
+        )));
+    }
+    rpassword::prompt_password(label).map_err(|e| Error::Io {
+        context: "cannot read the passphrase".into(),
+        source: e,
+    })
+}
+
+/// The passphrase of an existing database.
+pub fn existing(file: Option<&Path>) -> Result<Passphrase, Error> {
+    if let Ok(value) = std::env::var(ENV) {
+        return Ok(Passphrase::new(value));
+    }
+    match file {
+        Some(path) => Ok(Passphrase::new(from_file(path)?)),
+        None => Ok(Passphrase::new(prompt("Passphrase: ")?)),
+    }
+}
+
+fn confirmed(label: &str) -> Result<String, Error> {
+    let first = Zeroizing::new(prompt(label)?);
+    let second = Zeroizing::new(prompt("Repeat it: ")?);
+    if *first != *second {
+        return Err(Error::invalid(
+            "the two passphrases differ; nothing was changed",
+        ));
+    }
+    Ok(first.to_string())
+}
+
+/// The passphrase for a new database (asked twice at a prompt).
+pub fn for_new_database(file: Option<&Path>) -> Result<Passphrase, Error> {
+    let text = match (std::env::var(ENV), file) {
+        (Ok(value), _) => value,
+        (Err(_), Some(path)) => from_file(path)?,
+        (Err(_), None) => confirmed("New passphrase: ")?,
+    };
+    Passphrase::new_for_creation(text)
+}
+
+/// The new passphrase of a rekey.
+pub fn for_rekey() -> Result<Passphrase, Error> {
+    let text = match std::env::var(NEW_ENV) {
+        Ok(value) => value,
+        Err(_) => confirmed("New passphrase: ")?,
+    };
+    Passphrase::new_for_creation(text)
+}

@@ -1,0 +1,339 @@
+//! A privacy request as worked by an agent: the case, its requester and its items.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::deadline::{Clock, Deadline, Extension, Pause};
+use crate::text::{self, Email};
+use crate::{
+    CaseId, Channel, DenialBasis, Error, ItemOutcome, Jurisdiction, Kind, Outcome, Reference, State,
+};
+
+/// Days before its due date at which an open case counts as due soon.
+pub const DUE_SOON_DAYS: i64 = 7;
+/// Days after the account's termination at which its data is deleted (privacy policy).
+pub const PURGE_AFTER_DAYS: u64 = 30;
+
+/// The person who asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requester {
+    /// Full name as given.
+    pub name: String,
+    /// Validated email address.
+    pub email: Email,
+    /// Whether the request concerns someone under 18 (special handling).
+    pub is_minor: bool,
+}
+
+/// One post or page of a forum removal, with its own outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    /// Where it is.
+    pub url: String,
+    /// Removed, refused or still pending.
+    pub outcome: ItemOutcome,
+    /// Why it was refused; goes into the answer to the person.
+    pub reason: Option<String>,
+}
+
+/// A case as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    /// Row id.
+    #[serde(skip)]
+    pub id: CaseId,
+    /// Public reference.
+    pub reference: Reference,
+    /// What was asked.
+    pub kind: Kind,
+    /// Where it stands.
+    pub state: State,
+    /// How it ended, once closed.
+    pub outcome: Option<Outcome>,
+    /// Basis of a denial.
+    pub denial_basis: Option<DenialBasis>,
+    /// Reason given for a denial.
+    pub denial_reason: Option<String>,
+    /// Who asked.
+    pub requester: Requester,
+    /// The business customer (controller) whose data it is, if any.
+    pub customer: Option<String>,
+    /// How it reached us.
+    pub channel: Channel,
+    /// Which law's deadlines apply.
+    pub jurisdiction: Jurisdiction,
+    /// What the person wrote.
+    pub details: String,
+    /// Day of receipt.
+    pub received_on: NaiveDate,
+    /// Current due date (stored so lists can sort and filter on it).
+    pub due_on: NaiveDate,
+    /// Waits on the requester.
+    pub pauses: Vec<Pause>,
+    /// Extension granted, if any.
+    pub extension: Option<Extension>,
+    /// Why the deadline was extended.
+    pub extension_reason: Option<String>,
+    /// The agent working it.
+    pub assignee: Option<String>,
+    /// When the account's data is to be deleted (account closures).
+    pub purge_on: Option<NaiveDate>,
+    /// Why deletion is held back by law, while it is.
+    pub legal_hold: Option<String>,
+    /// Day it was closed.
+    pub closed_on: Option<NaiveDate>,
+    /// Forum items.
+    pub items: Vec<Item>,
+}
+
+impl Case {
+    /// The inputs of its deadline.
+    pub fn clock(&self) -> Clock<'_> {
+        Clock {
+            jurisdiction: self.jurisdiction,
+            received: self.received_on,
+            pauses: &self.pauses,
+            extension: self.extension,
+        }
+    }
+
+    /// Its deadline, explained.
+    pub fn deadline(&self) -> Deadline {
+        self.clock().deadline()
+    }
+
+    /// Open, its clock running, and past its due date on `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.state != State::Closed && !self.deadline().paused && self.due_on < today
+    }
+}
+
+/// What an agent enters to log a new request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct NewCase {
+    /// Kind, e.g. `access` or `forum-removal`.
+    pub kind: String,
+    /// Requester's name.
+    pub name: String,
+    /// Requester's email.
+    pub email: String,
+    /// Day of receipt (`YYYY-MM-DD`); today when empty.
+    pub received: Option<String>,
+    /// Jurisdiction; `default` when empty.
+    pub jurisdiction: Option<String>,
+    /// Customer (controller), if any.
+    pub customer: Option<String>,
+    /// Channel; `email` when empty.
+    pub channel: Option<String>,
+    /// What the person wrote.
+    pub details: Option<String>,
+    /// Forum items (URLs).
+    pub items: Vec<String>,
+    /// Concerns someone under 18.
+    pub minor: bool,
+}
+
+/// A [`NewCase`] after validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidNewCase {
+    /// Kind.
+    pub kind: Kind,
+    /// Requester.
+    pub requester: Requester,
+    /// Day of receipt.
+    pub received_on: NaiveDate,
+    /// Jurisdiction.
+    pub jurisdiction: Jurisdiction,
+    /// Customer.
+    pub customer: Option<String>,
+    /// Channel.
+    pub channel: Channel,
+    /// Details.
+    pub details: String,
+    /// Item URLs.
+    pub items: Vec<String>,
+}
+
+/// Parses a `YYYY-MM-DD` date, naming the field in the error.
+pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Invalid(format!(
+            "{field} {:?} is not a date of the form YYYY-MM-DD",
+            crate::spelling::shorten(value)
+        ))
+    })
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Checks an item URL: an http(s) address without spaces.
+pub fn validate_item(url: &str) -> Result<String, Error> {
+    let url = url.trim();
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    if !scheme_ok || url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::Invalid(format!(
+            "item {:?} is not a web address (expected https://…)",
+            crate::spelling::shorten(url)
+        )));
+    }
+    Ok(url.to_string())
+}
+
+impl NewCase {
+    /// Validates every field; the first problem found is reported.
+    pub fn validate(&self, today: NaiveDate) -> Result<ValidNewCase, Error> {
+        let kind: Kind = self.kind.parse()?;
+        let name = text::name("name", &self.name)?;
+        let email = Email::parse(&self.email)?;
+        let received_on = match non_empty(&self.received) {
+            Some(value) => parse_date("received date", value)?,
+            None => today,
+        };
+        if received_on > today {
+            return Err(Error::Invalid(format!(
+                "received date {received_on} is in the future"
+            )));
+        }
+        let jurisdiction = non_empty(&self.jurisdiction)
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or(Jurisdiction::Default);
+        let channel = non_empty(&self.channel)
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or(Channel::Email);
+        let customer = non_empty(&self.customer)
+            .map(|c| text::name("customer", c))
+            .transpose()?;
+        let details = text::free_text("details", self.details.as_deref().unwrap_or(""), false)?;
+        let items = self
+            .items
+            .iter()
+            .map(|i| validate_item(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !items.is_empty() && kind != Kind::ForumRemoval {
+            return Err(Error::invalid(
+                "items can only be listed on a forum-removal case",
+            ));
+        }
+        Ok(ValidNewCase {
+            kind,
+            requester: Requester {
+                name,
+                email,
+                is_minor: self.minor,
+            },
+            received_on,
+            jurisdiction,
+            customer,
+            channel,
+            details,
+            items,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default()
+    }
+
+    fn form() -> NewCase {
+        NewCase {
+            kind: "forum-removal".into(),
+            name: "Ana Ruiz".into(),
+            email: "ana@example.com".into(),
+            received: Some("2026-11-20".into()),
+            items: vec!["https://forum.example.com/t/1".into()],
+            ..NewCase::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_form_validates_with_defaults() -> Result<(), Error> {
+        let valid = form().validate(today())?;
+        assert_eq!(valid.kind, Kind::ForumRemoval);
+        assert_eq!(valid.jurisdiction, Jurisdiction::Default);
+        assert_eq!(valid.channel, Channel::Email);
+        Ok(())
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let cases = [
+            (
+                NewCase {
+                    kind: "teleport".into(),
+                    ..form()
+                },
+                "unknown kind",
+            ),
+            (
+                NewCase {
+                    received: Some("2026-13-01".into()),
+                    ..form()
+                },
+                "not a date",
+            ),
+            (
+                NewCase {
+                    received: Some("2026-12-01".into()),
+                    ..form()
+                },
+                "in the future",
+            ),
+            (
+                NewCase {
+                    email: "nope".into(),
+                    ..form()
+                },
+                "email",
+            ),
+            (
+                NewCase {
+                    jurisdiction: Some("mars".into()),
+                    ..form()
+                },
+                "unknown jurisdiction",
+            ),
+            (
+                NewCase {
+                    channel: Some("pigeon".into()),
+                    ..form()
+                },
+                "unknown channel",
+            ),
+            (
+                NewCase {
+                    items: vec!["javascript:alert(1)".into()],
+                    ..form()
+                },
+                "web address",
+            ),
+            (
+                NewCase {
+                    kind: "access".into(),
+                    ..form()
+                },
+                "forum-removal",
+            ),
+        ];
+        for (bad, expected) in cases {
+            let message = bad
+                .validate(today())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                message.contains(expected),
+                "{message:?} should mention {expected:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,423 @@
+//! Legal deadlines: pure date rules per jurisdiction, and the explanation of how a due date was reached.
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Jurisdiction};
+
+/// A statutory period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// N calendar days after the day of receipt.
+    Days(u32),
+    /// The same date N months later, or that month's last day.
+    Months(u32),
+}
+
+impl Period {
+    /// The day the period ends when it starts on `start`.
+    pub fn end(self, start: NaiveDate) -> NaiveDate {
+        match self {
+            // Saturating at chrono's last date keeps these total; no real case comes near it.
+            Period::Days(n) => start
+                .checked_add_days(Days::new(n.into()))
+                .unwrap_or(NaiveDate::MAX),
+            Period::Months(n) => start
+                .checked_add_months(Months::new(n))
+                .unwrap_or(NaiveDate::MAX),
+        }
+    }
+
+    fn plus(self, other: Period) -> Period {
+        match (self, other) {
+            (Period::Days(a), Period::Days(b)) => Period::Days(a + b),
+            (Period::Months(a), Period::Months(b)) => Period::Months(a + b),
+            // No law mixes the two; keep the first unit, which is the stricter reading.
+            (first, _) => first,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Period::Days(n) => format!("{n} calendar days"),
+            Period::Months(1) => "one calendar month".into(),
+            Period::Months(n) => format!("{n} calendar months"),
+        }
+    }
+}
+
+/// The deadline rules of one jurisdiction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Short name of the law, for explanations.
+    pub law: &'static str,
+    /// Time to answer, from receipt.
+    pub period: Period,
+    /// How much one extension may add, if the law allows one.
+    pub extension: Option<Period>,
+    /// Whether a due date on a Saturday or Sunday moves to the next Monday.
+    pub weekend_shift: bool,
+    /// Whether the clock stops while we wait on the requester.
+    pub pauses_for_requester: bool,
+    /// Business days within which receipt must be acknowledged, if the law asks.
+    pub acknowledge_within_business_days: Option<u32>,
+}
+
+impl Jurisdiction {
+    /// The rules of this jurisdiction.
+    pub fn rule(self) -> Rule {
+        let base = Rule {
+            law: "",
+            period: Period::Days(30),
+            extension: None,
+            weekend_shift: false,
+            pauses_for_requester: false,
+            acknowledge_within_business_days: None,
+        };
+        match self {
+            Jurisdiction::Gdpr | Jurisdiction::UkGdpr => Rule {
+                law: if self == Jurisdiction::Gdpr {
+                    "GDPR"
+                } else {
+                    "UK GDPR"
+                },
+                period: Period::Months(1),
+                extension: Some(Period::Months(2)),
+                weekend_shift: true,
+                pauses_for_requester: true,
+                ..base
+            },
+            Jurisdiction::Ccpa => Rule {
+                law: "CCPA",
+                period: Period::Days(45),
+                extension: Some(Period::Days(45)),
+                acknowledge_within_business_days: Some(10),
+                ..base
+            },
+            Jurisdiction::Pipeda => Rule {
+                law: "PIPEDA",
+                extension: Some(Period::Days(30)),
+                ..base
+            },
+            Jurisdiction::Quebec => Rule {
+                law: "Québec Law 25",
+                ..base
+            },
+            Jurisdiction::Lgpd => Rule {
+                law: "LGPD",
+                period: Period::Days(15),
+                ..base
+            },
+            Jurisdiction::Default => Rule {
+                law: "the policy's reasonable timeframe",
+                ..base
+            },
+        }
+    }
+}
+
+/// A span during which the clock stood still; `to` is `None` while it still stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    /// First day of waiting.
+    pub from: NaiveDate,
+    /// Day the wait ended.
+    pub to: Option<NaiveDate>,
+}
+
+impl Pause {
+    fn days(self) -> i64 {
+        self.to.map_or(0, |to| (to - self.from).num_days().max(0))
+    }
+}
+
+/// An extension granted on a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// The new due date chosen by the agent.
+    pub until: NaiveDate,
+    /// When it was granted (and notified).
+    pub granted_on: NaiveDate,
+}
+
+/// Everything a due date depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock<'a> {
+    /// Which law.
+    pub jurisdiction: Jurisdiction,
+    /// Day of receipt.
+    pub received: NaiveDate,
+    /// Waits on the requester, oldest first (ignored where the law does not pause).
+    pub pauses: &'a [Pause],
+    /// The extension, if one was granted.
+    pub extension: Option<Extension>,
+}
+
+/// A computed deadline and how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// The date the answer is due.
+    pub due_on: NaiveDate,
+    /// The due date without any extension.
+    pub statutory_due_on: NaiveDate,
+    /// The latest date an extension could reach, if the law allows one.
+    pub latest_extension_on: Option<NaiveDate>,
+    /// The date by which receipt must be acknowledged, if the law asks.
+    pub acknowledge_by: Option<NaiveDate>,
+    /// Whether the clock is standing still now.
+    pub paused: bool,
+    /// How the due date was reached, one step a line.
+    pub explanation: Vec<String>,
+}
+
+/// Moves a Saturday or Sunday to the following Monday.
+pub fn next_working_day(date: NaiveDate) -> NaiveDate {
+    let skip = match date.weekday() {
+        Weekday::Sat => 2,
+        Weekday::Sun => 1,
+        _ => 0,
+    };
+    date.checked_add_days(Days::new(skip)).unwrap_or(date)
+}
+
+/// The date `n` business days (Monday to Friday) after `start`.
+pub fn add_business_days(start: NaiveDate, n: u32) -> NaiveDate {
+    let mut date = start;
+    let mut left = n;
+    while left > 0 {
+        date = date.succ_opt().unwrap_or(date);
+        if !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
+    date.checked_add_days(Days::new(days.max(0).unsigned_abs()))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+impl Clock<'_> {
+    fn rule(&self) -> Rule {
+        self.jurisdiction.rule()
+    }
+
+    fn counted_pauses(&self) -> &[Pause] {
+        if self.rule().pauses_for_requester {
+            self.pauses
+        } else {
+            &[]
+        }
+    }
+
+    fn shift(&self, date: NaiveDate, explanation: &mut Vec<String>) -> NaiveDate {
+        let rule = self.rule();
+        let shifted = if rule.weekend_shift {
+            next_working_day(date)
+        } else {
+            date
+        };
+        if shifted != date {
+            explanation.push(format!(
+                "{date} is a {}; {} deadlines move to the next working day → {shifted}.",
+                weekday_name(date),
+                rule.law
+            ));
+        }
+        shifted
+    }
+
+    /// Computes the due date and its explanation.
+    pub fn deadline(&self) -> Deadline {
+        let rule = self.rule();
+        let mut explanation = vec![format!(
+            "Received {} ({}).",
+            self.received,
+            weekday_name(self.received)
+        )];
+        let end = rule.period.end(self.received);
+        let clamp_note = match rule.period {
+            Period::Months(_) if end.day() != self.received.day() => {
+                format!(
+                    " ({} has no day {}, so its last day)",
+                    month_name(end),
+                    self.received.day()
+                )
+            }
+            _ => String::new(),
+        };
+        explanation.push(format!(
+            "{}: {} from receipt → {end}{clamp_note}.",
+            capitalised(rule.law),
+            rule.period.describe()
+        ));
+
+        let granted_on = self.extension.map(|e| e.granted_on);
+        let mut before_extension = end;
+        let mut after_extension_days = 0;
+        let mut paused = false;
+        for pause in self.counted_pauses() {
+            paused |= pause.to.is_none();
+            match pause.to {
+                None => explanation.push(format!(
+                    "Clock stopped since {} while we wait on the requester; the due date moves out by each day of waiting.",
+                    pause.from
+                )),
+                Some(to) if pause.days() > 0 => {
+                    let days = pause.days();
+                    if granted_on.is_some_and(|g| pause.from >= g) {
+                        after_extension_days += days;
+                    } else {
+                        before_extension = plus_days(before_extension, days);
+                    }
+                    explanation.push(format!(
+                        "Clock stopped {} to {to} waiting on the requester: +{days} day{}.",
+                        pause.from,
+                        if days == 1 { "" } else { "s" }
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if !rule.pauses_for_requester && !self.pauses.is_empty() {
+            explanation.push(format!(
+                "{}: the clock keeps running while we wait on the requester.",
+                capitalised(rule.law)
+            ));
+        }
+        if before_extension != end {
+            explanation.push(format!("With the clock stops → {before_extension}."));
+        }
+        let statutory_due_on = self.shift(before_extension, &mut explanation);
+
+        let all_pause_days: i64 = self.counted_pauses().iter().map(|p| p.days()).sum();
+        let latest_extension_on = rule.extension.map(|extra| {
+            let far = plus_days(rule.period.plus(extra).end(self.received), all_pause_days);
+            if rule.weekend_shift {
+                next_working_day(far)
+            } else {
+                far
+            }
+        });
+
+        let due_on = match self.extension {
+            Some(extension) => {
+                let latest = latest_extension_on
+                    .map(|d| format!("; the law allows at most {d}"))
+                    .unwrap_or_default();
+                explanation.push(format!(
+                    "Extended on {} to {}{latest}.",
+                    extension.granted_on, extension.until
+                ));
+                let mut due = extension.until;
+                if after_extension_days > 0 {
+                    due = plus_days(due, after_extension_days);
+                    explanation.push(format!(
+                        "Clock stops after the extension: +{after_extension_days} days → {due}."
+                    ));
+                    due = self.shift(due, &mut explanation);
+                }
+                due
+            }
+            None => statutory_due_on,
+        };
+        explanation.push(format!("Due {due_on}."));
+
+        let acknowledge_by = rule.acknowledge_within_business_days.map(|n| {
+            let by = add_business_days(self.received, n);
+            explanation.push(format!(
+                "{}: acknowledge receipt within {n} business days → by {by}.",
+                capitalised(rule.law)
+            ));
+            by
+        });
+
+        Deadline {
+            due_on,
+            statutory_due_on,
+            latest_extension_on,
+            acknowledge_by,
+            paused,
+            explanation,
+        }
+    }
+
+    /// Checks that an extension to `until`, granted on `today`, is lawful.
+    pub fn check_extension(&self, until: NaiveDate, today: NaiveDate) -> Result<(), Error> {
+        let rule = self.rule();
+        let deadline = self.deadline();
+        let Some(latest) = deadline.latest_extension_on else {
+            return Err(Error::NotAllowed(format!(
+                "{} allows no extension of the {} deadline",
+                rule.law,
+                rule.period.describe()
+            )));
+        };
+        if self.extension.is_some() {
+            return Err(Error::NotAllowed(
+                "the deadline was already extended; only one extension is allowed".into(),
+            ));
+        }
+        if today > deadline.statutory_due_on {
+            return Err(Error::NotAllowed(format!(
+                "the original period ended on {}; an extension must be notified within it",
+                deadline.statutory_due_on
+            )));
+        }
+        if until <= deadline.due_on {
+            return Err(Error::Invalid(format!(
+                "the extension date {until} must be after the current due date {}",
+                deadline.due_on
+            )));
+        }
+        if until > latest {
+            return Err(Error::Invalid(format!(
+                "{until} is beyond the legal maximum: {} allows an extension to {latest} at most",
+                rule.law
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn weekday_name(date: NaiveDate) -> &'static str {
+    match date.weekday() {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+fn month_name(date: NaiveDate) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES[date.month0() as usize]
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,279 @@
+//! Deadline rules: worked examples from the design notes, then properties over any date.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use proptest::prelude::*;
+
+use super::*;
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date")
+}
+
+fn due(j: Jurisdiction, received: &str) -> NaiveDate {
+    Clock {
+        jurisdiction: j,
+        received: d(received),
+        pauses: &[],
+        extension: None,
+    }
+    .deadline()
+    .due_on
+}
+
+#[test]
+fn day_periods_end_n_days_after_receipt() {
+    assert_eq!(due(Jurisdiction::Ccpa, "2026-03-01"), d("2026-04-15"));
+    assert_eq!(due(Jurisdiction::Pipeda, "2026-03-01"), d("2026-03-31"));
+    assert_eq!(due(Jurisdiction::Quebec, "2026-03-01"), d("2026-03-31"));
+    assert_eq!(due(Jurisdiction::Lgpd, "2026-03-01"), d("2026-03-16"));
+    assert_eq!(due(Jurisdiction::Default, "2026-03-01"), d("2026-03-31"));
+}
+
+#[test]
+fn plain_day_counts_do_not_move_off_weekends() {
+    // 2026-04-04 is a Saturday: CCPA keeps it.
+    assert_eq!(due(Jurisdiction::Ccpa, "2026-02-18"), d("2026-04-04"));
+}
+
+#[test]
+fn gdpr_month_clamps_to_month_end_and_skips_weekends() {
+    // 31 Jan 2026 + 1 month = 28 Feb 2026, a Saturday → Monday 2 March.
+    assert_eq!(due(Jurisdiction::Gdpr, "2026-01-31"), d("2026-03-02"));
+    // 2028 is a leap year: 29 Feb 2028 is a Tuesday.
+    assert_eq!(due(Jurisdiction::UkGdpr, "2028-01-31"), d("2028-02-29"));
+    // Same day of next month on a weekday.
+    assert_eq!(due(Jurisdiction::Gdpr, "2026-03-10"), d("2026-04-10"));
+}
+
+#[test]
+fn explanation_names_rule_clamp_and_shift() {
+    let deadline = Clock {
+        jurisdiction: Jurisdiction::Gdpr,
+        received: d("2026-01-31"),
+        pauses: &[],
+        extension: None,
+    }
+    .deadline();
+    let text = deadline.explanation.join("\n");
+    assert!(
+        text.contains("one calendar month from receipt → 2026-02-28"),
+        "{text}"
+    );
+    assert!(text.contains("February has no day 31"), "{text}");
+    assert!(text.contains("2026-02-28 is a Saturday"), "{text}");
+    assert!(text.contains("Due 2026-03-02."), "{text}");
+}
+
+#[test]
+fn ccpa_acknowledgement_is_ten_business_days() {
+    let deadline = Clock {
+        jurisdiction: Jurisdiction::Ccpa,
+        received: d("2026-03-02"),
+        pauses: &[],
+        extension: None,
+    }
+    .deadline();
+    assert_eq!(deadline.acknowledge_by, Some(d("2026-03-16")));
+}
+
+#[test]
+fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
+    let pauses = [Pause {
+        from: d("2026-03-12"),
+        to: Some(d("2026-03-19")),
+    }];
+    let gdpr = Clock {
+        jurisdiction: Jurisdiction::Gdpr,
+        received: d("2026-03-10"),
+        pauses: &pauses,
+        extension: None,
+    };
+    assert_eq!(gdpr.deadline().due_on, d("2026-04-17"));
+    let ccpa = Clock {
+        jurisdiction: Jurisdiction::Ccpa,
+        ..gdpr
+    };
+    assert_eq!(ccpa.deadline().due_on, d("2026-04-24"));
+    assert!(
+        ccpa.deadline()
+            .explanation
+            .join(" ")
+            .contains("keeps running")
+    );
+}
+
+#[test]
+fn extensions_are_bounded_and_must_come_in_time() {
+    let clock = Clock {
+        jurisdiction: Jurisdiction::Ccpa,
+        received: d("2026-03-01"),
+        pauses: &[],
+        extension: None,
+    };
+    assert!(
+        clock
+            .check_extension(d("2026-05-30"), d("2026-04-01"))
+            .is_ok()
+    );
+    // 90 days is the most.
+    assert!(
+        clock
+            .check_extension(d("2026-05-31"), d("2026-04-01"))
+            .is_err()
+    );
+    // Not after the original 45 days ran out.
+    assert!(matches!(
+        clock.check_extension(d("2026-05-01"), d("2026-04-16")),
+        Err(Error::NotAllowed(_))
+    ));
+    // Not earlier than the current due date.
+    assert!(
+        clock
+            .check_extension(d("2026-04-10"), d("2026-04-01"))
+            .is_err()
+    );
+    // Only once.
+    let extended = Clock {
+        extension: Some(Extension {
+            until: d("2026-05-01"),
+            granted_on: d("2026-04-01"),
+        }),
+        ..clock
+    };
+    assert_eq!(extended.deadline().due_on, d("2026-05-01"));
+    assert!(
+        extended
+            .check_extension(d("2026-05-10"), d("2026-04-02"))
+            .is_err()
+    );
+    // LGPD, Québec and default allow none.
+    for j in [
+        Jurisdiction::Lgpd,
+        Jurisdiction::Quebec,
+        Jurisdiction::Default,
+    ] {
+        let c = Clock {
+            jurisdiction: j,
+            ..clock
+        };
+        assert!(matches!(
+            c.check_extension(d("2026-03-20"), d("2026-03-02")),
+            Err(Error::NotAllowed(_))
+        ));
+    }
+}
+
+#[test]
+fn gdpr_extension_reaches_three_months() {
+    let clock = Clock {
+        jurisdiction: Jurisdiction::Gdpr,
+        received: d("2026-03-10"),
+        pauses: &[],
+        extension: None,
+    };
+    assert_eq!(clock.deadline().latest_extension_on, Some(d("2026-06-10")));
+    assert!(
+        clock
+            .check_extension(d("2026-06-10"), d("2026-03-20"))
+            .is_ok()
+    );
+    assert!(
+        clock
+            .check_extension(d("2026-06-11"), d("2026-03-20"))
+            .is_err()
+    );
+}
+
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    (1990i32..2100, 1u32..=366).prop_map(|(y, doy)| {
+        NaiveDate::from_yo_opt(y, doy)
+            .unwrap_or_else(|| NaiveDate::from_yo_opt(y, 365).unwrap_or_default())
+    })
+}
+
+fn any_jurisdiction() -> impl Strategy<Value = Jurisdiction> {
+    proptest::sample::select(Jurisdiction::ALL.to_vec())
+}
+
+fn any_pauses(received: NaiveDate) -> impl Strategy<Value = Vec<Pause>> {
+    proptest::collection::vec((0i64..60, 0i64..40), 0..4).prop_map(move |spans| {
+        let mut start = received;
+        spans
+            .into_iter()
+            .map(|(gap, len)| {
+                let from = plus_days(start, gap);
+                let to = plus_days(from, len);
+                start = to;
+                Pause { from, to: Some(to) }
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #[test]
+    fn due_date_is_never_before_receipt(j in any_jurisdiction(), received in any_date()) {
+        let deadline = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline();
+        prop_assert!(deadline.due_on > received);
+        prop_assert!(deadline.latest_extension_on.is_none_or(|l| l >= deadline.due_on));
+    }
+
+    #[test]
+    fn later_receipt_never_gives_earlier_due_date(j in any_jurisdiction(), a in any_date(), b in any_date()) {
+        let (early, late) = if a <= b { (a, b) } else { (b, a) };
+        let due_early = Clock { jurisdiction: j, received: early, pauses: &[], extension: None }.deadline().due_on;
+        let due_late = Clock { jurisdiction: j, received: late, pauses: &[], extension: None }.deadline().due_on;
+        prop_assert!(due_early <= due_late);
+    }
+
+    #[test]
+    fn gdpr_due_dates_are_working_days_within_a_month_and_two_days(received in any_date()) {
+        for j in [Jurisdiction::Gdpr, Jurisdiction::UkGdpr] {
+            let due = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+            prop_assert!(!matches!(due.weekday(), Weekday::Sat | Weekday::Sun));
+            let month_later = Period::Months(1).end(received);
+            prop_assert!(due >= month_later && (due - month_later).num_days() <= 2);
+            // Same day of the month, or the month's last day.
+            prop_assert!(month_later.day() == received.day() || month_later.succ_opt().is_none_or(|n| n.day() == 1));
+        }
+    }
+
+    #[test]
+    fn pauses_never_bring_the_due_date_earlier(
+        (j, received, pauses) in (any_jurisdiction(), any_date())
+            .prop_flat_map(|(j, r)| (Just(j), Just(r), any_pauses(r)))
+    ) {
+        let plain = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+        let paused = Clock { jurisdiction: j, received, pauses: &pauses, extension: None }.deadline().due_on;
+        prop_assert!(paused >= plain);
+        if !j.rule().pauses_for_requester {
+            prop_assert_eq!(paused, plain);
+        }
+    }
+
+    #[test]
+    fn any_accepted_extension_lands_between_due_and_maximum(
+        j in any_jurisdiction(), received in any_date(), ask in 0i64..120, day in 0i64..60,
+    ) {
+        let clock = Clock { jurisdiction: j, received, pauses: &[], extension: None };
+        let before = clock.deadline();
+        let until = plus_days(received, ask);
+        let today = plus_days(received, day);
+        if clock.check_extension(until, today).is_ok() {
+            let extended = Clock { extension: Some(Extension { until, granted_on: today }), ..clock }.deadline();
+            prop_assert!(extended.due_on > before.due_on);
+            prop_assert!(before.latest_extension_on.is_some_and(|l| extended.due_on <= l));
+            prop_assert!(today <= before.statutory_due_on);
+        }
+    }
+
+    #[test]
+    fn business_days_skip_weekends(start in any_date(), n in 0u32..30) {
+        let end = add_business_days(start, n);
+        let weekdays = (1..=(end - start).num_days())
+            .filter_map(|i| start.checked_add_days(Days::new(i as u64)))
+            .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+            .count();
+        prop_assert_eq!(weekdays as u32, n);
+    }
+}

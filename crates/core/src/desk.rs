@@ -1,0 +1,391 @@
+//! The API the adapters call: one method per use case, each one transaction that asks
+//! `workflow` and then writes through `store`.
+
+use std::path::Path;
+
+use chrono::{Datelike, Local, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::audit::Event;
+use crate::case::{DUE_SOON_DAYS, Item, ValidNewCase};
+use crate::deadline::Deadline;
+use crate::store::{self, CaseFilter, EventDraft, FileCheck, Store};
+use crate::workflow::{self, Action, ActionInput, ActionSpec};
+use crate::{
+    Agent, Case, CaseId, ItemOutcome, NewCase, Passphrase, Reference, Result, State, text,
+};
+
+/// An unlocked database and the agent working in it.
+#[derive(Debug)]
+pub struct Desk {
+    store: Store,
+    agent: Agent,
+    today: Option<NaiveDate>,
+}
+
+/// A case in a list: its fields and what the list shows about its deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    /// The case (items not loaded).
+    #[serde(flatten)]
+    pub case: Case,
+    /// Open, clock running, past due.
+    pub overdue: bool,
+    /// Open and due within seven days.
+    pub due_soon: bool,
+}
+
+/// One entry of a case's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    /// Position in the audit trail.
+    pub seq: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// Structured details.
+    pub details: Value,
+    /// The note or reason given with it, unless retention removed it.
+    pub text: Option<String>,
+}
+
+/// Everything the case view shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    /// The case with its items.
+    #[serde(flatten)]
+    pub case: Case,
+    /// The due date and how it was reached.
+    pub deadline: Deadline,
+    /// Open, clock running, past due.
+    pub overdue: bool,
+    /// Open and due within seven days.
+    pub due_soon: bool,
+    /// What the agent may do now, and what each needs.
+    pub allowed_actions: Vec<ActionSpec>,
+    /// The audit timeline, oldest first.
+    pub events: Vec<TimelineEntry>,
+}
+
+/// The outcome of `verify`.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    /// SQLite and SQLCipher checks.
+    pub file: FileCheck,
+    /// The audit chain check.
+    pub chain: store::ChainReport,
+}
+
+impl VerifyReport {
+    /// True when nothing is wrong.
+    pub fn is_ok(&self) -> bool {
+        self.file.integrity.is_empty() && self.file.cipher.is_empty() && self.chain.broken.is_none()
+    }
+}
+
+pub(crate) fn timestamp() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Desk {
+    /// Creates a new encrypted database.
+    pub fn create(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        Ok(Desk {
+            store: Store::create(path, passphrase)?,
+            agent,
+            today: None,
+        })
+    }
+
+    /// Opens (unlocks) an existing database.
+    pub fn open(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        Ok(Desk {
+            store: Store::open(path, passphrase)?,
+            agent,
+            today: None,
+        })
+    }
+
+    /// Pins "today" (tests, and the demo seeder replaying history).
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = Some(today);
+    }
+
+    /// Today's date in the agent's local time zone, unless pinned.
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| Local::now().date_naive())
+    }
+
+    /// The agent recorded on events.
+    pub fn agent(&self) -> &Agent {
+        &self.agent
+    }
+
+    /// The underlying store, for checks and benchmarks.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Logs a new request; returns its reference.
+    pub fn new_case(&mut self, form: &NewCase) -> Result<Reference> {
+        let valid = form.validate(self.today())?;
+        let now = timestamp();
+        let actor = self.agent.as_str().to_string();
+        self.store.write(|tx| {
+            let mut cursor = store::ChainCursor::load(tx)?;
+            let case = insert_new_case(tx, valid, &now, &actor, &mut cursor, json!({}))?;
+            cursor.save(tx)?;
+            Ok(case.reference)
+        })
+    }
+
+    /// A case with its deadline, allowed actions and timeline.
+    pub fn case(&self, reference: &Reference) -> Result<CaseView> {
+        let case = self.store.find_case(reference)?;
+        self.view(case)
+    }
+
+    fn view(&self, case: Case) -> Result<CaseView> {
+        let today = self.today();
+        let events = self
+            .store
+            .events_for_case(case.id)?
+            .into_iter()
+            .map(|event| self.timeline_entry(event))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CaseView {
+            deadline: case.deadline(),
+            overdue: case.is_overdue(today),
+            due_soon: is_due_soon(&case, today),
+            allowed_actions: workflow::allowed_actions(&case, today)
+                .into_iter()
+                .map(Action::spec)
+                .collect(),
+            events,
+            case,
+        })
+    }
+
+    fn timeline_entry(&self, event: Event) -> Result<TimelineEntry> {
+        let details: Value = serde_json::from_str(&event.details).unwrap_or(Value::Null);
+        let text = match details.get("note_id").and_then(Value::as_i64) {
+            Some(id) => store::note_body(self.store.conn(), id)?,
+            None => None,
+        };
+        Ok(TimelineEntry {
+            seq: event.seq,
+            at: event.at,
+            actor: event.actor,
+            action: event.action,
+            details,
+            text,
+        })
+    }
+
+    /// The cases a filter selects, sorted by due date.
+    pub fn list(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        let today = self.today();
+        let mut out = Vec::new();
+        self.store.for_each_case(filter, today, |case| {
+            out.push(CaseSummary {
+                overdue: case.is_overdue(today),
+                due_soon: is_due_soon(&case, today),
+                case,
+            });
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// How many cases a filter selects.
+    pub fn count(&self, filter: &CaseFilter) -> Result<u64> {
+        self.store.count_cases(filter, self.today())
+    }
+
+    /// Does `action` to a case, or says why not; returns the case as it now is.
+    pub fn act(
+        &mut self,
+        reference: &Reference,
+        action: Action,
+        input: &ActionInput,
+    ) -> Result<CaseView> {
+        let today = self.today();
+        let now = timestamp();
+        let actor = self.agent.as_str().to_string();
+        let case = self.store.write(|tx| {
+            let case = store::find_case(tx, reference)?;
+            let change = workflow::apply(&case, action, input, today)?;
+            let mut details = change.details;
+            if let Some(text) = &change.text {
+                let note_id = store::insert_note(tx, case.id, &now, &actor, action.as_str(), text)?;
+                details["note_id"] = json!(note_id);
+                let notes = store::all_note_text(tx, case.id)?;
+                store::reindex(tx, case.id, &change.case, &notes)?;
+            }
+            store::update_case(tx, &change.case, &now)?;
+            store::append_one(
+                tx,
+                &EventDraft {
+                    case_id: Some(case.id),
+                    at: &now,
+                    actor: &actor,
+                    action: action.as_str(),
+                    details: details.to_string(),
+                },
+            )?;
+            Ok(change.case)
+        })?;
+        self.view(case)
+    }
+
+    /// Adds a note to a case.
+    pub fn note(&mut self, reference: &Reference, body: &str) -> Result<()> {
+        let body = text::free_text("note", body, true)?;
+        let now = timestamp();
+        let actor = self.agent.as_str().to_string();
+        self.store.write(|tx| {
+            let case = store::find_case(tx, reference)?;
+            let note_id = store::insert_note(tx, case.id, &now, &actor, "note", &body)?;
+            let notes = store::all_note_text(tx, case.id)?;
+            store::reindex(tx, case.id, &case, &notes)?;
+            store::append_one(
+                tx,
+                &EventDraft {
+                    case_id: Some(case.id),
+                    at: &now,
+                    actor: &actor,
+                    action: "note",
+                    details: json!({ "note_id": note_id }).to_string(),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Integrity, cipher integrity and the audit chain.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        Ok(VerifyReport {
+            file: self.store.check_file()?,
+            chain: self.store.verify_chain()?,
+        })
+    }
+
+    /// An online copy to a new encrypted file, opened by the same passphrase.
+    pub fn backup(&self, target: &Path, passphrase: &Passphrase) -> Result<()> {
+        self.store.backup_to(target, passphrase)
+    }
+
+    /// Changes the passphrase.
+    pub fn rekey(&mut self, new: &Passphrase) -> Result<()> {
+        self.store.rekey(new)
+    }
+
+    /// Records a database-wide event (export, import) in the audit trail.
+    pub(crate) fn record(&mut self, action: &str, details: Value) -> Result<String> {
+        let now = timestamp();
+        let actor = self.agent.as_str().to_string();
+        self.store.write(|tx| {
+            let mut cursor = store::ChainCursor::load(tx)?;
+            cursor.append(
+                tx,
+                &EventDraft {
+                    case_id: None,
+                    at: &now,
+                    actor: &actor,
+                    action,
+                    details: details.to_string(),
+                },
+            )?;
+            cursor.save(tx)?;
+            Ok(cursor.head().to_string())
+        })
+    }
+}
+
+/// Open and due within [`DUE_SOON_DAYS`] of `today`.
+pub fn is_due_soon(case: &Case, today: NaiveDate) -> bool {
+    case.state != State::Closed && (case.due_on - today).num_days() <= DUE_SOON_DAYS
+}
+
+/// Inserts a validated new case and its `created` event; `origin` adds to the event's details.
+pub(crate) fn insert_new_case(
+    tx: &rusqlite::Transaction<'_>,
+    valid: ValidNewCase,
+    at: &str,
+    actor: &str,
+    cursor: &mut store::ChainCursor,
+    origin: Value,
+) -> Result<Case> {
+    let reference = store::next_reference(tx, valid.received_on.year())?;
+    let mut case = Case {
+        id: CaseId(0),
+        reference,
+        kind: valid.kind,
+        state: State::New,
+        outcome: None,
+        denial_basis: None,
+        denial_reason: None,
+        requester: valid.requester,
+        customer: valid.customer,
+        channel: valid.channel,
+        jurisdiction: valid.jurisdiction,
+        details: valid.details,
+        received_on: valid.received_on,
+        due_on: valid.received_on,
+        pauses: Vec::new(),
+        extension: None,
+        extension_reason: None,
+        assignee: None,
+        purge_on: None,
+        legal_hold: None,
+        closed_on: None,
+        items: valid
+            .items
+            .into_iter()
+            .map(|url| Item {
+                url,
+                outcome: ItemOutcome::Pending,
+                reason: None,
+            })
+            .collect(),
+    };
+    case.due_on = case.deadline().due_on;
+    case.id = store::insert_case(tx, &case, at)?;
+    let mut details = json!({
+        "kind": case.kind,
+        "jurisdiction": case.jurisdiction,
+        "channel": case.channel,
+        "received_on": case.received_on,
+        "due_on": case.due_on,
+        "items": case.items.len(),
+        "minor": case.requester.is_minor,
+    });
+    if let (Some(target), Value::Object(extra)) = (details.as_object_mut(), origin) {
+        target.extend(extra);
+    }
+    cursor.append(
+        tx,
+        &EventDraft {
+            case_id: Some(case.id),
+            at,
+            actor,
+            action: "created",
+            details: details.to_string(),
+        },
+    )?;
+    Ok(case)
+}
+
+const _: () = {
+    // The desktop shell keeps a Desk behind a Mutex and moves it to blocking threads.
+    const fn assert_send<T: Send>() {}
+    assert_send::<Desk>();
+};

@@ -1,0 +1,151 @@
+//! The one error type of core: each variant is a failure the person can act on, with a stable code.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The passphrase does not open the database.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// Input from a person or a file that core refuses; the message says what and why.
+    #[error("{0}")]
+    Invalid(String),
+    /// No case has this reference.
+    #[error("no case {0}")]
+    CaseNotFound(String),
+    /// The workflow refuses this action for this case as it stands.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// `open` was asked for a database file that does not exist.
+    #[error("no database at {} (create one with `privacydesk init`)", .0.display())]
+    DatabaseMissing(PathBuf),
+    /// `create` was asked to make a database where a file already exists.
+    #[error("a file already exists at {}; refusing to overwrite it", .0.display())]
+    DatabaseExists(PathBuf),
+    /// The file is not a PrivacyDesk database at all.
+    #[error("{} is not a PrivacyDesk database: {reason}", .path.display())]
+    NotADatabase {
+        /// The file that was opened.
+        path: PathBuf,
+        /// What gave it away.
+        reason: &'static str,
+    },
+    /// The database is damaged; reads cannot be trusted.
+    #[error("the database is damaged: {0}")]
+    Damaged(String),
+    /// The database was written by a newer PrivacyDesk.
+    #[error(
+        "this database uses schema version {found}, newer than this PrivacyDesk understands ({known}); upgrade PrivacyDesk"
+    )]
+    SchemaTooNew {
+        /// Schema version found in the file.
+        found: i64,
+        /// Latest schema version this build knows.
+        known: i64,
+    },
+    /// A CSV import had bad rows; nothing was imported.
+    #[error("{}", import_message(.0))]
+    ImportRejected(Vec<RowError>),
+    /// Another process held the database for longer than the busy timeout.
+    #[error("the database is busy in another PrivacyDesk window or command; try again")]
+    Busy,
+    /// A file could not be read or written.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, in plain words, with the path.
+        context: String,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(rusqlite::Error),
+}
+
+/// One refused row of a CSV import.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// Line number in the file, counting the header as line 1.
+    pub line: u64,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn import_message(rows: &[RowError]) -> String {
+    let mut out = format!(
+        "nothing imported: {} bad row{}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    for row in rows.iter().take(20) {
+        out.push_str(&format!("; line {}: {}", row.line, row.message));
+    }
+    if rows.len() > 20 {
+        out.push_str(&format!("; and {} more", rows.len() - 20));
+    }
+    out
+}
+
+impl Error {
+    /// A stable machine-readable code, used across the IPC boundary and for exit codes.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::Invalid(_) => "invalid_input",
+            Error::CaseNotFound(_) => "case_not_found",
+            Error::NotAllowed(_) => "not_allowed",
+            Error::DatabaseMissing(_) => "database_missing",
+            Error::DatabaseExists(_) => "database_exists",
+            Error::NotADatabase { .. } => "not_a_database",
+            Error::Damaged(_) => "database_damaged",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::ImportRejected(_) => "import_rejected",
+            Error::Busy => "busy",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+        }
+    }
+
+    /// An [`Error::Invalid`] with this message.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid(message.into())
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match err.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Error::Damaged(err.to_string())
+            }
+            Some(ErrorCode::DiskFull) => Error::Io {
+                context: "the disk is full; nothing was changed".into(),
+                source: std::io::Error::new(std::io::ErrorKind::StorageFull, err.to_string()),
+            },
+            _ => Error::Database(err),
+        }
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(err: csv::Error) -> Self {
+        let message = err.to_string();
+        match err.into_kind() {
+            csv::ErrorKind::Io(source) => Error::io("CSV file", source),
+            _ => Error::Invalid(format!("CSV: {message}")),
+        }
+    }
+}
+
+/// Result with core's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

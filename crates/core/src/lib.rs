@@ -1,0 +1,37 @@
+//! PrivacyDesk core: the privacy-request domain, the encrypted case store and the use cases.
+//!
+//! Knows nothing of Tauri or the terminal. Adapters call [`Desk`] and use the types re-exported
+//! here; see `ARCHITECTURE.md` at the repository root for the map.
+#![forbid(unsafe_code)]
+
+mod atomic_file;
+pub mod audit;
+pub mod case;
+pub mod csv_safe;
+pub mod deadline;
+mod demo;
+mod desk;
+mod error;
+pub mod export;
+mod ids;
+mod import;
+pub mod report;
+mod secret;
+mod spelling;
+pub mod store;
+pub mod text;
+mod vocabulary;
+pub mod workflow;
+
+pub use atomic_file::WrittenFile;
+pub use case::{Case, Item, NewCase, Requester};
+pub use desk::{CaseSummary, CaseView, Desk, TimelineEntry, VerifyReport, is_due_soon};
+pub use error::{Error, Result, RowError};
+pub use export::ExportSummary;
+pub use ids::{Agent, CaseId, Reference};
+pub use import::ImportSummary;
+pub use report::Month;
+pub use secret::Passphrase;
+pub use store::CaseFilter;
+pub use vocabulary::{Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, State};
+pub use workflow::{Action, ActionInput};

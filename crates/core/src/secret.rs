@@ -1,0 +1,75 @@
+//! Passphrases: held in memory that is wiped when dropped, and never printed.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::Error;
+
+/// A database passphrase. Its memory is zeroized on drop; `Debug` does not show it.
+pub struct Passphrase(Zeroizing<String>);
+
+impl Passphrase {
+    /// Shortest passphrase accepted for a new database or a rekey.
+    pub const MIN_CHARS: usize = 8;
+
+    /// Wraps a passphrase given to open an existing database (any length).
+    pub fn new(text: String) -> Self {
+        Passphrase(Zeroizing::new(text))
+    }
+
+    /// Wraps a passphrase for a new database, refusing ones too short to protect it.
+    pub fn new_for_creation(text: String) -> Result<Self, Error> {
+        let passphrase = Passphrase::new(text);
+        if passphrase.0.chars().count() < Self::MIN_CHARS {
+            return Err(Error::Invalid(format!(
+                "the passphrase must have at least {} characters",
+                Self::MIN_CHARS
+            )));
+        }
+        if passphrase.0.contains('\0') {
+            return Err(Error::invalid("the passphrase contains a NUL character"));
+        }
+        Ok(passphrase)
+    }
+
+    /// `PRAGMA <pragma> = '<passphrase>'` with quotes escaped, in wiped memory.
+    pub(crate) fn pragma(&self, pragma: &str) -> Zeroizing<String> {
+        let mut sql = Zeroizing::new(String::with_capacity(self.0.len() + 32));
+        sql.push_str("PRAGMA ");
+        sql.push_str(pragma);
+        sql.push_str(" = '");
+        for c in self.0.chars() {
+            if c == '\'' {
+                sql.push('\'');
+            }
+            sql.push(c);
+        }
+        sql.push_str("';");
+        sql
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(…)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_escaped_and_debug_hides_the_secret() {
+        let p = Passphrase::new("it's secret".into());
+        assert_eq!(p.pragma("key").as_str(), "PRAGMA key = 'it''s secret';");
+        assert_eq!(format!("{p:?}"), "Passphrase(…)");
+    }
+
+    #[test]
+    fn short_passphrases_are_refused_for_new_databases() {
+        assert!(Passphrase::new_for_creation("short".into()).is_err());
+        assert!(Passphrase::new_for_creation("long enough".into()).is_ok());
+    }
+}
