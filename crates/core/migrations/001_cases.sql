@@ -16,7 +16,9 @@ CREATE TABLE cases (
     details              TEXT NOT NULL DEFAULT '',
     received_on          TEXT NOT NULL,
     due_on               TEXT NOT NULL,
-    clock_stopped        INTEGER NOT NULL DEFAULT 0,
+    -- When the case next needs action: its due date, or the purge date of a scheduled
+    -- deletion; NULL while closed, while the clock is stopped, or while a legal hold stands.
+    attention_on         TEXT,
     pauses               TEXT NOT NULL DEFAULT '[]',
     extended_until       TEXT,
     extension_granted_on TEXT,
@@ -32,6 +34,7 @@ CREATE INDEX cases_by_due ON cases (due_on, id);
 CREATE INDEX cases_by_state_due ON cases (state, due_on, id);
 CREATE INDEX cases_by_kind_due ON cases (kind, due_on, id);
 CREATE INDEX cases_by_received ON cases (received_on);
+CREATE INDEX cases_by_attention ON cases (attention_on) WHERE attention_on IS NOT NULL;
 CREATE INDEX cases_by_closed ON cases (closed_on) WHERE closed_on IS NOT NULL;
 
 CREATE TABLE items (

@@ -1,6 +1,6 @@
 //! A privacy request as worked by an agent: the case, its requester and its items.
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::deadline::{Clock, Deadline, Extension, Pause};
@@ -102,9 +102,42 @@ impl Case {
         self.clock().deadline()
     }
 
-    /// Open, its clock running, and past its due date on `today`.
+    /// When the case next needs action: its due date, or the purge date of a scheduled deletion;
+    /// `None` while closed, while the clock is stopped, or while a legal hold blocks the purge.
+    pub fn attention_on(&self) -> Option<NaiveDate> {
+        match self.state {
+            State::Closed => None,
+            State::DeletionScheduled if self.legal_hold.is_some() => None,
+            State::DeletionScheduled => self.purge_on,
+            _ if self.deadline().paused => None,
+            _ => Some(self.due_on),
+        }
+    }
+
+    /// The day the person got their answer: the closing day, or for an account closure the day
+    /// its deletion was scheduled (the deletion itself follows 30 days later, as the policy says).
+    pub fn answered_on(&self) -> Option<NaiveDate> {
+        match (self.purge_on, self.closed_on) {
+            (Some(purge), Some(_)) => purge.checked_sub_days(Days::new(PURGE_AFTER_DAYS)),
+            (_, closed) => closed,
+        }
+    }
+
+    /// Closed, and answered on or before the due date.
+    pub fn closed_on_time(&self) -> Option<bool> {
+        self.closed_on?;
+        self.answered_on().map(|answered| answered <= self.due_on)
+    }
+
+    /// Past its [`attention_on`](Self::attention_on) date on `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.state != State::Closed && !self.deadline().paused && self.due_on < today
+        self.attention_on().is_some_and(|on| on < today)
+    }
+
+    /// Within [`DUE_SOON_DAYS`] of its [`attention_on`](Self::attention_on) date on `today`.
+    pub fn is_due_soon(&self, today: NaiveDate) -> bool {
+        self.attention_on()
+            .is_some_and(|on| (on - today).num_days() <= DUE_SOON_DAYS)
     }
 }
 

@@ -8,9 +8,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::audit::Event;
-use crate::case::{DUE_SOON_DAYS, Item, ValidNewCase};
+use crate::case::{Item, ValidNewCase};
 use crate::deadline::Deadline;
-use crate::store::{self, CaseFilter, EventDraft, FileCheck, Store};
+use crate::store::{self, CaseFilter, EventDraft, FileCheck, Memory, Store};
 use crate::workflow::{self, Action, ActionInput, ActionSpec};
 use crate::{
     Agent, Case, CaseId, ItemOutcome, NewCase, Passphrase, Reference, Result, State, text,
@@ -94,8 +94,18 @@ pub(crate) fn timestamp() -> String {
 impl Desk {
     /// Creates a new encrypted database.
     pub fn create(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        Desk::create_with(path, passphrase, agent, Memory::Wiped)
+    }
+
+    /// Creates a database choosing how SQLCipher treats freed memory (see [`Memory`]).
+    pub fn create_with(
+        path: &Path,
+        passphrase: &Passphrase,
+        agent: Agent,
+        memory: Memory,
+    ) -> Result<Desk> {
         Ok(Desk {
-            store: Store::create(path, passphrase)?,
+            store: Store::create(path, passphrase, memory)?,
             agent,
             today: None,
         })
@@ -103,8 +113,18 @@ impl Desk {
 
     /// Opens (unlocks) an existing database.
     pub fn open(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        Desk::open_with(path, passphrase, agent, Memory::Wiped)
+    }
+
+    /// Opens a database choosing how SQLCipher treats freed memory (see [`Memory`]).
+    pub fn open_with(
+        path: &Path,
+        passphrase: &Passphrase,
+        agent: Agent,
+        memory: Memory,
+    ) -> Result<Desk> {
         Ok(Desk {
-            store: Store::open(path, passphrase)?,
+            store: Store::open(path, passphrase, memory)?,
             agent,
             today: None,
         })
@@ -164,7 +184,7 @@ impl Desk {
         Ok(CaseView {
             deadline: case.deadline(),
             overdue: case.is_overdue(today),
-            due_soon: is_due_soon(&case, today),
+            due_soon: case.is_due_soon(today),
             allowed_actions: workflow::allowed_actions(&case, today)
                 .into_iter()
                 .map(Action::spec)
@@ -197,7 +217,7 @@ impl Desk {
         self.store.for_each_case(filter, today, |case| {
             out.push(CaseSummary {
                 overdue: case.is_overdue(today),
-                due_soon: is_due_soon(&case, today),
+                due_soon: case.is_due_soon(today),
                 case,
             });
             Ok(())
@@ -308,11 +328,6 @@ impl Desk {
             Ok(cursor.head().to_string())
         })
     }
-}
-
-/// Open and due within [`DUE_SOON_DAYS`] of `today`.
-pub fn is_due_soon(case: &Case, today: NaiveDate) -> bool {
-    case.state != State::Closed && (case.due_on - today).num_days() <= DUE_SOON_DAYS
 }
 
 /// Inserts a validated new case and its `created` event; `origin` adds to the event's details.

@@ -92,8 +92,8 @@ impl Desk {
                     case.due_on.to_string(),
                     date(case.extension.map(|e| e.until)),
                     date(case.closed_on),
-                    case.closed_on
-                        .map(|c| yes_no(c <= case.due_on).to_string())
+                    case.closed_on_time()
+                        .map(|on_time| yes_no(on_time).to_string())
                         .unwrap_or_default(),
                     days_to_close.unwrap_or_default(),
                     yes_no(case.is_overdue(today)).to_string(),

@@ -25,7 +25,7 @@ pub mod workflow;
 
 pub use atomic_file::WrittenFile;
 pub use case::{Case, Item, NewCase, Requester};
-pub use desk::{CaseSummary, CaseView, Desk, TimelineEntry, VerifyReport, is_due_soon};
+pub use desk::{CaseSummary, CaseView, Desk, TimelineEntry, VerifyReport};
 pub use error::{Error, Result, RowError};
 pub use export::ExportSummary;
 pub use ids::{Agent, CaseId, Reference};

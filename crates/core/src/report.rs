@@ -184,12 +184,16 @@ impl Desk {
         count_by_kind(
             "SELECT kind, count(*) FROM cases
              WHERE received_on <= ?2 AND (closed_on IS NULL OR closed_on > ?2) AND due_on < ?2 AND ?1 <= ?2
+               AND (purge_on IS NULL OR (purge_on < ?2 AND legal_hold IS NULL))
              GROUP BY kind",
             &mut |r, n| r.overdue_at_month_end = n,
         )?;
 
         let mut stmt = conn.prepare(
-            "SELECT kind, outcome, denial_basis, closed_on <= due_on,
+            "SELECT kind, outcome, denial_basis,
+                    -- Same rule as Case::closed_on_time: account closures are answered when
+                    -- their deletion is scheduled, 30 days before the purge.
+                    coalesce(date(purge_on, '-30 days'), closed_on) <= due_on,
                     CAST(julianday(closed_on) - julianday(received_on) AS INTEGER)
              FROM cases WHERE closed_on BETWEEN ?1 AND ?2",
         )?;

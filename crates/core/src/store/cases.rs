@@ -71,9 +71,9 @@ pub struct CaseFilter {
     pub state: Option<State>,
     /// Only cases of this kind.
     pub kind: Option<Kind>,
-    /// Only open cases past their due date, clock running.
+    /// Only cases past their attention date (see [`Case::attention_on`]).
     pub overdue: bool,
-    /// Only open cases due within this many days (overdue ones included).
+    /// Only cases whose attention date is within this many days (overdue ones included).
     pub due_within: Option<u32>,
     /// Full-text search over reference, name, email, details and notes.
     pub search: Option<String>,
@@ -115,11 +115,11 @@ impl CaseFilter {
             values.push(Box::new(kind));
         }
         if self.overdue {
-            clauses.push("state <> 'closed' AND clock_stopped = 0 AND due_on < ?");
+            clauses.push("attention_on < ?");
             values.push(Box::new(today));
         }
         if let Some(days) = self.due_within {
-            clauses.push("state <> 'closed' AND due_on <= ?");
+            clauses.push("attention_on <= ?");
             values.push(Box::new(
                 today
                     .checked_add_days(chrono::Days::new(days.into()))
@@ -248,7 +248,7 @@ fn pauses_json(case: &Case) -> Result<String> {
 /// Inserts a new case and its items; returns its id.
 pub(crate) fn insert_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Result<CaseId> {
     tx.prepare_cached(&format!(
-        "INSERT INTO cases ({CASE_COLUMNS}, clock_stopped, created_at, updated_at)
+        "INSERT INTO cases ({CASE_COLUMNS}, attention_on, created_at, updated_at)
          VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                  ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)"
     ))?
@@ -276,7 +276,7 @@ pub(crate) fn insert_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
         case.purge_on,
         case.legal_hold,
         case.closed_on,
-        case.deadline().paused,
+        case.attention_on(),
         now,
     ])?;
     let id = CaseId(tx.last_insert_rowid());
@@ -300,7 +300,7 @@ pub(crate) fn insert_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
 pub(crate) fn update_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Result<()> {
     tx.prepare_cached(
         "UPDATE cases SET state = ?2, outcome = ?3, denial_basis = ?4, denial_reason = ?5,
-             due_on = ?6, clock_stopped = ?7, pauses = ?8, extended_until = ?9,
+             due_on = ?6, attention_on = ?7, pauses = ?8, extended_until = ?9,
              extension_granted_on = ?10, extension_reason = ?11, assignee = ?12, purge_on = ?13,
              legal_hold = ?14, closed_on = ?15, updated_at = ?16
          WHERE id = ?1",
@@ -312,7 +312,7 @@ pub(crate) fn update_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
         case.denial_basis,
         case.denial_reason,
         case.due_on,
-        case.deadline().paused,
+        case.attention_on(),
         pauses_json(case)?,
         case.extension.map(|e| e.until),
         case.extension.map(|e| e.granted_on),
