@@ -131,6 +131,12 @@ impl Store {
         if &header == b"SQLite format 3\0" {
             return not_ours("it is an unencrypted SQLite file");
         }
+        // Every SQLite page size is a multiple of 512 bytes.
+        if len % 512 != 0 {
+            return not_ours(
+                "its size is not a whole number of pages: it was truncated or damaged",
+            );
+        }
         Ok(())
     }
 

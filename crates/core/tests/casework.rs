@@ -1,0 +1,366 @@
+//! Use cases through the core API on real encrypted files: actions and their audit events,
+//! the audit chain under tampering, search, import, export and the monthly report.
+
+mod common;
+
+use common::*;
+use privacydesk_core::{
+    Action, ActionInput, CaseFilter, DenialBasis, Error, Month, NewCase, Outcome, Result, State,
+};
+
+fn event_count(fx: &Fixture, reference: &privacydesk_core::Reference) -> Result<usize> {
+    Ok(fx.desk.case(reference)?.events.len())
+}
+
+#[test]
+fn each_accepted_action_appends_one_event_and_a_refused_one_none() -> Result<()> {
+    let mut fx = Fixture::new();
+    let r = fx.new_case("access", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
+    assert_eq!(event_count(&fx, &r)?, 1, "created");
+    fx.desk
+        .act(&r, Action::RequestId, &ActionInput::default())?;
+    assert_eq!(event_count(&fx, &r)?, 2);
+    let refused = fx
+        .desk
+        .act(&r, Action::ConfirmDeletion, &ActionInput::default());
+    assert!(matches!(refused, Err(Error::NotAllowed(_))));
+    let no_reason = fx.desk.act(
+        &r,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Denied),
+            ..Default::default()
+        },
+    );
+    assert!(matches!(no_reason, Err(Error::Invalid(_))));
+    assert_eq!(event_count(&fx, &r)?, 2, "refusals write nothing");
+    assert_eq!(fx.desk.case(&r)?.case.state, State::VerifyingIdentity);
+    let view = fx.desk.act(
+        &r,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Denied),
+            denial_basis: Some(DenialBasis::IdentityNotVerified),
+            reason: Some("No proof of identity after two reminders".into()),
+            ..Default::default()
+        },
+    )?;
+    assert_eq!(view.events.len(), 3);
+    assert_eq!(
+        view.events[2].text.as_deref(),
+        Some("No proof of identity after two reminders")
+    );
+    assert_eq!(
+        view.allowed_actions
+            .iter()
+            .map(|a| a.action)
+            .collect::<Vec<_>>(),
+        vec![Action::Reopen]
+    );
+    Ok(())
+}
+
+#[test]
+fn events_replay_to_the_state_of_every_demo_case() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(400, 11, &mut |_| {})?;
+    for summary in fx.desk.list(&CaseFilter::default())? {
+        let view = fx.desk.case(&summary.case.reference)?;
+        let replayed = view
+            .events
+            .iter()
+            .filter_map(|e| {
+                e.details
+                    .get("to")
+                    .and_then(|s| s.as_str())
+                    .map(String::from)
+            })
+            .next_back()
+            .unwrap_or_else(|| "new".into());
+        assert_eq!(
+            replayed,
+            view.case.state.as_str(),
+            "{}",
+            view.case.reference
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn the_audit_chain_names_the_first_edited_or_deleted_event() -> Result<()> {
+    let mut fx = Fixture::new();
+    let r = fx.new_case("access", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
+    fx.desk.act(&r, Action::Verify, &ActionInput::default())?;
+    fx.desk.note(&r, "first call")?;
+    fx.desk.act(
+        &r,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Fulfilled),
+            ..Default::default()
+        },
+    )?;
+    assert!(fx.desk.verify()?.is_ok());
+
+    let conn = raw(&fx.path);
+    let blocked = conn.execute("UPDATE events SET actor = 'mallory' WHERE seq = 2", []);
+    assert!(blocked.is_err(), "ordinary updates are refused");
+    assert!(
+        conn.execute("DELETE FROM events WHERE seq = 2", [])
+            .is_err(),
+        "ordinary deletes are refused"
+    );
+    conn.execute_batch(
+        "DROP TRIGGER events_are_never_updated; DROP TRIGGER events_are_never_deleted;
+         UPDATE events SET details = replace(details, 'fulfilled', 'denied') WHERE seq = 4;",
+    )?;
+    drop(conn);
+    fx.reopen()?;
+    let report = fx.desk.verify()?;
+    assert_eq!(
+        report.chain.broken.as_ref().map(|b| b.seq),
+        Some(4),
+        "{report:?}"
+    );
+
+    let conn = raw(&fx.path);
+    conn.execute_batch("DELETE FROM events WHERE seq = 2;")?;
+    drop(conn);
+    fx.reopen()?;
+    assert_eq!(fx.desk.verify()?.chain.broken.map(|b| b.seq), Some(3));
+    Ok(())
+}
+
+#[test]
+fn cutting_events_off_the_end_is_noticed() -> Result<()> {
+    let mut fx = Fixture::new();
+    let r = fx.new_case("inquiry", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
+    fx.desk.note(&r, "one")?;
+    let conn = raw(&fx.path);
+    conn.execute_batch("DROP TRIGGER events_are_never_deleted; DELETE FROM events WHERE seq = 2;")?;
+    drop(conn);
+    fx.reopen()?;
+    let broken = fx.desk.verify()?.chain.broken;
+    assert!(broken.is_some_and(|b| b.problem.contains("cut off")));
+    Ok(())
+}
+
+#[test]
+fn search_finds_by_reference_name_email_details_and_notes() -> Result<()> {
+    let mut fx = Fixture::new();
+    let ana = fx.desk.new_case(&NewCase {
+        kind: "erasure".into(),
+        name: "Ana Müller".into(),
+        email: "ana.mueller@example.com".into(),
+        details: Some("Delete my newsletter profile".into()),
+        ..NewCase::default()
+    })?;
+    let ben = fx.new_case("access", "Ben Okafor", "ben@example.org", "2026-06-02")?;
+    fx.desk
+        .note(&ben, "Called back on Tuesday about the invoice")?;
+    let find = |fx: &Fixture, text: &str| -> Result<Vec<String>> {
+        let filter = CaseFilter {
+            search: Some(text.into()),
+            ..CaseFilter::default()
+        };
+        Ok(fx
+            .desk
+            .list(&filter)?
+            .into_iter()
+            .map(|c| c.case.reference.to_string())
+            .collect())
+    };
+    assert_eq!(
+        find(&fx, "muller")?,
+        vec![ana.to_string()],
+        "diacritics ignored"
+    );
+    assert_eq!(find(&fx, "ana.mueller@example.com")?, vec![ana.to_string()]);
+    assert_eq!(find(&fx, ben.as_str())?, vec![ben.to_string()]);
+    assert_eq!(find(&fx, "invoice")?, vec![ben.to_string()]);
+    assert_eq!(find(&fx, "newslet")?, vec![ana.to_string()], "prefix");
+    assert!(
+        find(&fx, "\"unbalanced AND (")?.is_empty(),
+        "FTS syntax is never passed through"
+    );
+    assert_eq!(find(&fx, "   ")?.len(), 2, "blank search filters nothing");
+    Ok(())
+}
+
+#[test]
+fn hostile_text_is_kept_verbatim_or_refused_with_a_reason() -> Result<()> {
+    let mut fx = Fixture::new();
+    for name in [
+        "<img src=x onerror=alert(1)>",
+        "=HYPERLINK(\"http://evil\",\"x\")",
+        "שלום עולם",
+        "🙂 Zoë",
+    ] {
+        let r = fx.new_case("inquiry", name, "x@example.com", "2026-06-01")?;
+        assert_eq!(fx.desk.case(&r)?.case.requester.name, name);
+    }
+    let long = "x".repeat(10_000);
+    let err = fx
+        .new_case("inquiry", &long, "x@example.com", "2026-06-01")
+        .err()
+        .map(|e| e.to_string());
+    assert!(err.is_some_and(|e| e.contains("at most 500")));
+    let err = fx
+        .new_case("inquiry", "nul\0name", "x@example.com", "2026-06-01")
+        .err()
+        .map(|e| e.to_string());
+    assert!(err.is_some_and(|e| e.contains("control character")));
+    let err = fx
+        .new_case("inquiry", "Ana", "x@example.com", "2026-07-01")
+        .err()
+        .map(|e| e.to_string());
+    assert!(err.is_some_and(|e| e.contains("future")));
+    Ok(())
+}
+
+#[test]
+fn an_import_with_one_bad_row_imports_nothing_and_names_the_lines() -> Result<()> {
+    let mut fx = Fixture::new();
+    let file = fx.dir.path().join("intake.csv");
+    let write = |text: &str| std::fs::write(&file, text).map_err(|e| Error::io("write", e));
+    write(
+        "name,email,kind,received,minor\nAna,ana@example.com,access,2026-06-01,no\nBen,not-an-email,access,2026-06-01,no\nCleo,c@example.com,teleport,2026-06-01,yes\n",
+    )?;
+    match fx.desk.import_csv(&file) {
+        Err(Error::ImportRejected(rows)) => {
+            assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3, 4]);
+        }
+        other => panic!("expected rejection, got {other:?}"),
+    }
+    assert_eq!(fx.desk.count(&CaseFilter::default())?, 0);
+    write(
+        "name,email,kind,received,jurisdiction,details\nAna,ana@example.com,access,2026-06-01,ccpa,\"multi\nline\"\nBen,ben@example.com,erasure,2026-06-02,,\n",
+    )?;
+    let summary = fx.desk.import_csv(&file)?;
+    assert_eq!(summary.references.len(), 2);
+    assert_eq!(
+        fx.desk.case(&summary.references[0])?.case.details,
+        "multi\nline"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_case_export_neutralises_formulas_and_round_trips() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.new_case(
+        "access",
+        "=HYPERLINK(\"http://evil\")",
+        "ana@example.com",
+        "2026-06-01",
+    )?;
+    fx.new_case("erasure", "@SUM(A1)", "ben@example.com", "2026-05-01")?;
+    let out = fx.dir.path().join("cases.csv");
+    let summary = fx
+        .desk
+        .export_cases(&CaseFilter::default(), &out, true, &mut |_| {})?;
+    assert_eq!(summary.rows, 2);
+    let bytes = std::fs::read(&out).map_err(|e| Error::io("read", e))?;
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM");
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers = reader.headers()?.clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        privacydesk_core::export::CASE_COLUMNS.to_vec()
+    );
+    let names: Vec<String> = reader
+        .records()
+        .map(|r| r.map(|r| r[17].to_string()))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(names, vec!["'@SUM(A1)", "'=HYPERLINK(\"http://evil\")"]);
+    assert_eq!(
+        privacydesk_core::csv_safe::restore(&names[1]),
+        "=HYPERLINK(\"http://evil\")"
+    );
+    assert_eq!(
+        summary.chain_head,
+        fx.desk.store().chain_head()?.0,
+        "the export is on the record"
+    );
+
+    let filtered = fx.desk.export_cases(
+        &CaseFilter {
+            kind: Some(privacydesk_core::Kind::Erasure),
+            ..CaseFilter::default()
+        },
+        &out,
+        false,
+        &mut |_| {},
+    )?;
+    assert_eq!(filtered.rows, 1);
+    let folder = fx.dir.path().join("no-such-folder").join("x.csv");
+    assert!(matches!(
+        fx.desk
+            .export_cases(&CaseFilter::default(), &folder, false, &mut |_| {}),
+        Err(Error::Io { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn the_monthly_report_counts_what_happened_in_the_month() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.set_today(date("2026-05-20"));
+    let a = fx.new_case("access", "Ana", "a@example.com", "2026-05-04")?;
+    let b = fx.new_case("access", "Ben", "b@example.com", "2026-05-06")?;
+    let _c = fx.new_case("erasure", "Cleo", "c@example.com", "2026-05-08")?;
+    fx.desk.act(
+        &a,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Fulfilled),
+            ..Default::default()
+        },
+    )?;
+    fx.desk.act(
+        &b,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Denied),
+            denial_basis: Some(DenialBasis::Exemption),
+            reason: Some("legal privilege".into()),
+            ..Default::default()
+        },
+    )?;
+    let rows = fx.desk.monthly_rows(Month::parse("2026-05")?)?;
+    let access = rows
+        .iter()
+        .find(|r| r.kind == "access")
+        .map(Clone::clone)
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            access.received,
+            access.closed,
+            access.fulfilled,
+            access.denied
+        ),
+        (2, 2, 1, 1)
+    );
+    assert_eq!(
+        access.denied_by_reason.get(&DenialBasis::Exemption),
+        Some(&1)
+    );
+    assert_eq!(access.closed_on_time, 2);
+    assert_eq!(access.median_days_to_close, Some(15.0));
+    let all = rows.last().map(Clone::clone).unwrap_or_default();
+    assert_eq!(
+        (all.kind.as_str(), all.received, all.open_at_month_end),
+        ("all", 3, 1)
+    );
+    let out = fx.dir.path().join("may.csv");
+    fx.desk.monthly_report(Month::parse("2026-05")?, &out)?;
+    let text = std::fs::read_to_string(&out).map_err(|e| Error::io("read", e))?;
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("access,2,2,1,0,1,exemption:1,0,0,2,15,")),
+        "{text}"
+    );
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Helpers shared by core's integration tests: real encrypted files in a temp folder.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use privacydesk_core::{Agent, Desk, NewCase, Passphrase, Reference, Result};
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+pub fn passphrase() -> Passphrase {
+    Passphrase::new(PASSPHRASE.into())
+}
+
+pub fn agent() -> Agent {
+    Agent::new("tester").unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// A fresh database in its own temp folder, "today" pinned to 2026-06-15.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub desk: Desk,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("cases.db");
+        let mut desk =
+            Desk::create(&path, &passphrase(), agent()).unwrap_or_else(|e| panic!("{e}"));
+        desk.set_today(date("2026-06-15"));
+        Fixture { dir, path, desk }
+    }
+
+    pub fn reopen(&mut self) -> Result<()> {
+        let mut desk = Desk::open(&self.path, &passphrase(), agent())?;
+        desk.set_today(date("2026-06-15"));
+        self.desk = desk;
+        Ok(())
+    }
+
+    pub fn new_case(
+        &mut self,
+        kind: &str,
+        name: &str,
+        email: &str,
+        received: &str,
+    ) -> Result<Reference> {
+        self.desk.new_case(&NewCase {
+            kind: kind.into(),
+            name: name.into(),
+            email: email.into(),
+            received: Some(received.into()),
+            jurisdiction: Some("gdpr".into()),
+            ..NewCase::default()
+        })
+    }
+}
+
+/// Every file in a folder with its SHA-256, sorted by name.
+pub fn snapshot(dir: &Path) -> Vec<(String, String)> {
+    use sha2::{Digest, Sha256};
+    let digest = |bytes: &[u8]| hex::encode(Sha256::digest(bytes));
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), digest(&bytes))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether `needle` appears anywhere in the bytes of any file in `dir`.
+pub fn any_file_contains(dir: &Path, needle: &str) -> Option<String> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .find_map(|e| {
+            let bytes = std::fs::read(e.path()).ok()?;
+            bytes
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+                .then(|| e.file_name().to_string_lossy().into_owned())
+        })
+}
+
+/// A raw, keyed rusqlite connection, to tamper with the file as an attacker with the key would.
+pub fn raw(path: &Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(&format!("PRAGMA key = '{PASSPHRASE}';"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    conn
+}
