@@ -332,7 +332,7 @@ fn the_monthly_report_counts_what_happened_in_the_month() -> Result<()> {
     let access = rows
         .iter()
         .find(|r| r.kind == "access")
-        .map(Clone::clone)
+        .cloned()
         .unwrap_or_default();
     assert_eq!(
         (
@@ -349,7 +349,7 @@ fn the_monthly_report_counts_what_happened_in_the_month() -> Result<()> {
     );
     assert_eq!(access.closed_on_time, 2);
     assert_eq!(access.median_days_to_close, Some(15.0));
-    let all = rows.last().map(Clone::clone).unwrap_or_default();
+    let all = rows.last().cloned().unwrap_or_default();
     assert_eq!(
         (all.kind.as_str(), all.received, all.open_at_month_end),
         ("all", 3, 1)

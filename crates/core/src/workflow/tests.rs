@@ -366,7 +366,7 @@ fn extension_rules_reach_the_workflow() -> Result<(), Error> {
 fn input_for(action: Action, case: &Case, pick: u8, until_offset: u64) -> ActionInput {
     let mut input = ActionInput::default();
     let spec = action.spec();
-    if spec.needs_reason || pick % 3 == 0 {
+    if spec.needs_reason || pick.is_multiple_of(3) {
         input.reason = Some("because".into());
     }
     if spec.needs_outcome {
