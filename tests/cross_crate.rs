@@ -1,1 +1,100 @@
+//! What the CLI writes, read back through core and through a plain SQLCipher client.
 
+use privacydesk_core::{Agent, CaseFilter, Desk, Passphrase, csv_safe};
+use privacydesk_tests::{PASS, privacydesk};
+
+const HOSTILE_NAMES: [&str; 6] = [
+    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    "+SUM(1,2)",
+    "-2+3",
+    "@cmd",
+    "＝1+1",
+    "'=already quoted",
+];
+
+#[test]
+fn a_cli_export_reads_back_to_exactly_what_core_holds() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("cases.db");
+    privacydesk(&db, &["init"]);
+    for name in HOSTILE_NAMES {
+        privacydesk(
+            &db,
+            &[
+                "case",
+                "new",
+                "--kind",
+                "inquiry",
+                "--name",
+                name,
+                "--email",
+                "x@example.com",
+            ],
+        );
+    }
+    let out = dir.path().join("cases.csv");
+    privacydesk(
+        &db,
+        &[
+            "export",
+            "cases",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+
+    let mut reader = csv::Reader::from_path(&out).expect("readable CSV");
+    let exported: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("record")[17].to_string())
+        .collect();
+    for cell in &exported {
+        let first = cell.chars().next().unwrap_or(' ');
+        assert!(!"=+-@＝\t\r".contains(first), "{cell:?} starts a formula");
+    }
+    let mut restored: Vec<&str> = exported.iter().map(|c| csv_safe::restore(c)).collect();
+    restored.sort_unstable();
+
+    let desk = Desk::open(
+        &db,
+        &Passphrase::new(PASS.into()),
+        Agent::new("reader").expect("agent"),
+    )
+    .expect("core opens what the CLI made");
+    let mut held: Vec<String> = desk
+        .list(&CaseFilter::default())
+        .expect("list")
+        .into_iter()
+        .map(|c| c.case.requester.name)
+        .collect();
+    held.sort_unstable();
+    assert_eq!(restored, held);
+}
+
+#[test]
+fn a_standard_sqlcipher_client_opens_the_file_with_the_passphrase_alone() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("cases.db");
+    privacydesk(&db, &["init"]);
+    privacydesk(
+        &db,
+        &[
+            "case",
+            "new",
+            "--kind",
+            "access",
+            "--name",
+            "Ana Ruiz",
+            "--email",
+            "ana@example.com",
+        ],
+    );
+    // Nothing but the key: SQLCipher 4 defaults, as DB Browser or the sqlcipher shell would use.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(&format!("PRAGMA key = '{PASS}';"))
+        .expect("key");
+    let name: String = conn
+        .query_row("SELECT requester_name FROM cases", [], |r| r.get(0))
+        .expect("readable with the passphrase");
+    assert_eq!(name, "Ana Ruiz");
+}

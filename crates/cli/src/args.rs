@@ -79,6 +79,7 @@ pub enum CaseCommand {
         /// Case reference
         reference: String,
         /// The note
+        #[arg(allow_hyphen_values = true)]
         text: String,
     },
     /// Do something to a case
@@ -91,7 +92,7 @@ pub struct NewArgs {
     #[arg(long)]
     pub kind: String,
     /// Requester's name
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub name: String,
     /// Requester's email
     #[arg(long)]
@@ -103,13 +104,13 @@ pub struct NewArgs {
     #[arg(long)]
     pub jurisdiction: Option<String>,
     /// The customer (controller) whose data it is
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub customer: Option<String>,
     /// email, web, phone, forum, letter [default: email]
     #[arg(long)]
     pub channel: Option<String>,
     /// What the person wrote
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub details: Option<String>,
     /// A post or page to remove (forum-removal; repeat for each)
     #[arg(long = "item", value_name = "URL")]
@@ -153,7 +154,7 @@ pub struct ActArgs {
     /// remove-item, refuse-item
     pub action: String,
     /// Why (needed to deny, reopen, extend, hold, refuse an item)
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: Option<String>,
     /// fulfilled, partially-fulfilled, denied, withdrawn (close)
     #[arg(long)]

@@ -36,6 +36,10 @@ CREATE INDEX cases_by_kind_due ON cases (kind, due_on, id);
 CREATE INDEX cases_by_received ON cases (received_on);
 CREATE INDEX cases_by_attention ON cases (attention_on) WHERE attention_on IS NOT NULL;
 CREATE INDEX cases_by_closed ON cases (closed_on) WHERE closed_on IS NOT NULL;
+-- Covers every column the monthly report counts, so it reads this index and not the table.
+CREATE INDEX cases_for_reports ON cases (
+    kind, received_on, closed_on, due_on, extension_granted_on, purge_on, legal_hold
+);
 
 CREATE TABLE items (
     case_id  INTEGER NOT NULL REFERENCES cases (id),

@@ -154,40 +154,28 @@ impl Desk {
             })
             .collect();
         let conn = self.store().conn();
-        let mut count_by_kind =
-            |sql: &str, apply: &mut dyn FnMut(&mut MonthlyRow, u64)| -> Result<()> {
-                let mut stmt = conn.prepare(sql)?;
-                let mut result = stmt.query(rusqlite::params![first, last])?;
-                while let Some(row) = result.next()? {
-                    let kind: Kind = row.get(0)?;
-                    let n: u64 = row.get(1)?;
-                    if let Some(target) = rows.get_mut(&kind) {
-                        apply(target, n);
-                    }
-                }
-                Ok(())
-            };
-        count_by_kind(
-            "SELECT kind, count(*) FROM cases WHERE received_on BETWEEN ?1 AND ?2 GROUP BY kind",
-            &mut |r, n| r.received = n,
-        )?;
-        count_by_kind(
-            "SELECT kind, count(*) FROM cases WHERE extension_granted_on BETWEEN ?1 AND ?2 GROUP BY kind",
-            &mut |r, n| r.extended = n,
-        )?;
-        count_by_kind(
-            "SELECT kind, count(*) FROM cases
-             WHERE received_on <= ?2 AND (closed_on IS NULL OR closed_on > ?2) AND ?1 <= ?2
+        // One pass for the counts, over the covering index `cases_for_reports`.
+        let mut stmt = conn.prepare(
+            "SELECT kind,
+                    count(*) FILTER (WHERE received_on BETWEEN ?1 AND ?2),
+                    count(*) FILTER (WHERE extension_granted_on BETWEEN ?1 AND ?2),
+                    count(*) FILTER (WHERE closed_on IS NULL OR closed_on > ?2),
+                    count(*) FILTER (WHERE (closed_on IS NULL OR closed_on > ?2) AND due_on < ?2
+                        AND (purge_on IS NULL OR (purge_on < ?2 AND legal_hold IS NULL)))
+             FROM cases INDEXED BY cases_for_reports
+             WHERE kind IS NOT NULL AND received_on <= ?2
              GROUP BY kind",
-            &mut |r, n| r.open_at_month_end = n,
         )?;
-        count_by_kind(
-            "SELECT kind, count(*) FROM cases
-             WHERE received_on <= ?2 AND (closed_on IS NULL OR closed_on > ?2) AND due_on < ?2 AND ?1 <= ?2
-               AND (purge_on IS NULL OR (purge_on < ?2 AND legal_hold IS NULL))
-             GROUP BY kind",
-            &mut |r, n| r.overdue_at_month_end = n,
-        )?;
+        let mut counts = stmt.query(rusqlite::params![first, last])?;
+        while let Some(row) = counts.next()? {
+            let kind: Kind = row.get(0)?;
+            if let Some(target) = rows.get_mut(&kind) {
+                target.received = row.get(1)?;
+                target.extended = row.get(2)?;
+                target.open_at_month_end = row.get(3)?;
+                target.overdue_at_month_end = row.get(4)?;
+            }
+        }
 
         let mut stmt = conn.prepare(
             "SELECT kind, outcome, denial_basis,

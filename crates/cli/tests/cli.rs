@@ -1,0 +1,576 @@
+//! The `privacydesk` contract as scripts see it: output, JSON, files and exit codes,
+//! on real encrypted databases.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use chrono::{Days, Local};
+use predicates::prelude::*;
+use serde_json::Value;
+
+const PASS: &str = "correct horse battery staple";
+
+struct Db {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Db {
+    fn new() -> Db {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("cases.db");
+        let db = Db { dir, path };
+        db.cmd(&["init"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("created"));
+        db
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("privacydesk").expect("binary");
+        cmd.env("PRIVACYDESK_PASSPHRASE", PASS)
+            .env_remove("PRIVACYDESK_DB")
+            .env_remove("PRIVACYDESK_NEW_PASSPHRASE")
+            .arg("--db")
+            .arg(&self.path)
+            .args(["--agent", "tester"])
+            .args(args);
+        cmd
+    }
+
+    fn stdout(&self, args: &[&str]) -> String {
+        let out = self.cmd(args).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.stdout(args)).expect("JSON")
+    }
+
+    fn new_case(&self, extra: &[&str]) -> String {
+        let mut args = vec![
+            "case",
+            "new",
+            "--name",
+            "Ana Ruiz",
+            "--email",
+            "ana@example.com",
+        ];
+        args.extend_from_slice(extra);
+        let out = self.stdout(&args);
+        let reference = out.trim().to_string();
+        assert!(
+            out.lines().count() == 1 && reference.starts_with("PR-"),
+            "{out:?}"
+        );
+        reference
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn days_ago(n: u64) -> String {
+    (Local::now().date_naive() - Days::new(n)).to_string()
+}
+
+fn fails_with(cmd: &mut Command, code: i32, message: &str) {
+    let out = cmd.output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+    assert!(
+        stderr.contains(message),
+        "{stderr:?} should contain {message:?}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr:?}");
+}
+
+#[test]
+fn a_case_is_worked_from_new_to_closed() {
+    let db = Db::new();
+    let r = db.new_case(&[
+        "--kind",
+        "access",
+        "--jurisdiction",
+        "gdpr",
+        "--customer",
+        "Acme",
+        "--received",
+        &days_ago(3),
+    ]);
+    for action in [
+        vec!["request-id"],
+        vec!["verify"],
+        vec!["forward"],
+        vec!["customer-replied"],
+        vec!["assign", "--to", "ben"],
+    ] {
+        let mut args = vec!["case", "act", &r];
+        args.extend(action.iter().copied());
+        db.stdout(&args);
+    }
+    db.stdout(&["case", "note", &r, "Sent the copy by secure link"]);
+    let out = db.stdout(&["case", "act", &r, "close", "--outcome", "fulfilled"]);
+    assert!(out.contains("closed (fulfilled)"), "{out}");
+    let shown = db.json(&["case", "show", &r, "--json"]);
+    assert_eq!(shown["reference"], r.as_str());
+    assert_eq!(shown["kind"], "access");
+    assert_eq!(shown["state"], "closed");
+    assert_eq!(shown["outcome"], "fulfilled");
+    assert_eq!(shown["assignee"], "ben");
+    assert_eq!(shown["requester"]["name"], "Ana Ruiz");
+    assert_eq!(shown["requester"]["email"], "ana@example.com");
+    assert!(shown["received_on"].is_string() && shown["due_on"].is_string());
+    let actions: Vec<&str> = shown["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "request_id",
+            "verify",
+            "forward",
+            "customer_replied",
+            "assign",
+            "note",
+            "close"
+        ]
+    );
+    assert!(
+        shown["events"]
+            .as_array()
+            .is_some_and(|e| e.iter().all(|e| e["actor"] == "tester"))
+    );
+    let text = db.stdout(&["case", "show", &r]);
+    assert!(
+        text.contains("GDPR: one calendar month from receipt"),
+        "the due date is explained: {text}"
+    );
+}
+
+#[test]
+fn denial_needs_a_reason_and_reopening_too() {
+    let db = Db::new();
+    let r = db.new_case(&["--kind", "erasure"]);
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "close", "--outcome", "denied"]),
+        2,
+        "reason",
+    );
+    db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "close",
+        "--outcome",
+        "denied",
+        "--reason",
+        "Data kept for tax law",
+        "--denial-basis",
+        "legal-obligation",
+    ]);
+    fails_with(&mut db.cmd(&["case", "act", &r, "reopen"]), 2, "reason");
+    db.stdout(&["case", "act", &r, "reopen", "--reason", "New evidence"]);
+    assert_eq!(
+        db.json(&["case", "show", &r, "--json"])["state"],
+        "in_progress"
+    );
+}
+
+#[test]
+fn forum_removal_with_one_item_refused() {
+    let db = Db::new();
+    let (a, b) = (
+        "https://forum.example.com/t/1",
+        "https://forum.example.com/t/2",
+    );
+    let r = db.new_case(&["--kind", "forum-removal", "--item", a, "--item", b]);
+    db.stdout(&["case", "act", &r, "verify"]);
+    db.stdout(&["case", "act", &r, "remove-item", "--item", a]);
+    db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "refuse-item",
+        "--item",
+        b,
+        "--reason",
+        "Quoted in a moderation ruling we must keep",
+    ]);
+    db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "close",
+        "--outcome",
+        "partially-fulfilled",
+    ]);
+    let shown = db.json(&["case", "show", &r, "--json"]);
+    assert_eq!(shown["items"][0]["outcome"], "removed");
+    assert_eq!(shown["items"][1]["outcome"], "refused");
+    assert_eq!(
+        shown["items"][1]["reason"],
+        "Quoted in a moderation ruling we must keep"
+    );
+}
+
+#[test]
+fn account_closure_is_scheduled_for_deletion_thirty_days_out() {
+    let db = Db::new();
+    let r = db.new_case(&["--kind", "account-closure"]);
+    db.stdout(&["case", "act", &r, "verify"]);
+    db.stdout(&["case", "act", &r, "schedule-deletion"]);
+    let shown = db.json(&["case", "show", &r, "--json"]);
+    assert_eq!(shown["state"], "deletion_scheduled");
+    let purge = (Local::now().date_naive() + Days::new(30)).to_string();
+    assert_eq!(shown["purge_on"], purge.as_str());
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "confirm-deletion"]),
+        5,
+        "not before",
+    );
+    db.stdout(&["case", "act", &r, "hold", "--reason", "Litigation hold"]);
+    let listed = db.json(&["case", "list", "--state", "deletion-scheduled", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let db = Db::new();
+    let r = db.new_case(&["--kind", "inquiry"]);
+    fails_with(
+        &mut db.cmd(&[
+            "case",
+            "new",
+            "--kind",
+            "teleport",
+            "--name",
+            "A",
+            "--email",
+            "a@example.com",
+        ]),
+        2,
+        "unknown kind",
+    );
+    fails_with(
+        &mut db.cmd(&[
+            "case", "new", "--kind", "access", "--name", "A", "--email", "nope",
+        ]),
+        2,
+        "email",
+    );
+    fails_with(
+        &mut db.cmd(&[
+            "case",
+            "new",
+            "--kind",
+            "access",
+            "--name",
+            "A",
+            "--email",
+            "a@example.com",
+            "--received",
+            "2026-02-30",
+        ]),
+        2,
+        "YYYY-MM-DD",
+    );
+    fails_with(
+        &mut db.cmd(&[
+            "case",
+            "new",
+            "--kind",
+            "access",
+            "--name",
+            "A",
+            "--email",
+            "a@example.com",
+            "--received",
+            "2999-01-01",
+        ]),
+        2,
+        "future",
+    );
+    fails_with(
+        &mut db.cmd(&["case", "list", "--state", "sleeping"]),
+        2,
+        "unknown state",
+    );
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "teleport"]),
+        2,
+        "unknown action",
+    );
+    fails_with(
+        &mut db.cmd(&["report", "monthly", "--month", "2026-13", "--out", "x.csv"]),
+        2,
+        "YYYY-MM",
+    );
+    fails_with(
+        &mut db.cmd(&["case", "show", "PR-2026-99999"]),
+        4,
+        "no case PR-2026-99999",
+    );
+    fails_with(
+        &mut db.cmd(&["case", "show", "banana"]),
+        2,
+        "not a case reference",
+    );
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "confirm-deletion"]),
+        5,
+        "not possible while the case is new",
+    );
+    fails_with(
+        db.cmd(&["case", "list"])
+            .env("PRIVACYDESK_PASSPHRASE", "wrong passphrase"),
+        3,
+        "wrong passphrase",
+    );
+    fails_with(
+        db.cmd(&["case", "list"])
+            .arg("--db")
+            .arg(db.file("none.db")),
+        1,
+        "no database at",
+    );
+    let usage = db.cmd(&["case", "frobnicate"]).output().expect("runs");
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn extension_is_bounded_by_the_law() {
+    let db = Db::new();
+    let received = days_ago(2);
+    let r = db.new_case(&[
+        "--kind",
+        "access",
+        "--jurisdiction",
+        "ccpa",
+        "--received",
+        &received,
+    ]);
+    let too_far = (Local::now().date_naive() + Days::new(100)).to_string();
+    fails_with(
+        &mut db.cmd(&[
+            "case", "act", &r, "extend", "--until", &too_far, "--reason", "volume",
+        ]),
+        2,
+        "legal maximum",
+    );
+    let ok = (Local::now().date_naive() + Days::new(80)).to_string();
+    let out = db.stdout(&[
+        "case", "act", &r, "extend", "--until", &ok, "--reason", "volume",
+    ]);
+    assert!(out.contains(&ok), "{out}");
+    fails_with(
+        &mut db.cmd(&[
+            "case", "act", &r, "extend", "--until", &ok, "--reason", "again",
+        ]),
+        5,
+        "extend",
+    );
+    let lgpd = db.new_case(&["--kind", "access", "--jurisdiction", "lgpd"]);
+    fails_with(
+        &mut db.cmd(&[
+            "case", "act", &lgpd, "extend", "--until", &ok, "--reason", "x",
+        ]),
+        5,
+        "LGPD allows no extension",
+    );
+}
+
+#[test]
+fn lists_filter_by_state_kind_search_and_deadline() {
+    let db = Db::new();
+    let late = db.new_case(&["--kind", "access", "--received", &days_ago(60)]);
+    let fresh = db.new_case(&["--kind", "erasure", "--received", &days_ago(1)]);
+    let _closed = db.new_case(&["--kind", "inquiry"]);
+    db.stdout(&["case", "act", &_closed, "close", "--outcome", "withdrawn"]);
+    let refs = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["case", "list", "--json"];
+        all.extend_from_slice(args);
+        db.json(&all)
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|c| c["reference"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(refs(&["--overdue"]), vec![late.clone()]);
+    assert_eq!(refs(&["--kind", "erasure"]), vec![fresh.clone()]);
+    assert_eq!(refs(&["--state", "closed"]), vec![_closed.clone()]);
+    assert_eq!(refs(&["--due-within", "7"]), vec![late.clone()]);
+    assert_eq!(refs(&["--search", &fresh]), vec![fresh.clone()]);
+    let listed = db.json(&["case", "list", "--json"]);
+    assert!(listed[0].get("events").is_none(), "lists carry no events");
+    assert_eq!(listed[0]["reference"], late.as_str(), "soonest due first");
+    let table = db.stdout(&["case", "list"]);
+    assert!(table.contains("OVERDUE") && table.contains(&fresh));
+}
+
+#[test]
+fn export_report_and_import_write_and_read_files() {
+    let db = Db::new();
+    db.stdout(&[
+        "case",
+        "new",
+        "--kind",
+        "access",
+        "--name",
+        "=HYPERLINK(\"http://x\")",
+        "--email",
+        "x@example.com",
+    ]);
+    let out = db.file("cases.csv");
+    let printed = db.stdout(&[
+        "export",
+        "cases",
+        "--out",
+        out.to_str().unwrap_or_default(),
+        "--bom",
+    ]);
+    assert!(
+        printed.contains("wrote 1 cases") && printed.contains("audit chain head"),
+        "{printed}"
+    );
+    let bytes = std::fs::read(&out).expect("export written");
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    assert!(String::from_utf8_lossy(&bytes).contains("'=HYPERLINK"));
+
+    let month = Local::now().format("%Y-%m").to_string();
+    let report = db.file("report.csv");
+    db.stdout(&[
+        "report",
+        "monthly",
+        "--month",
+        &month,
+        "--out",
+        report.to_str().unwrap_or_default(),
+    ]);
+    let text = std::fs::read_to_string(&report).expect("report written");
+    assert!(text.starts_with("kind,received,closed,fulfilled"), "{text}");
+    assert_eq!(text.lines().count(), 10, "header, eight kinds and all");
+
+    let intake = db.file("intake.csv");
+    std::fs::write(
+        &intake,
+        format!(
+            "kind,name,email,received\naccess,Ben,ben@example.com,{}\nerasure,Cleo,bad,{}\n",
+            days_ago(1),
+            days_ago(1)
+        ),
+    )
+    .expect("write");
+    fails_with(
+        &mut db.cmd(&["import", intake.to_str().unwrap_or_default()]),
+        2,
+        "line 3",
+    );
+    std::fs::write(
+        &intake,
+        format!(
+            "email,kind,name,received,minor\nben@example.com,access,Ben,{},yes\n",
+            days_ago(1)
+        ),
+    )
+    .expect("write");
+    let imported = db.stdout(&["import", intake.to_str().unwrap_or_default()]);
+    assert_eq!(imported.lines().count(), 1);
+    assert_eq!(
+        db.json(&["case", "list", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+}
+
+#[test]
+fn demo_verify_backup_and_rekey() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db {
+        path: dir.path().join("demo.db"),
+        dir,
+    };
+    db.cmd(&["demo", "--cases", "300", "--seed", "5"])
+        .assert()
+        .success();
+    assert_eq!(
+        db.json(&["case", "list", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(300)
+    );
+    let verified = db.stdout(&["verify"]);
+    assert!(
+        verified.contains("audit chain:            ok"),
+        "{verified}"
+    );
+    let backup = db.file("backup.db");
+    db.stdout(&["backup", "--out", backup.to_str().unwrap_or_default()]);
+    fails_with(
+        &mut db.cmd(&["backup", "--out", backup.to_str().unwrap_or_default()]),
+        1,
+        "already exists",
+    );
+    db.cmd(&["rekey"])
+        .env("PRIVACYDESK_NEW_PASSPHRASE", "the new passphrase")
+        .assert()
+        .success();
+    fails_with(&mut db.cmd(&["verify"]), 3, "wrong passphrase");
+    db.cmd(&["verify"])
+        .env("PRIVACYDESK_PASSPHRASE", "the new passphrase")
+        .assert()
+        .success();
+    let other = Db {
+        path: backup.clone(),
+        dir: tempfile::tempdir().expect("dir"),
+    };
+    assert_eq!(
+        other
+            .json(&["case", "list", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(300)
+    );
+}
+
+#[test]
+fn the_passphrase_comes_from_a_file_when_the_environment_has_none() {
+    let db = Db::new();
+    let file = db.file("pass.txt");
+    std::fs::write(&file, format!("{PASS}\n")).expect("write");
+    let mut cmd = db.cmd(&["case", "list", "--json", "--passphrase-file"]);
+    cmd.arg(&file).env_remove("PRIVACYDESK_PASSPHRASE");
+    cmd.assert().success().stdout("[]\n");
+    let mut none = db.cmd(&["case", "list"]);
+    none.env_remove("PRIVACYDESK_PASSPHRASE");
+    fails_with(&mut none, 2, "PRIVACYDESK_PASSPHRASE");
+}
+
+#[test]
+fn short_passphrases_and_existing_files_are_refused_at_init() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path: &Path = &dir.path().join("x.db");
+    let mut short = Command::cargo_bin("privacydesk").expect("binary");
+    short
+        .env("PRIVACYDESK_PASSPHRASE", "short")
+        .arg("--db")
+        .arg(path)
+        .arg("init");
+    fails_with(&mut short, 2, "at least 8");
+    assert!(!path.exists());
+    let db = Db::new();
+    fails_with(&mut db.cmd(&["init"]), 1, "refusing to overwrite");
+}
