@@ -574,3 +574,46 @@ fn short_passphrases_and_existing_files_are_refused_at_init() {
     let db = Db::new();
     fails_with(&mut db.cmd(&["init"]), 1, "refusing to overwrite");
 }
+
+#[test]
+fn an_export_that_cannot_be_written_leaves_no_file_and_the_database_intact() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db {
+        path: dir.path().join("demo.db"),
+        dir,
+    };
+    db.cmd(&["demo", "--cases", "1000"]).assert().success();
+    let out = db.file("cases.csv");
+    // A file-size limit makes every write past 64 KiB fail, as a full disk would
+    // (the signal is ignored so the write returns an error instead of killing the process).
+    let binary = assert_cmd::cargo::cargo_bin("privacydesk");
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 64; exec '{}' --db '{}' export cases --out '{}'",
+        binary.display(),
+        db.path.display(),
+        out.display()
+    );
+    let mut limited = Command::new("bash");
+    limited
+        .env("PRIVACYDESK_PASSPHRASE", PASS)
+        .args(["-c", &script]);
+    fails_with(&mut limited, 1, "cannot write");
+    assert!(!out.exists(), "no partial export");
+    let leftovers: Vec<_> = std::fs::read_dir(db.dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(
+        db.stdout(&["verify"])
+            .contains("audit chain:            ok")
+    );
+    assert_eq!(
+        db.json(&["case", "list", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(1000)
+    );
+}

@@ -40,6 +40,19 @@ pub struct WrittenFile {
     pub sha256: String,
 }
 
+/// Maps a CSV writer's failure to an error naming the file being written.
+pub fn csv_write_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
+    move |err| {
+        let message = err.to_string();
+        match err.into_kind() {
+            csv::ErrorKind::Io(source) => {
+                Error::io(format!("cannot write {}", path.display()), source)
+            }
+            _ => Error::Invalid(format!("cannot write {}: {message}", path.display())),
+        }
+    }
+}
+
 /// Writes `path` through `fill`; on any error the target is left as it was and no temp file remains.
 pub fn write_atomically(
     path: &Path,

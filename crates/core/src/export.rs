@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::atomic_file::{WrittenFile, write_atomically};
+use crate::atomic_file::{WrittenFile, csv_write_error, write_atomically};
 use crate::csv_safe::neutralise;
 use crate::desk::Desk;
 use crate::store::CaseFilter;
@@ -75,7 +75,8 @@ impl Desk {
                 out.write_all("\u{feff}".as_bytes()).map_err(io_err)?;
             }
             let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(CASE_COLUMNS)?;
+            csv.write_record(CASE_COLUMNS)
+                .map_err(csv_write_error(path))?;
             self.store().for_each_case(filter, today, |case| {
                 let days_to_close = case
                     .closed_on
@@ -105,7 +106,8 @@ impl Desk {
                     case.requester.name.clone(),
                     case.requester.email.to_string(),
                 ];
-                csv.write_record(record.iter().map(|cell| neutralise(cell).into_owned()))?;
+                csv.write_record(record.iter().map(|cell| neutralise(cell).into_owned()))
+                    .map_err(csv_write_error(path))?;
                 rows += 1;
                 if rows.is_multiple_of(PROGRESS_EVERY) {
                     progress(rows);

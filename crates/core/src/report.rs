@@ -7,7 +7,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::{csv_write_error, write_atomically};
 use crate::desk::Desk;
 use crate::export::ExportSummary;
 use crate::{DenialBasis, Error, Kind, Outcome, Result};
@@ -247,7 +247,8 @@ impl Desk {
         let rows = self.monthly_rows(month)?;
         let file = write_atomically(path, |out| {
             let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(MONTHLY_COLUMNS)?;
+            csv.write_record(MONTHLY_COLUMNS)
+                .map_err(csv_write_error(path))?;
             for row in &rows {
                 let reasons = row
                     .denied_by_reason
@@ -271,7 +272,8 @@ impl Desk {
                     format_days(row.p90_days_to_close),
                     n(row.open_at_month_end),
                     n(row.overdue_at_month_end),
-                ])?;
+                ])
+                .map_err(csv_write_error(path))?;
             }
             csv.flush()
                 .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;

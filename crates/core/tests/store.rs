@@ -169,3 +169,30 @@ fn demo_data_can_be_seeded_without_memory_wiping_and_verifies() -> Result<()> {
     assert!(desk.verify()?.is_ok());
     Ok(())
 }
+
+#[test]
+fn flipped_bytes_inside_the_file_are_reported_never_shown_as_valid() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(300, 9, &mut |_| {})?;
+    drop(fx.desk);
+    let mut bytes = std::fs::read(&fx.path).map_err(|e| Error::io("read", e))?;
+    // Flip a byte in the middle of page 10 (pages are 4096 bytes).
+    bytes[9 * 4096 + 2000] ^= 0xFF;
+    std::fs::write(&fx.path, &bytes).map_err(|e| Error::io("write", e))?;
+    match Desk::open(&fx.path, &passphrase(), agent()) {
+        Err(err) => assert!(matches!(err, Error::Damaged(_)), "{err}"),
+        Ok(desk) => {
+            let verdict = desk.verify();
+            assert!(
+                !verdict.as_ref().map(|v| v.is_ok()).unwrap_or(false),
+                "{verdict:?}"
+            );
+            let read = desk.list(&Default::default());
+            assert!(
+                matches!(read, Err(Error::Damaged(_))),
+                "reading the damaged page fails: {read:?}"
+            );
+        }
+    }
+    Ok(())
+}
