@@ -28,16 +28,24 @@ fn cell(text: &str, width: usize) -> String {
     out
 }
 
-fn due_flag(summary: &CaseSummary) -> &'static str {
-    if summary.case.state == State::Closed {
-        ""
-    } else if summary.overdue {
-        "OVERDUE"
-    } else if summary.due_soon {
-        "due soon"
-    } else {
-        ""
-    }
+/// The date a row shows and the word beside it: the purge date for scheduled deletions.
+fn due_cell(summary: &CaseSummary) -> (String, &'static str) {
+    let case = &summary.case;
+    let purge = case.state == State::DeletionScheduled;
+    let flag = match (
+        purge,
+        case.legal_hold.is_some(),
+        summary.overdue,
+        summary.due_soon,
+    ) {
+        (true, true, _, _) => "held",
+        (true, false, true, _) => "PURGE DUE",
+        (true, false, false, _) => "purge",
+        (false, _, true, _) => "OVERDUE",
+        (false, _, false, true) => "due soon",
+        _ => "",
+    };
+    (case.queue_on().to_string(), flag)
 }
 
 pub fn list(cases: &[CaseSummary], total: u64, today: NaiveDate) {
@@ -51,18 +59,19 @@ pub fn list(cases: &[CaseSummary], total: u64, today: NaiveDate) {
         cell("KIND", 17),
         cell("STATE", 18),
         cell("DUE", 10),
-        cell("", 8),
+        cell("", 9),
         cell("REQUESTER", 24),
     );
     for summary in cases {
         let case = &summary.case;
+        let (due, flag) = due_cell(summary);
         println!(
             "{} {} {} {} {} {} {}",
             cell(case.reference.as_str(), 14),
             cell(&case.kind.cli_name(), 17),
             cell(&case.state.cli_name(), 18),
-            cell(&case.due_on.to_string(), 10),
-            cell(due_flag(summary), 8),
+            cell(&due, 10),
+            cell(flag, 9),
             cell(&case.requester.name, 24),
             cell(case.customer.as_deref().unwrap_or("-"), 30).trim_end()
         );
@@ -161,14 +170,7 @@ pub fn case(view: &CaseView) {
     );
     println!("timeline:");
     for event in &view.events {
-        let mut details = event.details.clone();
-        if let Some(map) = details.as_object_mut() {
-            map.remove("note_id");
-        }
-        let details = match details.as_object() {
-            Some(map) if map.is_empty() => String::new(),
-            _ => format!(" {details}"),
-        };
+        let details = event_details(&event.details);
         let text = event
             .text
             .as_deref()
@@ -180,6 +182,34 @@ pub fn case(view: &CaseView) {
             event.action,
             event.actor
         );
+    }
+}
+
+/// `from → to` for a transition, then the other details as `key: value`.
+fn event_details(details: &serde_json::Value) -> String {
+    let Some(map) = details.as_object() else {
+        return String::new();
+    };
+    let text = |v: &serde_json::Value| {
+        v.as_str()
+            .map(|s| s.replace('_', "-"))
+            .unwrap_or_else(|| v.to_string())
+    };
+    let mut parts = Vec::new();
+    if let (Some(from), Some(to)) = (map.get("from"), map.get("to"))
+        && from != to
+    {
+        parts.push(format!("{} → {}", text(from), text(to)));
+    }
+    for (key, value) in map {
+        if !matches!(key.as_str(), "from" | "to" | "note_id") {
+            parts.push(format!("{}: {}", key.replace('_', " "), text(value)));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", parts.join(", "))
     }
 }
 

@@ -19,6 +19,8 @@ CREATE TABLE cases (
     -- When the case next needs action: its due date, or the purge date of a scheduled
     -- deletion; NULL while closed, while the clock is stopped, or while a legal hold stands.
     attention_on         TEXT,
+    -- The queue's order: attention_on, or due_on when nothing is pending.
+    queue_on             TEXT NOT NULL,
     pauses               TEXT NOT NULL DEFAULT '[]',
     extended_until       TEXT,
     extension_granted_on TEXT,
@@ -30,9 +32,9 @@ CREATE TABLE cases (
     created_at           TEXT NOT NULL,
     updated_at           TEXT NOT NULL
 );
-CREATE INDEX cases_by_due ON cases (due_on, id);
-CREATE INDEX cases_by_state_due ON cases (state, due_on, id);
-CREATE INDEX cases_by_kind_due ON cases (kind, due_on, id);
+CREATE INDEX cases_by_queue ON cases (queue_on, id);
+CREATE INDEX cases_by_state_queue ON cases (state, queue_on, id);
+CREATE INDEX cases_by_kind_queue ON cases (kind, queue_on, id);
 CREATE INDEX cases_by_received ON cases (received_on);
 CREATE INDEX cases_by_attention ON cases (attention_on) WHERE attention_on IS NOT NULL;
 CREATE INDEX cases_by_closed ON cases (closed_on) WHERE closed_on IS NOT NULL;

@@ -129,6 +129,11 @@ impl Case {
         self.answered_on().map(|answered| answered <= self.due_on)
     }
 
+    /// Where the case sorts in the queue: its attention date, else its due date.
+    pub fn queue_on(&self) -> NaiveDate {
+        self.attention_on().unwrap_or(self.due_on)
+    }
+
     /// Past its [`attention_on`](Self::attention_on) date on `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.attention_on().is_some_and(|on| on < today)

@@ -393,7 +393,8 @@ impl Desk {
                             minute % 60
                         )
                     };
-                    let created_at = at(received, rng.random_range(0..540));
+                    let created_minute = rng.random_range(0..480);
+                    let created_at = at(received, created_minute);
                     let actor = *pick(&mut rng, AGENTS);
                     let mut case = insert_new_case(
                         tx,
@@ -405,6 +406,8 @@ impl Desk {
                     )?;
                     let start_state = case.clone();
                     let mut texts = false;
+                    // Event times only move forward, even for steps on the same day.
+                    let mut last = (received, created_minute);
                     for mut step in plan(&mut rng, &case) {
                         if step.day > today {
                             break;
@@ -414,14 +417,22 @@ impl Desk {
                         else {
                             continue;
                         };
-                        let now = at(step.day, rng.random_range(0..540));
+                        let minute = if step.day == last.0 {
+                            (last.1 + rng.random_range(5..60)).min(539)
+                        } else {
+                            rng.random_range(0..540)
+                        };
+                        last = (step.day, minute);
+                        let now = at(step.day, minute);
+                        // Once assigned, the assignee works the case.
+                        let by = case.assignee.clone().unwrap_or_else(|| actor.to_string());
                         let mut details = change.details;
                         if let Some(text) = &change.text {
                             let id = store::insert_note(
                                 tx,
                                 case.id,
                                 &now,
-                                actor,
+                                &by,
                                 step.action.as_str(),
                                 text,
                             )?;
@@ -433,7 +444,7 @@ impl Desk {
                             &EventDraft {
                                 case_id: Some(case.id),
                                 at: &now,
-                                actor,
+                                actor: &by,
                                 action: step.action.as_str(),
                                 details: details.to_string(),
                             },

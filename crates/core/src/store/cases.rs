@@ -170,7 +170,7 @@ impl Store {
             None => String::new(),
         };
         let sql =
-            format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY due_on, id {page}");
+            format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY queue_on, id {page}");
         let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
         while let Some(row) = rows.next()? {
@@ -248,9 +248,9 @@ fn pauses_json(case: &Case) -> Result<String> {
 /// Inserts a new case and its items; returns its id.
 pub(crate) fn insert_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Result<CaseId> {
     tx.prepare_cached(&format!(
-        "INSERT INTO cases ({CASE_COLUMNS}, attention_on, created_at, updated_at)
+        "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
          VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)"
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26)"
     ))?
     .execute(params![
         case.reference.as_str(),
@@ -277,6 +277,7 @@ pub(crate) fn insert_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
         case.legal_hold,
         case.closed_on,
         case.attention_on(),
+        case.queue_on(),
         now,
     ])?;
     let id = CaseId(tx.last_insert_rowid());
@@ -302,7 +303,7 @@ pub(crate) fn update_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
         "UPDATE cases SET state = ?2, outcome = ?3, denial_basis = ?4, denial_reason = ?5,
              due_on = ?6, attention_on = ?7, pauses = ?8, extended_until = ?9,
              extension_granted_on = ?10, extension_reason = ?11, assignee = ?12, purge_on = ?13,
-             legal_hold = ?14, closed_on = ?15, updated_at = ?16
+             legal_hold = ?14, closed_on = ?15, updated_at = ?16, queue_on = ?17
          WHERE id = ?1",
     )?
     .execute(params![
@@ -322,6 +323,7 @@ pub(crate) fn update_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
         case.legal_hold,
         case.closed_on,
         now,
+        case.queue_on(),
     ])?;
     let mut item_stmt = tx.prepare_cached(
         "UPDATE items SET outcome = ?3, reason = ?4 WHERE case_id = ?1 AND position = ?2",
