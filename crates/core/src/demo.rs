@@ -220,6 +220,9 @@ fn plan(rng: &mut ChaCha8Rng, case: &Case) -> Vec<Step> {
         day = after(day, rng.random_range(0..3));
         push(day, Action::RequestId, ActionInput::default());
         day = after(day, rng.random_range(1..8));
+    } else {
+        // New requests wait a day or two before anyone looks at them.
+        day = after(day, rng.random_range(0..3));
     }
     push(day, Action::Verify, ActionInput::default());
     if case.customer.is_some() && rng.random_bool(0.7) {

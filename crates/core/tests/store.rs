@@ -3,7 +3,6 @@
 mod common;
 
 use common::*;
-use privacydesk_core::store::Memory;
 use privacydesk_core::{Desk, Error, NewCase, Passphrase, Result};
 
 #[test]
@@ -156,11 +155,12 @@ fn rekey_swaps_the_passphrase_and_keeps_the_content() -> Result<()> {
     Ok(())
 }
 
+/// `Memory::Unwiped` is process-wide, so it is exercised through the `demo` command (a process
+/// of its own) in the CLI tests; here the seeder runs with the default, wiped memory.
 #[test]
-fn demo_data_can_be_seeded_without_memory_wiping_and_verifies() -> Result<()> {
-    let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
-    let path = dir.path().join("demo.db");
-    let mut desk = Desk::create_with(&path, &passphrase(), agent(), Memory::Unwiped)?;
+fn demo_data_is_seeded_in_batches_with_progress_and_verifies() -> Result<()> {
+    let mut fx = Fixture::new();
+    let desk = &mut fx.desk;
     let mut reports = Vec::new();
     desk.seed_demo(6_000, 3, &mut |n| reports.push(n))?;
     assert_eq!(reports.last(), Some(&6_000));
