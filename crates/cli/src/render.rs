@@ -45,7 +45,12 @@ fn due_cell(summary: &CaseSummary) -> (String, &'static str) {
         (false, _, false, true) => "due soon",
         _ => "",
     };
-    (case.queue_on().to_string(), flag)
+    let date = if purge {
+        case.purge_on
+    } else {
+        Some(case.due_on)
+    };
+    (date.map(|d| d.to_string()).unwrap_or_default(), flag)
 }
 
 pub fn list(cases: &[CaseSummary], total: u64, today: NaiveDate) {

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use privacydesk_core::case::parse_date;
 use privacydesk_core::store::Memory;
 use privacydesk_core::{
-    Action, ActionInput, Agent, CaseFilter, Desk, Error, Month, NewCase, Reference, Result,
+    Action, ActionForm, Agent, CaseFilter, Desk, Error, Month, NewCase, Reference, Result,
 };
 
 use crate::args::{ActArgs, CaseCommand, Cli, Command, ExportCommand, ListArgs, ReportCommand};
@@ -234,18 +234,15 @@ fn list(desk: &Desk, args: ListArgs) -> Result<()> {
 fn act(context: &Context, args: ActArgs) -> Result<()> {
     let reference = reference(&args.reference)?;
     let action: Action = args.action.parse()?;
-    let input = ActionInput {
+    let input = ActionForm {
         reason: args.reason,
-        outcome: args.outcome.as_deref().map(str::parse).transpose()?,
-        denial_basis: args.denial_basis.as_deref().map(str::parse).transpose()?,
-        until: args
-            .until
-            .as_deref()
-            .map(|d| parse_date("--until", d))
-            .transpose()?,
+        outcome: args.outcome,
+        denial_basis: args.denial_basis,
+        until: args.until,
         to: args.to,
         item: args.item,
-    };
+    }
+    .parse()?;
     let view = context.open()?.act(&reference, action, &input)?;
     render::acted(&view);
     Ok(())

@@ -129,9 +129,16 @@ impl Case {
         self.answered_on().map(|answered| answered <= self.due_on)
     }
 
-    /// Where the case sorts in the queue: its attention date, else its due date.
+    /// Where the case sorts in the queue: its attention date; a held deletion, which needs
+    /// nothing until the hold ends, last; anything else by its due date.
     pub fn queue_on(&self) -> NaiveDate {
-        self.attention_on().unwrap_or(self.due_on)
+        match (self.attention_on(), self.state) {
+            (Some(on), _) => on,
+            (None, State::DeletionScheduled) => {
+                NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+            }
+            (None, _) => self.due_on,
+        }
     }
 
     /// Past its [`attention_on`](Self::attention_on) date on `today`.

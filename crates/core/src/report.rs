@@ -242,6 +242,26 @@ impl Desk {
         Ok(out)
     }
 
+    /// The months a report can be made for: from the first case received to this month, newest first.
+    pub fn report_months(&self) -> Result<Vec<String>> {
+        let first: Option<NaiveDate> =
+            self.store()
+                .conn()
+                .query_row("SELECT min(received_on) FROM cases", [], |r| r.get(0))?;
+        let today = self.today();
+        let mut month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+        let start = first.unwrap_or(today);
+        let mut months = Vec::new();
+        while month.year() * 12 + month.month() as i32 >= start.year() * 12 + start.month() as i32 {
+            months.push(Month { first: month }.to_string());
+            match month.checked_sub_months(Months::new(1)) {
+                Some(previous) => month = previous,
+                None => break,
+            }
+        }
+        Ok(months)
+    }
+
     /// Writes the monthly report CSV to `path`.
     pub fn monthly_report(&mut self, month: Month, path: &Path) -> Result<ExportSummary> {
         let rows = self.monthly_rows(month)?;

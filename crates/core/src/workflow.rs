@@ -65,6 +65,42 @@ pub struct ActionInput {
     pub item: Option<String>,
 }
 
+/// An [`ActionInput`] as typed into a form or on a command line: every field text, parsed here
+/// so that every adapter reports bad input the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    /// Why.
+    pub reason: Option<String>,
+    /// `fulfilled`, `partially-fulfilled`, `denied` or `withdrawn`.
+    pub outcome: Option<String>,
+    /// A [`DenialBasis`] spelling.
+    pub denial_basis: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub until: Option<String>,
+    /// Agent name.
+    pub to: Option<String>,
+    /// Item URL.
+    pub item: Option<String>,
+}
+
+impl ActionForm {
+    /// Parses the fields; empty ones count as absent.
+    pub fn parse(self) -> Result<ActionInput, Error> {
+        let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        Ok(ActionInput {
+            reason: given(self.reason),
+            outcome: given(self.outcome).map(|o| o.parse()).transpose()?,
+            denial_basis: given(self.denial_basis).map(|b| b.parse()).transpose()?,
+            until: given(self.until)
+                .map(|d| crate::case::parse_date("date", &d))
+                .transpose()?,
+            to: given(self.to),
+            item: given(self.item),
+        })
+    }
+}
+
 /// The result of an accepted action: the case as it now is, and the audit event to append.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {

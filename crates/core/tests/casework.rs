@@ -354,6 +354,7 @@ fn the_monthly_report_counts_what_happened_in_the_month() -> Result<()> {
         (all.kind.as_str(), all.received, all.open_at_month_end),
         ("all", 3, 1)
     );
+    assert_eq!(fx.desk.report_months()?, vec!["2026-05".to_string()]);
     let out = fx.dir.path().join("may.csv");
     fx.desk.monthly_report(Month::parse("2026-05")?, &out)?;
     let text = std::fs::read_to_string(&out).map_err(|e| Error::io("read", e))?;
@@ -362,5 +363,46 @@ fn the_monthly_report_counts_what_happened_in_the_month() -> Result<()> {
             .any(|l| l.starts_with("access,2,2,1,0,1,exemption:1,0,0,2,15,")),
         "{text}"
     );
+    Ok(())
+}
+
+#[test]
+fn the_overview_counts_states_deadlines_customers_and_agents() -> Result<()> {
+    let mut fx = Fixture::new();
+    let late = fx.new_case("access", "Ana", "a@example.com", "2026-04-01")?;
+    let _fresh = fx.desk.new_case(&NewCase {
+        kind: "erasure".into(),
+        name: "Ben".into(),
+        email: "b@example.com".into(),
+        customer: Some("Acme".into()),
+        ..NewCase::default()
+    })?;
+    let done = fx.new_case("inquiry", "Cleo", "c@example.com", "2026-06-01")?;
+    fx.desk.act(
+        &late,
+        Action::Assign,
+        &ActionInput {
+            to: Some("sam".into()),
+            ..Default::default()
+        },
+    )?;
+    fx.desk.act(
+        &done,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Withdrawn),
+            ..Default::default()
+        },
+    )?;
+    let overview = fx.desk.overview()?;
+    assert_eq!(overview.by_state.get(&State::New), Some(&2));
+    assert_eq!(overview.by_state.get(&State::Closed), Some(&1));
+    assert_eq!(overview.by_state.get(&State::DeletionScheduled), Some(&0));
+    assert_eq!(
+        (overview.open, overview.overdue, overview.due_soon),
+        (2, 1, 1)
+    );
+    assert_eq!(overview.customers, vec![("Acme".to_string(), 1)]);
+    assert_eq!(overview.assignees, vec![("sam".to_string(), 1)]);
     Ok(())
 }

@@ -69,6 +69,8 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
 pub struct CaseFilter {
     /// Only cases in this state.
     pub state: Option<State>,
+    /// Only cases not closed.
+    pub open: bool,
     /// Only cases of this kind.
     pub kind: Option<Kind>,
     /// Only cases past their attention date (see [`Case::attention_on`]).
@@ -109,6 +111,9 @@ impl CaseFilter {
         if let Some(state) = self.state {
             clauses.push("state = ?");
             values.push(Box::new(state));
+        }
+        if self.open {
+            clauses.push("state <> 'closed'");
         }
         if let Some(kind) = self.kind {
             clauses.push("kind = ?");

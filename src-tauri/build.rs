@@ -1,0 +1,26 @@
+//! Embeds `ui/`, checks the capabilities, and generates one `allow-<command>` permission per
+//! command so the capability can list exactly ours.
+
+fn main() {
+    let commands = &[
+        "status",
+        "create_database",
+        "unlock",
+        "lock",
+        "touch",
+        "overview",
+        "list_cases",
+        "get_case",
+        "new_case",
+        "act",
+        "add_note",
+        "export_cases",
+        "monthly_report",
+        "report_months",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .unwrap_or_else(|e| panic!("tauri-build failed: {e:#}"));
+}

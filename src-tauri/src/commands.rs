@@ -1,0 +1,209 @@
+//! The IPC commands: each unpacks its arguments, calls core on a blocking thread, maps errors.
+
+use std::path::PathBuf;
+
+use privacydesk_core::{
+    Action, ActionForm, CaseFilter, CaseSummary, CaseView, Desk, ExportSummary, Month, NewCase,
+    Overview, Passphrase, Reference,
+};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use crate::{ApiError, Session};
+
+/// Rows per page of the case list, at most.
+const MAX_PAGE: u32 = 200;
+
+/// What the unlock screen needs to know.
+#[derive(Debug, Serialize)]
+pub struct Status {
+    unlocked: bool,
+    db_path: String,
+    db_exists: bool,
+    agent: String,
+    idle_seconds: u64,
+    export_dir: String,
+}
+
+#[tauri::command]
+pub fn status(session: State<'_, Session>) -> Status {
+    Status {
+        unlocked: session.is_unlocked(),
+        db_path: session.db_path.display().to_string(),
+        db_exists: session.db_path.exists(),
+        agent: session.agent.to_string(),
+        idle_seconds: session.idle_limit.as_secs(),
+        export_dir: session.export_dir().display().to_string(),
+    }
+}
+
+async fn open_with(session: &Session, passphrase: String, create: bool) -> Result<(), ApiError> {
+    let (path, agent) = (session.db_path.clone(), session.agent.clone());
+    let desk = tauri::async_runtime::spawn_blocking(move || {
+        if create {
+            let passphrase = Passphrase::new_for_creation(passphrase)?;
+            Desk::create(&path, &passphrase, agent)
+        } else {
+            Desk::open(&path, &Passphrase::new(passphrase), agent)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))??;
+    session.put(desk)
+}
+
+#[tauri::command]
+pub async fn create_database(
+    session: State<'_, Session>,
+    passphrase: String,
+) -> Result<(), ApiError> {
+    open_with(&session, passphrase, true).await
+}
+
+#[tauri::command]
+pub async fn unlock(session: State<'_, Session>, passphrase: String) -> Result<(), ApiError> {
+    open_with(&session, passphrase, false).await
+}
+
+#[tauri::command]
+pub fn lock(session: State<'_, Session>) -> Result<(), ApiError> {
+    session.lock()
+}
+
+#[tauri::command]
+pub fn touch(session: State<'_, Session>) {
+    session.touch();
+}
+
+#[tauri::command]
+pub async fn overview(session: State<'_, Session>) -> Result<Overview, ApiError> {
+    session.with_desk(|desk| desk.overview()).await
+}
+
+/// A page of the case list.
+#[derive(Debug, Serialize)]
+pub struct CasePage {
+    cases: Vec<CaseSummary>,
+    total: u64,
+}
+
+/// The list's filters and the page wanted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    filter: CaseFilter,
+    page: u32,
+    page_size: u32,
+}
+
+#[tauri::command]
+pub async fn list_cases(
+    session: State<'_, Session>,
+    query: ListQuery,
+) -> Result<CasePage, ApiError> {
+    let size = query.page_size.clamp(1, MAX_PAGE);
+    let filter = CaseFilter {
+        limit: Some(size),
+        offset: query.page.saturating_mul(size),
+        ..query.filter
+    };
+    session
+        .with_desk(move |desk| {
+            let total = desk.count(&filter)?;
+            Ok(CasePage {
+                cases: desk.list(&filter)?,
+                total,
+            })
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn get_case(
+    session: State<'_, Session>,
+    reference: String,
+) -> Result<CaseView, ApiError> {
+    let reference: Reference = reference.parse()?;
+    session.with_desk(move |desk| desk.case(&reference)).await
+}
+
+#[tauri::command]
+pub async fn new_case(session: State<'_, Session>, form: NewCase) -> Result<String, ApiError> {
+    session
+        .with_desk(move |desk| desk.new_case(&form).map(|r| r.to_string()))
+        .await
+}
+
+#[tauri::command]
+pub async fn act(
+    session: State<'_, Session>,
+    reference: String,
+    action: String,
+    form: ActionForm,
+) -> Result<CaseView, ApiError> {
+    let reference: Reference = reference.parse()?;
+    let action: Action = action.parse()?;
+    let input = form.parse()?;
+    session
+        .with_desk(move |desk| desk.act(&reference, action, &input))
+        .await
+}
+
+#[tauri::command]
+pub async fn add_note(
+    session: State<'_, Session>,
+    reference: String,
+    text: String,
+) -> Result<(), ApiError> {
+    let reference: Reference = reference.parse()?;
+    session
+        .with_desk(move |desk| desk.note(&reference, &text))
+        .await
+}
+
+fn target_file(path: &str) -> Result<PathBuf, ApiError> {
+    let path = PathBuf::from(path.trim());
+    if path.as_os_str().is_empty() || !path.is_absolute() {
+        return Err(privacydesk_core::Error::invalid(
+            "choose where to save the file (a full path)",
+        )
+        .into());
+    }
+    Ok(path)
+}
+
+#[tauri::command]
+pub async fn export_cases(
+    session: State<'_, Session>,
+    filter: CaseFilter,
+    path: String,
+    bom: bool,
+) -> Result<ExportSummary, ApiError> {
+    let path = target_file(&path)?;
+    let filter = CaseFilter {
+        limit: None,
+        offset: 0,
+        ..filter
+    };
+    session
+        .with_desk(move |desk| desk.export_cases(&filter, &path, bom, &mut |_| {}))
+        .await
+}
+
+#[tauri::command]
+pub async fn monthly_report(
+    session: State<'_, Session>,
+    month: String,
+    path: String,
+) -> Result<ExportSummary, ApiError> {
+    let month = Month::parse(&month)?;
+    let path = target_file(&path)?;
+    session
+        .with_desk(move |desk| desk.monthly_report(month, &path))
+        .await
+}
+
+#[tauri::command]
+pub async fn report_months(session: State<'_, Session>) -> Result<Vec<String>, ApiError> {
+    session.with_desk(|desk| desk.report_months()).await
+}

@@ -1,0 +1,32 @@
+// Every call to the backend, in one place. Errors arrive as {code, message}.
+
+function invoke(command, args = {}) {
+  const ipc = window.__TAURI_INTERNALS__;
+  if (!ipc) {
+    return Promise.reject({ code: "internal", message: "PrivacyDesk must run inside its desktop window." });
+  }
+  return ipc.invoke(command, args).catch((error) => {
+    if (error && typeof error === "object" && "code" in error) throw error;
+    throw { code: "internal", message: String(error) };
+  });
+}
+
+export const api = {
+  status: () => invoke("status"),
+  createDatabase: (passphrase) => invoke("create_database", { passphrase }),
+  unlock: (passphrase) => invoke("unlock", { passphrase }),
+  lock: () => invoke("lock"),
+  touch: () => invoke("touch"),
+  overview: () => invoke("overview"),
+  listCases: (filter, page, pageSize) => invoke("list_cases", { query: { filter, page, page_size: pageSize } }),
+  getCase: (reference) => invoke("get_case", { reference }),
+  newCase: (form) => invoke("new_case", { form }),
+  act: (reference, action, form) => invoke("act", { reference, action, form }),
+  addNote: (reference, text) => invoke("add_note", { reference, text }),
+  exportCases: (filter, path, bom) => invoke("export_cases", { filter, path, bom }),
+  monthlyReport: (month, path) => invoke("monthly_report", { month, path }),
+  reportMonths: () => invoke("report_months"),
+  // The native save dialog (tauri-plugin-dialog); resolves to a path or null.
+  chooseSavePath: (defaultPath) =>
+    invoke("plugin:dialog|save", { options: { defaultPath, filters: [{ name: "CSV", extensions: ["csv"] }] } }),
+};

@@ -1,0 +1,365 @@
+// The desk: screens, views, the list and the keyboard. The backend decides; this shows.
+
+import { api } from "./api.js";
+import { h, clear, masked, label, daysBetween, todayIso, formatNumber } from "./dom.js";
+import { renderDetail } from "./detail.js";
+import { openNewCase, openExport, showMessage } from "./forms.js";
+
+const PAGE_SIZE = 50;
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  status: null,
+  views: [],
+  view: null,
+  search: "",
+  page: 0,
+  cases: [],
+  total: 0,
+  selected: -1,
+  current: null,
+};
+
+// ---------- unlock ----------
+
+async function showUnlock(message = "") {
+  state.status = await api.status().catch(() => null);
+  $("desk").hidden = true;
+  $("unlock-screen").hidden = false;
+  clear($("detail")).append(h("p", { class: "muted empty-detail" }, "Select a case (j / k, Enter)."));
+  const creating = state.status && !state.status.db_exists;
+  $("unlock-intro").textContent = creating
+    ? "No database yet. Choose a passphrase of at least 8 characters to create an encrypted one. It cannot be recovered if lost."
+    : "Enter the passphrase to unlock the case database.";
+  $("confirm-row").hidden = !creating;
+  $("unlock-button").textContent = creating ? "Create database" : "Unlock";
+  $("db-path").textContent = state.status ? state.status.db_path : "";
+  $("unlock-error").textContent = message;
+  $("passphrase").value = "";
+  $("passphrase-confirm").value = "";
+  $("passphrase").focus();
+}
+
+$("unlock-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const passphrase = $("passphrase").value;
+  const creating = !$("confirm-row").hidden;
+  const error = $("unlock-error");
+  if (!passphrase) return (error.textContent = "Enter the passphrase.");
+  if (creating && passphrase.length < 8) return (error.textContent = "Use at least 8 characters.");
+  if (creating && passphrase !== $("passphrase-confirm").value) return (error.textContent = "The two passphrases differ.");
+  error.textContent = "";
+  $("unlock-button").disabled = true;
+  $("unlock-button").textContent = creating ? "Creating…" : "Unlocking…";
+  try {
+    await (creating ? api.createDatabase(passphrase) : api.unlock(passphrase));
+    await showDesk();
+  } catch (e) {
+    $("unlock-button").textContent = creating ? "Create database" : "Unlock";
+    error.textContent = e.message;
+    $("passphrase").select();
+  } finally {
+    $("unlock-button").disabled = false;
+  }
+});
+
+// Any call may find the database locked (idle timeout): go back to the unlock screen.
+export async function guarded(promise) {
+  try {
+    return await promise;
+  } catch (e) {
+    if (e.code === "locked") {
+      await showUnlock("Locked after a period of inactivity. Unlock to go on.");
+      throw e;
+    }
+    throw e;
+  }
+}
+
+// ---------- desk ----------
+
+async function showDesk() {
+  state.status = await api.status();
+  $("unlock-screen").hidden = true;
+  $("desk").hidden = false;
+  $("agent").textContent = "Agent: " + state.status.agent;
+  await refreshViews();
+  if (!state.view) state.view = state.views[0];
+  await loadPage(0);
+  $("case-list").focus();
+}
+
+function sentence(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function viewList(overview) {
+  const agent = state.status.agent;
+  const mine = overview.assignees.find(([name]) => name === agent);
+  const views = [
+    { key: "open", group: "Views", title: "All open", count: overview.open, filter: { open: true } },
+    { key: "mine", group: "Views", title: "My queue", count: mine ? mine[1] : 0, filter: { open: true, assignee: agent } },
+    { key: "soon", group: "Views", title: "Due ≤ 7 days", count: overview.due_soon, filter: { due_within: 7 } },
+    { key: "overdue", group: "Views", title: "Overdue", count: overview.overdue, filter: { overdue: true }, alert: overview.overdue > 0 },
+  ];
+  for (const [st, count] of Object.entries(overview.by_state)) {
+    views.push({ key: "state:" + st, group: "States", title: sentence(label(st)), count, filter: { state: st } });
+  }
+  for (const [customer, count] of overview.customers.slice(0, 12)) {
+    views.push({ key: "customer:" + customer, group: "Customers", title: customer, count, filter: { open: true, customer } });
+  }
+  for (const [assignee, count] of overview.assignees.slice(0, 12)) {
+    views.push({ key: "assignee:" + assignee, group: "Agents", title: assignee, count, filter: { open: true, assignee } });
+  }
+  return views;
+}
+
+async function refreshViews() {
+  const overview = await guarded(api.overview());
+  state.views = viewList(overview);
+  if (state.view) state.view = state.views.find((v) => v.key === state.view.key) || state.views[0];
+  const nav = clear($("views"));
+  let group = "";
+  for (const view of state.views) {
+    if (view.group !== group) {
+      group = view.group;
+      nav.append(h("h3", {}, group));
+    }
+    const current = state.view && view.key === state.view.key;
+    nav.append(
+      h(
+        "button",
+        {
+          type: "button",
+          class: "view" + (current ? " current" : "") + (view.alert ? " alert" : ""),
+          "aria-current": current ? "true" : false,
+          onclick: () => selectView(view),
+        },
+        h("span", { class: "view-title" }, view.title),
+        h("span", { class: "count" }, formatNumber(view.count)),
+      ),
+    );
+  }
+}
+
+async function selectView(view) {
+  state.view = view;
+  await refreshViews();
+  await loadPage(0);
+}
+
+function currentFilter() {
+  const filter = { ...state.view.filter };
+  if (state.search.trim()) filter.search = state.search.trim();
+  return filter;
+}
+
+function dueBadge(summary, today) {
+  const c = summary;
+  if (c.state === "closed") return h("span", { class: "badge" }, c.outcome ? label(c.outcome) : "closed");
+  const on = c.state === "deletion_scheduled" ? c.purge_on : c.due_on;
+  if (c.state === "deletion_scheduled" && c.legal_hold) return h("span", { class: "badge held" }, "legal hold");
+  const days = daysBetween(today, on);
+  const what = c.state === "deletion_scheduled" ? "purge" : "due";
+  const text = days < 0 ? `${what} ${-days}d ago` : days === 0 ? `${what} today` : `${what} in ${days}d`;
+  const tone = summary.overdue ? "overdue" : summary.due_soon ? "soon" : "";
+  return h("span", { class: "badge due " + tone, title: on }, text);
+}
+
+function renderList() {
+  const list = clear($("case-list"));
+  const today = todayIso();
+  if (state.cases.length === 0) {
+    list.append(h("li", { class: "empty muted" }, state.search ? "No case matches the search." : "No cases in this view."));
+  }
+  state.cases.forEach((c, index) => {
+    const summary = c;
+    list.append(
+      h(
+        "li",
+        {
+          class: "case-row" + (index === state.selected ? " selected" : "") + (c.requester.is_minor ? " minor" : ""),
+          dataset: { reference: c.reference },
+          "aria-selected": index === state.selected ? "true" : "false",
+          onclick: () => openCase(index),
+        },
+        h(
+          "div",
+          { class: "row-line" },
+          h("span", { class: "reference" }, c.reference),
+          h("span", { class: "kind" }, label(c.kind)),
+          h("span", { class: "customer muted" }, c.customer || "—"),
+          dueBadge(summary, today),
+        ),
+        h(
+          "div",
+          { class: "row-line" },
+          h("span", { class: "requester muted" }, masked(c.requester.name)),
+          c.requester.is_minor ? h("span", { class: "badge minor" }, "minor") : null,
+          h("span", { class: "state state-" + c.state }, label(c.state)),
+          h("span", { class: "assignee muted small" }, c.assignee || "unassigned"),
+        ),
+      ),
+    );
+  });
+  const first = state.total === 0 ? 0 : state.page * PAGE_SIZE + 1;
+  const last = state.page * PAGE_SIZE + state.cases.length;
+  $("page-info").textContent = `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(state.total)}`;
+  $("prev-page").disabled = state.page === 0;
+  $("next-page").disabled = last >= state.total;
+  $("list-header").textContent = state.view.title + (state.search ? ` · “${state.search}”` : "");
+}
+
+async function loadPage(page) {
+  try {
+    const result = await guarded(api.listCases(currentFilter(), page, PAGE_SIZE));
+    state.page = page;
+    state.cases = result.cases;
+    state.total = result.total;
+    state.selected = Math.min(Math.max(state.selected, 0), state.cases.length - 1);
+    renderList();
+  } catch (e) {
+    if (e.code !== "locked") toast(e.message, true);
+  }
+}
+
+function moveSelection(delta) {
+  if (state.cases.length === 0) return;
+  state.selected = Math.min(Math.max(state.selected + delta, 0), state.cases.length - 1);
+  renderList();
+  const row = $("case-list").children[state.selected];
+  if (row) row.scrollIntoView({ block: "nearest" });
+}
+
+export async function openCase(index) {
+  state.selected = index;
+  renderList();
+  const summary = state.cases[index];
+  if (summary) await showCase(summary.reference);
+}
+
+export async function showCase(reference) {
+  try {
+    state.current = await guarded(api.getCase(reference));
+    renderDetail($("detail"), state.current, { onChanged: caseChanged });
+  } catch (e) {
+    if (e.code !== "locked") toast(e.message, true);
+  }
+}
+
+async function caseChanged(view) {
+  state.current = view;
+  renderDetail($("detail"), view, { onChanged: caseChanged });
+  await refreshViews();
+  await loadPage(state.page);
+}
+
+export function toast(message, isError = false) {
+  const box = $("toast");
+  box.textContent = message;
+  box.className = "toast" + (isError ? " error" : "");
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (box.hidden = true), isError ? 8000 : 5000);
+}
+
+// ---------- header ----------
+
+let searchTimer;
+$("search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    state.search = $("search").value;
+    state.selected = 0;
+    loadPage(0);
+  }, 200);
+});
+$("search").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" || event.key === "ArrowDown") {
+    event.preventDefault();
+    $("case-list").focus();
+  }
+});
+$("prev-page").addEventListener("click", () => loadPage(Math.max(state.page - 1, 0)));
+$("next-page").addEventListener("click", () => loadPage(state.page + 1));
+$("lock-button").addEventListener("click", async () => {
+  await api.lock().catch(() => {});
+  state.current = null;
+  await showUnlock("Locked.");
+});
+$("new-case-button").addEventListener("click", () => newCase());
+$("export-button").addEventListener("click", () => openExport(state, currentFilter()).then((m) => m && toast(m)));
+
+async function newCase() {
+  const reference = await openNewCase();
+  if (!reference) return;
+  toast(`Created ${reference}`);
+  await refreshViews();
+  await loadPage(0);
+  await showCase(reference);
+}
+
+// ---------- keyboard ----------
+
+const SHORTCUTS = [
+  ["j / ↓", "next case"],
+  ["k / ↑", "previous case"],
+  ["Enter", "open the selected case"],
+  ["Esc", "back to the list"],
+  ["/", "search"],
+  ["n", "new case"],
+  ["e", "export"],
+  ["[ / ]", "previous / next page"],
+  ["?", "this help"],
+];
+
+document.addEventListener("keydown", (event) => {
+  if ($("desk").hidden || $("dialog").open) return;
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  if (event.key === "Escape") {
+    if (typing) document.activeElement.blur();
+    $("case-list").focus();
+    return;
+  }
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  const keys = {
+    j: () => moveSelection(1),
+    ArrowDown: () => moveSelection(1),
+    k: () => moveSelection(-1),
+    ArrowUp: () => moveSelection(-1),
+    Enter: () => state.selected >= 0 && openCase(state.selected),
+    "/": () => $("search").focus(),
+    n: () => newCase(),
+    e: () => $("export-button").click(),
+    "[": () => !$("prev-page").disabled && $("prev-page").click(),
+    "]": () => !$("next-page").disabled && $("next-page").click(),
+    "?": () => showMessage("Keyboard shortcuts", SHORTCUTS.map(([k, what]) => `${k}: ${what}`).join("\n")),
+  };
+  const action = keys[event.key];
+  if (action && !(event.key === "Enter" && document.activeElement.tagName === "BUTTON")) {
+    event.preventDefault();
+    action();
+  }
+});
+
+// Activity keeps the database open; the backend locks it after the idle limit.
+let lastTouch = 0;
+for (const type of ["keydown", "pointerdown", "wheel"]) {
+  document.addEventListener(type, () => {
+    if ($("desk").hidden || Date.now() - lastTouch < 30000) return;
+    lastTouch = Date.now();
+    api.touch().catch(() => {});
+  });
+}
+setInterval(async () => {
+  if ($("desk").hidden) return;
+  const status = await api.status().catch(() => null);
+  if (status && !status.unlocked) await showUnlock("Locked after a period of inactivity. Unlock to go on.");
+}, 15000);
+
+// ---------- start ----------
+
+api
+  .status()
+  .then((status) => (status.unlocked ? showDesk() : showUnlock()))
+  .catch((e) => showUnlock(e.message));

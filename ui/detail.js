@@ -1,0 +1,130 @@
+// The case pane: deadline with its explanation, requester (masked until asked), items, the
+// actions core allows, notes and the audit timeline.
+
+import { api } from "./api.js";
+import { h, clear, masked, label, daysBetween, todayIso } from "./dom.js";
+import { openAction } from "./forms.js";
+
+function section(title, ...content) {
+  return h("section", { class: "card" }, h("h3", {}, title), ...content);
+}
+
+function describeDetails(details) {
+  if (!details || typeof details !== "object") return "";
+  const parts = [];
+  if (details.from && details.to && details.from !== details.to) parts.push(`${label(details.from)} → ${label(details.to)}`);
+  for (const [key, v] of Object.entries(details)) {
+    if (["from", "to", "note_id"].includes(key)) continue;
+    parts.push(`${label(key)}: ${label(v)}`);
+  }
+  return parts.join(" · ");
+}
+
+export function renderDetail(pane, view, { onChanged }) {
+  const c = view;
+  const today = todayIso();
+  const daysLeft = daysBetween(today, c.due_on);
+  const answered = c.state === "closed" || c.state === "deletion_scheduled";
+  const when = answered ? "" : daysLeft < 0 ? ` (${-daysLeft} days late)` : daysLeft === 0 ? " (today)" : ` (in ${daysLeft} days)`;
+  let revealed = false;
+  const name = h("span", { class: "requester-name" }, masked(c.requester.name));
+  const email = h("span", { class: "requester-email" }, "•••@" + c.requester.email.split("@").pop());
+  const reveal = h("button", { type: "button", class: "link", id: "reveal" }, "Show");
+  reveal.addEventListener("click", () => {
+    revealed = !revealed;
+    name.textContent = revealed ? c.requester.name : masked(c.requester.name);
+    email.textContent = revealed ? c.requester.email : "•••@" + c.requester.email.split("@").pop();
+    reveal.textContent = revealed ? "Hide" : "Show";
+  });
+
+  const actions = h(
+    "div",
+    { class: "actions" },
+    c.allowed_actions.map((spec) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "action" + (spec.action === "close" || spec.action === "confirm_deletion" ? " primary" : ""),
+          dataset: { action: spec.action },
+          onclick: async () => {
+            const updated = await openAction(c, spec);
+            if (updated) await onChanged(updated);
+          },
+        },
+        label(spec.action),
+      ),
+    ),
+  );
+
+  const noteText = h("textarea", { id: "note-text", rows: 2, placeholder: "Add a note…", "aria-label": "Note" });
+  const noteError = h("p", { class: "error", role: "alert" });
+  const noteButton = h("button", { type: "button", id: "add-note" }, "Add note");
+  noteButton.addEventListener("click", async () => {
+    const text = noteText.value.trim();
+    if (!text) return (noteError.textContent = "Write the note first.");
+    noteButton.disabled = true;
+    try {
+      await api.addNote(c.reference, text);
+      onChanged(await api.getCase(c.reference));
+    } catch (e) {
+      noteError.textContent = e.message;
+    } finally {
+      noteButton.disabled = false;
+    }
+  });
+
+  const parts = [
+    h(
+      "header",
+      { class: "detail-header" },
+      h("h2", {}, h("span", { class: "reference", id: "detail-reference" }, c.reference), " · ", label(c.kind)),
+      h(
+        "p",
+        {},
+        h("span", { class: "state state-" + c.state, id: "detail-state" }, label(c.state)),
+        c.outcome ? h("span", { class: "badge" }, label(c.outcome)) : null,
+        c.requester.is_minor ? h("span", { class: "badge minor" }, "under 18: verify parental authority") : null,
+        h("span", { class: "muted" }, " · ", c.assignee ? `assigned to ${c.assignee}` : "unassigned"),
+      ),
+    ),
+    section(
+      "Deadline",
+      h("p", { class: "due " + (view.overdue ? "overdue" : view.due_soon ? "soon" : ""), id: "detail-due" }, c.due_on, when),
+      h("ol", { class: "explanation", id: "deadline-explanation" }, c.deadline.explanation.map((line) => h("li", {}, line))),
+      c.purge_on ? h("p", {}, "Data deleted on ", h("strong", {}, c.purge_on), c.legal_hold ? " — held: " : "", c.legal_hold || "") : null,
+    ),
+    section(
+      "Requester",
+      h("p", {}, name, " ", reveal),
+      h("p", {}, email),
+      h("dl", { class: "facts" },
+        h("dt", {}, "Customer"), h("dd", {}, c.customer || "— (the company's own data)"),
+        h("dt", {}, "Channel"), h("dd", {}, label(c.channel)),
+        h("dt", {}, "Law"), h("dd", {}, label(c.jurisdiction)),
+        h("dt", {}, "Received"), h("dd", {}, c.received_on)),
+      c.details ? h("p", { class: "details" }, c.details) : null,
+      c.denial_reason ? h("p", {}, h("strong", {}, "Denied: "), label(c.denial_basis), " — ", c.denial_reason) : null,
+    ),
+    c.items.length
+      ? section(
+          "Items",
+          h("ul", { class: "items" }, c.items.map((item) =>
+            h("li", {}, h("span", { class: "badge item-" + item.outcome }, label(item.outcome)), " ", h("span", { class: "url" }, item.url), item.reason ? h("div", { class: "muted" }, item.reason) : null))),
+        )
+      : null,
+    section("Actions", c.allowed_actions.length ? actions : h("p", { class: "muted" }, "Nothing to do.")),
+    section("Note", noteText, noteError, noteButton),
+    section(
+      "Timeline",
+      h("ol", { class: "timeline", id: "timeline" }, c.events.map((event) =>
+        h("li", {},
+          h("time", { datetime: event.at }, event.at.slice(0, 16).replace("T", " ")),
+          h("strong", {}, " ", label(event.action)),
+          h("span", { class: "muted" }, " by ", event.actor),
+          h("div", { class: "muted small" }, describeDetails(event.details)),
+          event.text ? h("div", { class: "event-text" }, event.text) : null))),
+    ),
+  ];
+  clear(pane).append(...parts.filter(Boolean));
+}

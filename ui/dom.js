@@ -1,0 +1,49 @@
+// Building elements. Text is always set as text, never parsed as HTML.
+
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name === "class") element.className = value;
+    else if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else element.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+export function clear(element) {
+  element.replaceChildren();
+  return element;
+}
+
+// "Ana Ruiz" → "A██ R███": less personal data on screen until the agent asks.
+export function masked(name) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => [...word][0] + "█".repeat(Math.min([...word].length - 1, 6)))
+    .join(" ");
+}
+
+export function label(value) {
+  return String(value ?? "").replaceAll("_", " ");
+}
+
+export function daysBetween(fromIso, toIso) {
+  return Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 86400000);
+}
+
+export function todayIso() {
+  const now = new Date();
+  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000);
+  return local.toISOString().slice(0, 10);
+}
+
+export function formatNumber(n) {
+  return Number(n).toLocaleString("en");
+}
