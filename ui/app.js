@@ -148,10 +148,10 @@ async function selectView(view) {
   await loadPage(0);
 }
 
+// A search looks through every case, whatever the view.
 function currentFilter() {
-  const filter = { ...state.view.filter };
-  if (state.search.trim()) filter.search = state.search.trim();
-  return filter;
+  const search = state.search.trim();
+  return search ? { search } : { ...state.view.filter };
 }
 
 function dueBadge(summary, today) {
@@ -207,7 +207,7 @@ function renderList() {
   $("page-info").textContent = `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(state.total)}`;
   $("prev-page").disabled = state.page === 0;
   $("next-page").disabled = last >= state.total;
-  $("list-header").textContent = state.view.title + (state.search ? ` · “${state.search}”` : "");
+  $("list-header").textContent = state.search.trim() ? `Search: “${state.search.trim()}” in all cases` : state.view.title;
 }
 
 async function loadPage(page) {

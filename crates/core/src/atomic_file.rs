@@ -65,6 +65,13 @@ pub fn write_atomically(
         )));
     }
     let folder = crate::store::folder_of(path);
+    if !folder.is_dir() {
+        return Err(Error::Invalid(format!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            folder.display()
+        )));
+    }
     let temp = tempfile::Builder::new()
         .prefix(".privacydesk-")
         .suffix(".partial")

@@ -295,11 +295,13 @@ fn the_case_export_neutralises_formulas_and_round_trips() -> Result<()> {
     )?;
     assert_eq!(filtered.rows, 1);
     let folder = fx.dir.path().join("no-such-folder").join("x.csv");
-    assert!(matches!(
-        fx.desk
-            .export_cases(&CaseFilter::default(), &folder, false, &mut |_| {}),
-        Err(Error::Io { .. })
-    ));
+    let missing = fx
+        .desk
+        .export_cases(&CaseFilter::default(), &folder, false, &mut |_| {});
+    assert!(
+        matches!(&missing, Err(Error::Invalid(m)) if m.contains("does not exist")),
+        "{missing:?}"
+    );
     Ok(())
 }
 
