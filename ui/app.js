@@ -105,6 +105,9 @@ function viewList(overview) {
   for (const [st, count] of Object.entries(overview.by_state)) {
     views.push({ key: "state:" + st, group: "States", title: sentence(label(st)), count, filter: { state: st } });
   }
+  for (const [kind, count] of Object.entries(overview.open_by_kind)) {
+    views.push({ key: "kind:" + kind, group: "Open by kind", title: sentence(label(kind)), count, filter: { open: true, kind } });
+  }
   for (const [customer, count] of overview.customers.slice(0, 12)) {
     views.push({ key: "customer:" + customer, group: "Customers", title: customer, count, filter: { open: true, customer } });
   }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::desk::Desk;
 use crate::store::CaseFilter;
-use crate::{Result, State};
+use crate::{Kind, Result, State};
 
 /// What the desk's side bar shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -20,6 +20,8 @@ pub struct Overview {
     pub overdue: u64,
     /// Open cases due within seven days (overdue included).
     pub due_soon: u64,
+    /// Open cases per kind (every kind present, zero included).
+    pub open_by_kind: BTreeMap<Kind, u64>,
     /// Open cases per customer, largest first; cases without a customer are left out.
     pub customers: Vec<(String, u64)>,
     /// Open cases per assignee, largest first; unassigned ones are left out.
@@ -59,8 +61,15 @@ impl Desk {
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         };
+        let mut open_by_kind: BTreeMap<Kind, u64> = Kind::ALL.iter().map(|&k| (k, 0)).collect();
+        for (kind, n) in group("kind")? {
+            if let Ok(kind) = kind.parse::<Kind>() {
+                open_by_kind.insert(kind, n);
+            }
+        }
         Ok(Overview {
             by_state,
+            open_by_kind,
             open,
             overdue,
             due_soon,
