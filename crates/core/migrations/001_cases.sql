@@ -35,6 +35,9 @@ CREATE TABLE cases (
 CREATE INDEX cases_by_queue ON cases (queue_on, id);
 CREATE INDEX cases_by_state_queue ON cases (state, queue_on, id);
 CREATE INDEX cases_by_kind_queue ON cases (kind, queue_on, id);
+-- The open cases are a few percent of a years-old database: the desk's default view and its
+-- side-bar counts read this small index, never the closed majority.
+CREATE INDEX cases_open ON cases (queue_on, id, kind, customer, assignee) WHERE state <> 'closed';
 CREATE INDEX cases_by_received ON cases (received_on);
 CREATE INDEX cases_by_attention ON cases (attention_on) WHERE attention_on IS NOT NULL;
 CREATE INDEX cases_by_closed ON cases (closed_on) WHERE closed_on IS NOT NULL;

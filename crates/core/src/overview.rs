@@ -28,9 +28,6 @@ pub struct Overview {
     pub assignees: Vec<(String, u64)>,
 }
 
-const OPEN_STATES: &str = "('new', 'verifying_identity', 'in_progress', 'awaiting_customer', \
-                           'awaiting_requester', 'deletion_scheduled')";
-
 impl Desk {
     /// Counts for the side bar.
     pub fn overview(&self) -> Result<Overview> {
@@ -53,8 +50,9 @@ impl Desk {
         })?;
         let group = |column: &str| -> Result<Vec<(String, u64)>> {
             let sql = format!(
-                "SELECT {column}, count(*) AS n FROM cases
-                 WHERE state IN {OPEN_STATES} AND {column} IS NOT NULL
+                // Forced: left alone, the planner walks a kind index over every closed case.
+                "SELECT {column}, count(*) AS n FROM cases INDEXED BY cases_open
+                 WHERE state <> 'closed' AND {column} IS NOT NULL
                  GROUP BY {column} ORDER BY n DESC, {column}"
             );
             let mut stmt = self.store().conn().prepare(&sql)?;

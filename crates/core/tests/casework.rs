@@ -405,8 +405,14 @@ fn the_overview_counts_states_deadlines_customers_and_agents() -> Result<()> {
         (2, 1, 1)
     );
     assert_eq!(overview.customers, vec![("Acme".to_string(), 1)]);
-    assert_eq!(overview.open_by_kind.get(&privacydesk_core::Kind::Erasure), Some(&1));
-    assert_eq!(overview.open_by_kind.get(&privacydesk_core::Kind::Inquiry), Some(&0));
+    assert_eq!(
+        overview.open_by_kind.get(&privacydesk_core::Kind::Erasure),
+        Some(&1)
+    );
+    assert_eq!(
+        overview.open_by_kind.get(&privacydesk_core::Kind::Inquiry),
+        Some(&0)
+    );
     assert_eq!(overview.assignees, vec![("sam".to_string(), 1)]);
     Ok(())
 }
