@@ -83,7 +83,14 @@ async function showDesk() {
   $("unlock-screen").hidden = true;
   $("desk").hidden = false;
   $("agent").textContent = "Agent: " + state.status.agent;
-  await refreshViews();
+  try {
+    await refreshViews();
+  } catch (e) {
+    if (e.code === "locked") return;
+    // Never a blank desk: say what went wrong where the list would be.
+    clear($("case-list")).append(h("li", { class: "empty error", role: "alert" }, "The case list could not be loaded: " + e.message));
+    return;
+  }
   if (!state.view) state.view = state.views[0];
   await loadPage(0);
   $("case-list").focus();
@@ -147,7 +154,7 @@ async function refreshViews() {
 
 async function selectView(view) {
   state.view = view;
-  await refreshViews();
+  await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(0);
 }
 
@@ -253,7 +260,7 @@ export async function showCase(reference) {
 async function caseChanged(view) {
   state.current = view;
   renderDetail($("detail"), view, { onChanged: caseChanged });
-  await refreshViews();
+  await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(state.page);
 }
 
@@ -297,7 +304,7 @@ async function newCase() {
   const reference = await openNewCase();
   if (!reference) return;
   toast(`Created ${reference}`);
-  await refreshViews();
+  await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(0);
   await showCase(reference);
 }
