@@ -24,8 +24,8 @@ export function renderDetail(pane, view, { onChanged }) {
   const c = view;
   const today = todayIso();
   const daysLeft = daysBetween(today, c.due_on);
-  const answered = c.state === "closed" || c.state === "deletion_scheduled";
-  const when = answered ? "" : daysLeft < 0 ? ` (${-daysLeft} days late)` : daysLeft === 0 ? " (today)" : ` (in ${daysLeft} days)`;
+  // Lateness as core judges it (an account closure is answered once its deletion is scheduled).
+  const when = c.state === "closed" || (daysLeft < 0 && !view.overdue) ? "" : daysLeft < 0 ? ` (${-daysLeft} days late)` : daysLeft === 0 ? " (today)" : ` (in ${daysLeft} days)`;
   let revealed = false;
   const name = h("span", { class: "requester-name" }, masked(c.requester.name));
   const email = h("span", { class: "requester-email" }, "•••@" + c.requester.email.split("@").pop());

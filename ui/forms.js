@@ -171,7 +171,6 @@ export function openAction(view, spec) {
       item: value("ac-item") || null,
     };
     if (spec.needs_reason && !form.reason) fail("Give the reason.", "ac-reason");
-    if (form.outcome === "denied" && !form.reason) fail("A denial needs a reason the person will read.", "ac-reason");
     if (spec.needs_date && !form.until) fail("Pick the new due date.", "ac-until");
     if (spec.needs_agent && !form.to) fail("Name the agent.", "ac-to");
     return await api.act(c.reference, spec.action, form);
