@@ -52,7 +52,7 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
 /// Starts the desktop app on the database named by `PRIVACYDESK_DB` or in the data directory.
 pub fn run() {
     let context = tauri::generate_context!();
-    let session = Session::from_environment(&context);
+    let session = Session::from_environment();
     if let Err(err) = builder::<tauri::Wry>(session).run(context) {
         eprintln!("PrivacyDesk could not start: {err}");
         std::process::exit(1);

@@ -37,19 +37,15 @@ impl Session {
     }
 
     /// Reads `PRIVACYDESK_DB`, `PRIVACYDESK_AGENT` and `PRIVACYDESK_IDLE_SECONDS`, defaulting to
-    /// `privacydesk.db` in the app's data directory, the login name and ten minutes.
-    pub fn from_environment<R: tauri::Runtime>(context: &tauri::Context<R>) -> Self {
+    /// the same database as the `privacydesk` command (`privacydesk.db` in the platform data
+    /// directory), the login name and ten minutes.
+    pub fn from_environment() -> Self {
         let db_path = std::env::var_os("PRIVACYDESK_DB")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
-                let identifier = &context.config().identifier;
-                let base = std::env::var_os("XDG_DATA_HOME")
-                    .map(PathBuf::from)
-                    .or_else(|| {
-                        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share"))
-                    })
-                    .unwrap_or_else(|| PathBuf::from("."));
-                base.join(identifier).join("privacydesk.db")
+                directories::ProjectDirs::from("", "", "privacydesk")
+                    .map(|dirs| dirs.data_dir().join("privacydesk.db"))
+                    .unwrap_or_else(|| PathBuf::from("privacydesk.db"))
             });
         let agent = std::env::var("PRIVACYDESK_AGENT")
             .ok()
