@@ -167,8 +167,9 @@ function currentFilter() {
 function dueBadge(summary, today) {
   const c = summary;
   if (c.state === "closed") return h("span", { class: "badge" }, c.outcome ? label(c.outcome) : "closed");
-  const on = c.state === "deletion_scheduled" ? c.purge_on : c.due_on;
-  if (c.state === "deletion_scheduled" && c.legal_hold) return h("span", { class: "badge held" }, "legal hold");
+  // Core says when the case next needs action; nothing pending means held or clock stopped.
+  const on = c.attention_on;
+  if (!on) return h("span", { class: "badge held" }, c.legal_hold ? "legal hold" : "clock stopped");
   const days = daysBetween(today, on);
   const what = c.state === "deletion_scheduled" ? "purge" : "due";
   const text = days < 0 ? `${what} ${-days}d ago` : days === 0 ? `${what} today` : `${what} in ${days}d`;

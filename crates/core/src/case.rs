@@ -87,6 +87,45 @@ pub struct Case {
 }
 
 impl Case {
+    /// A case as it starts: state new, items pending, due date from its law. Not yet stored
+    /// (its id is 0 until the store gives it one).
+    pub fn opened(reference: Reference, valid: ValidNewCase) -> Case {
+        let mut case = Case {
+            id: CaseId(0),
+            reference,
+            kind: valid.kind,
+            state: State::New,
+            outcome: None,
+            denial_basis: None,
+            denial_reason: None,
+            requester: valid.requester,
+            customer: valid.customer,
+            channel: valid.channel,
+            jurisdiction: valid.jurisdiction,
+            details: valid.details,
+            received_on: valid.received_on,
+            due_on: valid.received_on,
+            pauses: Vec::new(),
+            extension: None,
+            extension_reason: None,
+            assignee: None,
+            purge_on: None,
+            legal_hold: None,
+            closed_on: None,
+            items: valid
+                .items
+                .into_iter()
+                .map(|url| Item {
+                    url,
+                    outcome: ItemOutcome::Pending,
+                    reason: None,
+                })
+                .collect(),
+        };
+        case.due_on = case.deadline().due_on;
+        case
+    }
+
     /// The inputs of its deadline.
     pub fn clock(&self) -> Clock<'_> {
         Clock {

@@ -300,7 +300,6 @@ fn plan(rng: &mut ChaCha8Rng, case: &Case) -> Vec<Step> {
         }
         return steps;
     }
-    let refused = case.items.is_empty();
     let outcome = weighted(
         rng,
         &[
@@ -334,7 +333,6 @@ fn plan(rng: &mut ChaCha8Rng, case: &Case) -> Vec<Step> {
         reason: (outcome == Outcome::Denied).then(|| reason.to_string()),
         ..Default::default()
     };
-    let _ = refused;
     push(close_day, Action::Close, input);
     steps
 }

@@ -8,13 +8,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::audit::Event;
-use crate::case::{Item, ValidNewCase};
+use crate::case::ValidNewCase;
 use crate::deadline::Deadline;
 use crate::store::{self, CaseFilter, EventDraft, FileCheck, Memory, Store};
 use crate::workflow::{self, Action, ActionInput, ActionSpec};
-use crate::{
-    Agent, Case, CaseId, ItemOutcome, NewCase, Passphrase, Reference, Result, State, text,
-};
+use crate::{Agent, Case, NewCase, Passphrase, Reference, Result, text};
 
 /// An unlocked database and the agent working in it.
 #[derive(Debug)]
@@ -34,6 +32,8 @@ pub struct CaseSummary {
     pub overdue: bool,
     /// Open and due within seven days.
     pub due_soon: bool,
+    /// When it next needs action (see [`Case::attention_on`]); `None` while nothing is pending.
+    pub attention_on: Option<NaiveDate>,
 }
 
 /// One entry of a case's timeline.
@@ -65,6 +65,8 @@ pub struct CaseView {
     pub overdue: bool,
     /// Open and due within seven days.
     pub due_soon: bool,
+    /// When it next needs action (see [`Case::attention_on`]); `None` while nothing is pending.
+    pub attention_on: Option<NaiveDate>,
     /// What the agent may do now, and what each needs.
     pub allowed_actions: Vec<ActionSpec>,
     /// The audit timeline, oldest first.
@@ -185,6 +187,7 @@ impl Desk {
             deadline: case.deadline(),
             overdue: case.is_overdue(today),
             due_soon: case.is_due_soon(today),
+            attention_on: case.attention_on(),
             allowed_actions: workflow::allowed_actions(&case, today)
                 .into_iter()
                 .map(Action::spec)
@@ -218,6 +221,7 @@ impl Desk {
             out.push(CaseSummary {
                 overdue: case.is_overdue(today),
                 due_soon: case.is_due_soon(today),
+                attention_on: case.attention_on(),
                 case,
             });
             Ok(())
@@ -340,39 +344,7 @@ pub(crate) fn insert_new_case(
     origin: Value,
 ) -> Result<Case> {
     let reference = store::next_reference(tx, valid.received_on.year())?;
-    let mut case = Case {
-        id: CaseId(0),
-        reference,
-        kind: valid.kind,
-        state: State::New,
-        outcome: None,
-        denial_basis: None,
-        denial_reason: None,
-        requester: valid.requester,
-        customer: valid.customer,
-        channel: valid.channel,
-        jurisdiction: valid.jurisdiction,
-        details: valid.details,
-        received_on: valid.received_on,
-        due_on: valid.received_on,
-        pauses: Vec::new(),
-        extension: None,
-        extension_reason: None,
-        assignee: None,
-        purge_on: None,
-        legal_hold: None,
-        closed_on: None,
-        items: valid
-            .items
-            .into_iter()
-            .map(|url| Item {
-                url,
-                outcome: ItemOutcome::Pending,
-                reason: None,
-            })
-            .collect(),
-    };
-    case.due_on = case.deadline().due_on;
+    let mut case = Case::opened(reference, valid);
     case.id = store::insert_case(tx, &case, at)?;
     let mut details = json!({
         "kind": case.kind,

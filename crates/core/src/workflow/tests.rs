@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use super::*;
-use crate::case::{Item, Requester};
+use crate::case::{Requester, ValidNewCase};
 use crate::{CaseId, Channel, Jurisdiction, Reference};
 
 fn day(n: u64) -> NaiveDate {
@@ -12,51 +12,32 @@ fn day(n: u64) -> NaiveDate {
 }
 
 fn case(kind: Kind, jurisdiction: Jurisdiction) -> Case {
-    let mut case = Case {
-        id: CaseId(1),
-        reference: Reference::new(2026, 1),
+    let items = if kind == Kind::ForumRemoval {
+        vec![
+            "https://f.example.com/1".into(),
+            "https://f.example.com/2".into(),
+        ]
+    } else {
+        Vec::new()
+    };
+    let valid = ValidNewCase {
         kind,
-        state: State::New,
-        outcome: None,
-        denial_basis: None,
-        denial_reason: None,
         requester: Requester {
             name: "Ana Ruiz".into(),
             email: crate::text::Email::parse("ana@example.com").unwrap_or_else(|_| unreachable!()),
             is_minor: false,
         },
+        received_on: day(0),
+        jurisdiction,
         customer: Some("Acme".into()),
         channel: Channel::Email,
-        jurisdiction,
         details: String::new(),
-        received_on: day(0),
-        due_on: day(0),
-        pauses: Vec::new(),
-        extension: None,
-        extension_reason: None,
-        assignee: None,
-        purge_on: None,
-        legal_hold: None,
-        closed_on: None,
-        items: if kind == Kind::ForumRemoval {
-            vec![
-                Item {
-                    url: "https://f.example.com/1".into(),
-                    outcome: ItemOutcome::Pending,
-                    reason: None,
-                },
-                Item {
-                    url: "https://f.example.com/2".into(),
-                    outcome: ItemOutcome::Pending,
-                    reason: None,
-                },
-            ]
-        } else {
-            Vec::new()
-        },
+        items,
     };
-    case.due_on = case.deadline().due_on;
-    case
+    Case {
+        id: CaseId(1),
+        ..Case::opened(Reference::new(2026, 1), valid)
+    }
 }
 
 /// The table as the design notes state it, written out independently of `target`.
