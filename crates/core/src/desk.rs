@@ -12,7 +12,7 @@ use crate::case::ValidNewCase;
 use crate::deadline::Deadline;
 use crate::store::{self, CaseFilter, EventDraft, FileCheck, Memory, Store};
 use crate::workflow::{self, Action, ActionInput, ActionSpec};
-use crate::{Agent, Case, NewCase, Passphrase, Reference, Result, text};
+use crate::{Agent, Case, Error, NewCase, Passphrase, Reference, Result, text};
 
 /// An unlocked database and the agent working in it.
 #[derive(Debug)]
@@ -310,6 +310,32 @@ impl Desk {
     /// Changes the passphrase.
     pub fn rekey(&mut self, new: &Passphrase) -> Result<()> {
         self.store.rekey(new)
+    }
+
+    /// Records the writing of `file` in the audit trail. A file that cannot be recorded is
+    /// deleted: personal data never leaves the database unaudited.
+    pub(crate) fn record_written(
+        &mut self,
+        file: &crate::WrittenFile,
+        action: &str,
+        details: Value,
+    ) -> Result<String> {
+        self.record(action, details).map_err(|err| {
+            match std::fs::remove_file(&file.path) {
+                Ok(()) => Error::Io {
+                    context: format!(
+                        "{} was not kept: writing it could not be recorded in the audit trail",
+                        file.path.display()
+                    ),
+                    source: match err {
+                        Error::Io { source, .. } => source,
+                        other => std::io::Error::other(other.to_string()),
+                    },
+                },
+                // Say so rather than hide it: the file exists but is not in the audit trail.
+                Err(_) => err,
+            }
+        })
     }
 
     /// Records a database-wide event (export, import) in the audit trail.

@@ -51,7 +51,7 @@ pub enum Error {
     #[error("the database is busy in another PrivacyDesk window or command; try again")]
     Busy,
     /// A file could not be read or written.
-    #[error("{context}: {source}")]
+    #[error("{context}: {}", plain_io(.source))]
     Io {
         /// What was being done, in plain words, with the path.
         context: String,
@@ -85,6 +85,19 @@ fn import_message(rows: &[RowError]) -> String {
         out.push_str(&format!("; and {} more", rows.len() - 20));
     }
     out
+}
+
+/// The operating system's reason in plain words where it has a common one.
+fn plain_io(source: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match source.kind() {
+        ErrorKind::StorageFull => "the disk is full".into(),
+        ErrorKind::QuotaExceeded => "your disk quota is used up".into(),
+        ErrorKind::FileTooLarge => "the file is larger than this disk or limit allows".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
+        _ => source.to_string(),
+    }
 }
 
 impl Error {
@@ -130,7 +143,7 @@ impl From<rusqlite::Error> for Error {
                 Error::Damaged(err.to_string())
             }
             Some(ErrorCode::DiskFull) => Error::Io {
-                context: "the disk is full; nothing was changed".into(),
+                context: "nothing was saved".into(),
                 source: std::io::Error::new(std::io::ErrorKind::StorageFull, err.to_string()),
             },
             _ => Error::Database(err),

@@ -119,7 +119,8 @@ impl Desk {
             Ok(())
         })?;
         progress(rows);
-        let chain_head = self.record(
+        let chain_head = self.record_written(
+            &file,
             "export_cases",
             json!({ "rows": rows, "sha256": file.sha256, "bytes": file.bytes }),
         )?;

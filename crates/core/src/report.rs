@@ -299,7 +299,8 @@ impl Desk {
                 .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
             Ok(())
         })?;
-        let chain_head = self.record(
+        let chain_head = self.record_written(
+            &file,
             "report_monthly",
             json!({ "month": month.to_string(), "sha256": file.sha256 }),
         )?;

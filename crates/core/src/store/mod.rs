@@ -153,12 +153,13 @@ impl Store {
             Memory::Unwiped => "PRAGMA cipher_memory_security = OFF;",
         })?;
         conn.execute_batch(&passphrase.pragma("key"))?;
+        // Set before the first read: another process may be mid-commit or checkpointing.
+        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
         // SQLCipher accepts any key and fails only at the first read: probe now.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })
         .map_err(|e| map_open_error(e, path))?;
-        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
