@@ -4,11 +4,11 @@
 
 mod harness;
 
-// mod audit_chain;
+mod audit_chain;
 mod backup_and_rekey;
 mod crash;
 // mod csv_injection;
 mod disk_full;
 // mod plaintext;
-// mod tamper;
+mod tamper;
 mod two_writers;
