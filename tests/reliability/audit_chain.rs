@@ -32,12 +32,15 @@ const TAMPERS: [Tamper; 6] = [
 
 impl Tamper {
     fn sql(self, k: i64) -> String {
-        let unguard = "DROP TRIGGER events_are_never_updated; DROP TRIGGER events_are_never_deleted;";
+        let unguard =
+            "DROP TRIGGER events_are_never_updated; DROP TRIGGER events_are_never_deleted;";
         let edit = match self {
             Tamper::EditDetails => {
                 format!("UPDATE events SET details = details || ' ' WHERE seq = {k};")
             }
-            Tamper::EditActor => format!("UPDATE events SET actor = 'someone else' WHERE seq = {k};"),
+            Tamper::EditActor => {
+                format!("UPDATE events SET actor = 'someone else' WHERE seq = {k};")
+            }
             Tamper::EditTime => {
                 format!("UPDATE events SET at = '2020-01-01T00:00:00.000Z' WHERE seq = {k};")
             }
@@ -71,7 +74,11 @@ fn demo(db: &Path, cases: &str) {
         .args(["demo", "--cases", cases])
         .output()
         .expect("demo");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -97,7 +104,11 @@ fn every_edit_deletion_reordering_or_cut_is_named_by_verify() {
     let dir = tempfile::tempdir().expect("temp dir");
     let base = dir.path().join("base.db");
     demo(&base, "40");
-    let events = harness::assert_sound(&base).verify().expect("verify").chain.events;
+    let events = harness::assert_sound(&base)
+        .verify()
+        .expect("verify")
+        .chain
+        .events;
     assert!(events > 100, "{events}");
 
     for trial in 0..trials {

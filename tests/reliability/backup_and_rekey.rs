@@ -16,8 +16,10 @@ const NEW_PASS: &str = "a completely different passphrase";
 /// A raw keyed connection with either passphrase.
 fn fingerprint_with(path: &Path, pass: &str) -> String {
     let conn = rusqlite::Connection::open(path).expect("open");
-    conn.execute_batch(&format!("PRAGMA cipher_log_level = NONE; PRAGMA key = '{pass}';"))
-        .expect("key");
+    conn.execute_batch(&format!(
+        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{pass}';"
+    ))
+    .expect("key");
     harness::fingerprint(&conn)
 }
 
@@ -55,7 +57,11 @@ fn sigkill_during_rekey_leaves_exactly_one_passphrase_and_the_same_content() {
         .args(["demo", "--cases", "8000"])
         .output()
         .expect("demo");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let original = fingerprint_with(&base, PASS);
 
     // How long an undisturbed rekey takes, and that it works.
@@ -77,12 +83,12 @@ fn sigkill_during_rekey_leaves_exactly_one_passphrase_and_the_same_content() {
         let _ = child.kill();
         let _ = child.wait();
 
-        let open = |pass: &str| match Desk::open(&db, &Passphrase::new(pass.into()), harness::agent())
-        {
-            Ok(desk) => Some(desk),
-            Err(Error::WrongPassphrase) => None,
-            Err(e) => panic!("trial {trial} (killed at {at:?}): {e}"),
-        };
+        let open =
+            |pass: &str| match Desk::open(&db, &Passphrase::new(pass.into()), harness::agent()) {
+                Ok(desk) => Some(desk),
+                Err(Error::WrongPassphrase) => None,
+                Err(e) => panic!("trial {trial} (killed at {at:?}): {e}"),
+            };
         let (old, new) = (open(PASS), open(NEW_PASS));
         let (desk, winner) = match (old, new) {
             (Some(desk), None) => {
@@ -132,11 +138,16 @@ fn a_backup_restores_identical_content_and_refuses_a_wrong_passphrase() {
         .env("PRIVACYDESK_PASSPHRASE", PASS)
         .output()
         .expect("writer");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let desk = Desk::open(&db, &harness::passphrase(), harness::agent()).expect("open");
     let backup = dir.path().join("backup.db");
-    desk.backup(&backup, &harness::passphrase()).expect("backup");
+    desk.backup(&backup, &harness::passphrase())
+        .expect("backup");
     // The live database is still open (WAL not yet checkpointed): the backup is online.
     assert_eq!(
         fingerprint_with(&backup, PASS),
@@ -148,7 +159,11 @@ fn a_backup_restores_identical_content_and_refuses_a_wrong_passphrase() {
     let before = harness::file_hash(&backup);
     let wrong = Desk::open(&backup, &Passphrase::new("not it".into()), harness::agent());
     assert!(matches!(wrong, Err(Error::WrongPassphrase)), "{wrong:?}");
-    assert_eq!(harness::file_hash(&backup), before, "a wrong passphrase changed the backup");
+    assert_eq!(
+        harness::file_hash(&backup),
+        before,
+        "a wrong passphrase changed the backup"
+    );
     let restored = harness::assert_sound(&backup);
     assert_eq!(restored.count(&Default::default()).expect("count"), 40);
     // A backup never overwrites.

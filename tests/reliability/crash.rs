@@ -52,10 +52,9 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
         for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
             let line = line.expect("read the writer's output");
             match line.split(' ').collect::<Vec<_>>().as_slice() {
-                ["case", reference, items] => reported.cases.push((
-                    (*reference).to_owned(),
-                    items.parse().expect("item count"),
-                )),
+                ["case", reference, items] => reported
+                    .cases
+                    .push(((*reference).to_owned(), items.parse().expect("item count"))),
                 ["note", reference] => reported.notes.push((*reference).to_owned()),
                 _ => panic!("trial {trial}: unexpected output {line:?}"),
             }
@@ -107,7 +106,10 @@ fn assert_everything_reported_is_whole(db: &std::path::Path, reported: &Reported
     }
     for reference in &reported.notes {
         let noted = stored.get(reference).map_or(0, |case| case.3);
-        assert_eq!(noted, 1, "trial {trial}: the reported note on {reference} is lost");
+        assert_eq!(
+            noted, 1,
+            "trial {trial}: the reported note on {reference} is lost"
+        );
     }
     // Cases committed but not yet reported must be whole too: the item count written into
     // each name matches the items stored, and every case has exactly one `created` event.
@@ -116,7 +118,10 @@ fn assert_everything_reported_is_whole(db: &std::path::Path, reported: &Reported
             name.ends_with(&format!(" items {items}")),
             "trial {trial}: {reference} is half-written: {name:?} has {items} items"
         );
-        assert_eq!(*created, 1, "trial {trial}: {reference} has {created} created events");
+        assert_eq!(
+            *created, 1,
+            "trial {trial}: {reference} has {created} created events"
+        );
     }
     let notes_without_event: i64 = conn
         .query_row(
@@ -127,5 +132,8 @@ fn assert_everything_reported_is_whole(db: &std::path::Path, reported: &Reported
             |r| r.get(0),
         )
         .expect("query");
-    assert_eq!(notes_without_event, 0, "trial {trial}: notes without their event");
+    assert_eq!(
+        notes_without_event, 0,
+        "trial {trial}: notes without their event"
+    );
 }

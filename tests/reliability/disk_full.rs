@@ -46,7 +46,10 @@ fn a_full_disk_fails_writes_and_exports_clearly_and_loses_nothing() {
     let mounted = match SmallFilesystem::mount(&small, 6) {
         Ok(mounted) => mounted,
         Err(why) if std::env::var_os(INSIDE).is_none() => {
-            eprintln!("mount refused ({}); retrying inside `unshare -rm`", why.trim());
+            eprintln!(
+                "mount refused ({}); retrying inside `unshare -rm`",
+                why.trim()
+            );
             let status = Command::new("unshare")
                 .args(["--user", "--map-root-user", "--mount"])
                 .arg(std::env::current_exe().expect("test binary"))
@@ -81,7 +84,8 @@ fn run_on_a_full_disk(small: &Path) {
     let db = small.join("cases.db");
     let mut desk = Desk::create(&db, &harness::passphrase(), harness::agent()).expect("create");
     for n in 0..20 {
-        desk.new_case(&new_case(n, 100)).expect("room for the first cases");
+        desk.new_case(&new_case(n, 100))
+            .expect("room for the first cases");
     }
 
     // Fill the disk, then give back a little: a nearly full disk, where some writes fit.
@@ -89,7 +93,9 @@ fn run_on_a_full_disk(small: &Path) {
     let mut filler = std::fs::File::create(&filler_path).expect("filler");
     fill(&mut filler);
     let full = filler.metadata().expect("filler size").len();
-    filler.set_len(full.saturating_sub(256 * 1024)).expect("shrink filler");
+    filler
+        .set_len(full.saturating_sub(256 * 1024))
+        .expect("shrink filler");
 
     // Writes go on until the disk refuses; each refusal is a clear error and changes nothing.
     let mut saved = 20;
@@ -154,7 +160,11 @@ fn fill(filler: &mut std::fs::File) {
 }
 
 fn assert_no_export_left(folder: &Path, target: &Path) {
-    assert!(!target.exists(), "a partial export was left at {}", target.display());
+    assert!(
+        !target.exists(),
+        "a partial export was left at {}",
+        target.display()
+    );
     let leftovers: Vec<_> = std::fs::read_dir(folder)
         .expect("list")
         .filter_map(|e| e.ok())

@@ -53,8 +53,10 @@ pub fn trials(variable: &str, default: usize) -> usize {
 /// with raw SQL, not only through core.
 pub fn raw(path: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("open raw: {e}"));
-    conn.execute_batch(&format!("PRAGMA cipher_log_level = NONE; PRAGMA key = '{PASS}';"))
-        .unwrap_or_else(|e| panic!("key raw: {e}"));
+    conn.execute_batch(&format!(
+        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{PASS}';"
+    ))
+    .unwrap_or_else(|e| panic!("key raw: {e}"));
     conn
 }
 
@@ -104,7 +106,9 @@ pub fn fingerprint(conn: &rusqlite::Connection) -> String {
 pub fn assert_sound(path: &Path) -> Desk {
     let desk = Desk::open(path, &passphrase(), agent())
         .unwrap_or_else(|e| panic!("the database no longer opens: {e}"));
-    let report = desk.verify().unwrap_or_else(|e| panic!("verify failed: {e}"));
+    let report = desk
+        .verify()
+        .unwrap_or_else(|e| panic!("verify failed: {e}"));
     assert!(
         report.file.integrity.is_empty(),
         "integrity_check: {:?}",

@@ -54,8 +54,15 @@ fn flipped_bytes_in_random_pages_are_refused_or_named_never_shown() {
         .args(["demo", "--cases", "120"])
         .output()
         .expect("demo");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(harness::database_files(&base).len() == 1, "the WAL was not folded in");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        harness::database_files(&base).len() == 1,
+        "the WAL was not folded in"
+    );
     let original = std::fs::read(&base).expect("read");
     let pages = original.len() / PAGE;
     let truth = shown(&Desk::open(&base, &harness::passphrase(), harness::agent()).expect("open"))
@@ -95,13 +102,17 @@ fn flipped_bytes_in_random_pages_are_refused_or_named_never_shown() {
         }
         match shown(&desk) {
             Err(Error::Damaged(_)) => {
-                *outcomes.entry("opened; reads refused as damaged").or_default() += 1;
+                *outcomes
+                    .entry("opened; reads refused as damaged")
+                    .or_default() += 1;
             }
             Err(e) => panic!("{context}: unclear error on read {e:?}"),
             Ok(seen) => {
                 // Everything that reads back is the original, untouched (e.g. a flipped free page).
                 assert_eq!(seen, truth, "{context}: altered data was shown");
-                *outcomes.entry("opened; reads untouched, verify named it").or_default() += 1;
+                *outcomes
+                    .entry("opened; reads untouched, verify named it")
+                    .or_default() += 1;
             }
         }
         drop(desk);

@@ -60,7 +60,12 @@ fn write(
     while count.is_none_or(|c| n < c) {
         let items = items_for(n);
         let form = NewCase {
-            kind: if items == 0 { "access" } else { "forum-removal" }.into(),
+            kind: if items == 0 {
+                "access"
+            } else {
+                "forum-removal"
+            }
+            .into(),
             name: format!("Torture {tag} {n} items {items}"),
             email: format!("torture.{tag}.{n}@example.com"),
             details: Some(format!("case {n} written by torture process {tag}")),

@@ -36,7 +36,14 @@ fn concurrent_writers_wait_for_each_other_and_lose_nothing() {
         let name = format!("Cli Person {n}");
         for args in [
             vec![
-                "case", "new", "--kind", "inquiry", "--name", &name, "--email", "p@example.com",
+                "case",
+                "new",
+                "--kind",
+                "inquiry",
+                "--name",
+                &name,
+                "--email",
+                "p@example.com",
             ],
             vec!["case", "list", "--limit", "5"],
         ] {
