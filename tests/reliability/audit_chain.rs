@@ -158,3 +158,33 @@ fn an_export_that_cannot_be_audited_is_not_kept() {
     assert!(err.to_string().contains("audit trail"), "{err}");
     assert!(!target.exists(), "the unaudited export was kept");
 }
+
+#[test]
+fn a_case_state_edited_behind_the_trails_back_is_named_by_verify() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("cases.db");
+    demo(&db, "30");
+    let (reference, stored): (String, String) = harness::raw(&db)
+        .query_row(
+            "SELECT reference, state FROM cases WHERE state != 'closed' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an open case");
+    harness::raw(&db)
+        .execute(
+            "UPDATE cases SET state = 'closed', outcome = 'fulfilled' WHERE reference = ?1",
+            [&reference],
+        )
+        .expect("tamper");
+    let desk = Desk::open(&db, &harness::passphrase(), harness::agent()).expect("open");
+    let report = desk.verify().expect("verify");
+    assert!(!report.is_ok());
+    assert_eq!(report.cases_unsound, 1, "{report:?}");
+    assert!(
+        report.case_problems[0].contains(&reference)
+            && report.case_problems[0].contains(&stored.replace('_', "-")),
+        "{:?}",
+        report.case_problems
+    );
+}

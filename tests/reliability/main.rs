@@ -10,5 +10,6 @@ mod crash;
 mod csv_injection;
 mod disk_full;
 mod plaintext;
+mod retention;
 mod tamper;
 mod two_writers;

@@ -15,7 +15,7 @@ const PAGE: usize = 4096;
 /// What a case looks like when read back, for comparing with the original.
 fn shown(desk: &Desk) -> Result<HashMap<String, String>, Error> {
     let all = CaseFilter {
-        limit: Some(0),
+        limit: None,
         ..CaseFilter::default()
     };
     let mut shown = HashMap::new();
@@ -31,7 +31,7 @@ fn shown(desk: &Desk) -> Result<HashMap<String, String>, Error> {
     for word in ["example", "forum", "account"] {
         let found = desk.list(&CaseFilter {
             search: Some(word.into()),
-            limit: Some(0),
+            limit: None,
             ..CaseFilter::default()
         })?;
         let references: Vec<_> = found.iter().map(|c| c.case.reference.to_string()).collect();

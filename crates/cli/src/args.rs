@@ -58,6 +58,16 @@ pub enum Command {
     },
     /// Change the passphrase (new one from PRIVACYDESK_NEW_PASSPHRASE or a prompt)
     Rekey,
+    /// Redact requester details on cases closed longer ago than the retention period
+    /// (default 24 months), keeping the request record and the audit trail
+    Retention {
+        /// Only say how many cases are due, changing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Set the retention period first (24 to 120 months; kept in the database)
+        #[arg(long, value_name = "N")]
+        months: Option<u32>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -252,4 +252,20 @@ pub fn verify(report: &VerifyReport) {
             broken.seq, broken.problem
         ),
     }
+    match (report.chain.broken.is_some(), report.cases_unsound) {
+        (true, _) => println!("case states:            not checked (the chain is broken)"),
+        (false, 0) => println!("case states:            ok (each follows from its audit events)"),
+        (false, n) => {
+            let more = n.saturating_sub(report.case_problems.len() as u64);
+            let more = if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            };
+            println!(
+                "case states:            {n} WRONG: {}{more}",
+                report.case_problems.join("; ")
+            );
+        }
+    }
 }

@@ -133,6 +133,36 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             desk.rekey(&new)?;
             println!("passphrase changed");
         }
+        Command::Retention { dry_run, months } => {
+            let mut desk = context.open()?;
+            if let Some(months) = months {
+                desk.set_retention_months(months)?;
+            }
+            let due = desk.retention_due()?;
+            let report = if dry_run || due.redacted == 0 {
+                due
+            } else {
+                let bar = progress_bar(due.redacted, "redacting");
+                let report = desk.apply_retention(&mut |n| bar.set_position(n))?;
+                bar.finish_and_clear();
+                report
+            };
+            let verb = if dry_run {
+                "due for redaction"
+            } else {
+                "redacted"
+            };
+            println!(
+                "{} cases {verb}: closed on or before {} (retention {} months)",
+                report.redacted, report.cutoff, report.months
+            );
+            if report.held > 0 {
+                println!(
+                    "{} cases past the period kept whole under a legal hold",
+                    report.held
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! The API the adapters call: one method per use case, each one transaction that asks
 //! `workflow` and then writes through `store`.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{Datelike, Local, NaiveDate, SecondsFormat, Utc};
@@ -12,7 +13,7 @@ use crate::case::ValidNewCase;
 use crate::deadline::Deadline;
 use crate::store::{self, CaseFilter, EventDraft, FileCheck, Memory, Store};
 use crate::workflow::{self, Action, ActionInput, ActionSpec};
-use crate::{Agent, Case, Error, NewCase, Passphrase, Reference, Result, text};
+use crate::{Agent, Case, Error, NewCase, Passphrase, Reference, Result, State, text};
 
 /// An unlocked database and the agent working in it.
 #[derive(Debug)]
@@ -80,12 +81,23 @@ pub struct VerifyReport {
     pub file: FileCheck,
     /// The audit chain check.
     pub chain: store::ChainReport,
+    /// Cases whose stored state does not follow from their audit events (the first
+    /// [`MAX_CASE_PROBLEMS`]; `cases_unsound` counts all).
+    pub case_problems: Vec<String>,
+    /// How many cases do not follow from their audit events.
+    pub cases_unsound: u64,
 }
+
+/// How many case problems `verify` lists by name.
+pub const MAX_CASE_PROBLEMS: usize = 20;
 
 impl VerifyReport {
     /// True when nothing is wrong.
     pub fn is_ok(&self) -> bool {
-        self.file.integrity.is_empty() && self.file.cipher.is_empty() && self.chain.broken.is_none()
+        self.file.integrity.is_empty()
+            && self.file.cipher.is_empty()
+            && self.chain.broken.is_none()
+            && self.cases_unsound == 0
     }
 }
 
@@ -296,9 +308,55 @@ impl Desk {
 
     /// Integrity, cipher integrity and the audit chain.
     pub fn verify(&self) -> Result<VerifyReport> {
+        let file = self.store.check_file()?;
+        // Replay every case's state from its events in the same pass as the chain check.
+        let mut replayed: HashMap<i64, Result<State, String>> = HashMap::new();
+        let chain = self.store.verify_chain(&mut |event| {
+            let Some(case) = event.case_id else { return };
+            let next = match replayed.get(&case) {
+                None => workflow::replay(None, &event.action),
+                Some(Ok(state)) => workflow::replay(Some(*state), &event.action),
+                Some(Err(_)) => return,
+            };
+            replayed.insert(
+                case,
+                next.map_err(|why| format!("event {}: {why}", event.seq)),
+            );
+        })?;
+        let mut case_problems = Vec::new();
+        let mut cases_unsound = 0u64;
+        // A broken chain already says the trail cannot be trusted; replaying half of it
+        // would only add noise.
+        if chain.broken.is_none() {
+            let mut problem = |text: String| {
+                cases_unsound += 1;
+                if case_problems.len() < MAX_CASE_PROBLEMS {
+                    case_problems.push(text);
+                }
+            };
+            self.store.for_each_case_state(|id, reference, stored| {
+                match replayed.remove(&id) {
+                    None => problem(format!("{reference} has no audit events")),
+                    Some(Err(why)) => problem(format!("{reference}: {why}")),
+                    Some(Ok(state)) if state.as_str() != stored => problem(format!(
+                        "{reference} is stored as {stored} but its audit events lead to {}",
+                        state.cli_name()
+                    )),
+                    Some(Ok(_)) => {}
+                }
+                Ok(())
+            })?;
+            for id in replayed.keys() {
+                problem(format!(
+                    "audit events name a case (id {id}) that is not in the database"
+                ));
+            }
+        }
         Ok(VerifyReport {
-            file: self.store.check_file()?,
-            chain: self.store.verify_chain()?,
+            file,
+            chain,
+            case_problems,
+            cases_unsound,
         })
     }
 
@@ -402,3 +460,6 @@ const _: () = {
     const fn assert_send<T: Send>() {}
     assert_send::<Desk>();
 };
+
+#[cfg(test)]
+mod tests;

@@ -139,6 +139,32 @@ pub fn target(state: State, action: Action) -> Option<State> {
     }
 }
 
+/// Audit-event names on a case that do not change its state: notes, and retention's redaction.
+const STATELESS_EVENTS: [&str; 2] = ["note", "redacted"];
+
+/// The state a case is in after one more of its audit events, replayed: `None` before its
+/// `created` event. `Err` says why the event cannot follow.
+pub fn replay(state: Option<State>, event_action: &str) -> Result<State, String> {
+    match (state, event_action) {
+        (None, "created") => Ok(State::New),
+        (None, other) => Err(format!("the case's first event is {other}, not created")),
+        (Some(_), "created") => Err("the case was created twice".into()),
+        (Some(state), other) if STATELESS_EVENTS.contains(&other) => Ok(state),
+        (Some(state), other) => {
+            let action: Action = other
+                .parse()
+                .map_err(|_| format!("{other} is not an action a case knows"))?;
+            target(state, action).ok_or_else(|| {
+                format!(
+                    "{} is not possible while the case is {}",
+                    action.cli_name(),
+                    state.cli_name()
+                )
+            })
+        }
+    }
+}
+
 /// Checks the parts of an action that depend on the case, not on the input; `Err` says why not.
 fn guard(case: &Case, action: Action, today: NaiveDate) -> Result<State, Error> {
     let refuse = |why: String| Err(Error::NotAllowed(why));
@@ -433,4 +459,4 @@ impl Action {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -385,3 +385,24 @@ pub(crate) fn all_note_text(tx: &Transaction<'_>, id: CaseId) -> Result<String> 
         |r| r.get(0),
     )?)
 }
+
+impl Store {
+    /// Every case's id, reference and stored state, as text (it may have been tampered with).
+    pub(crate) fn for_each_case_state(
+        &self,
+        mut each: impl FnMut(i64, &str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, reference, state FROM cases ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            each(
+                row.get(0)?,
+                &row.get::<_, String>(1)?,
+                &row.get::<_, String>(2)?,
+            )?;
+        }
+        Ok(())
+    }
+}

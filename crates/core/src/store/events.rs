@@ -125,8 +125,10 @@ impl Store {
             })?)
     }
 
-    /// Walks every event and checks the hash chain, then the recorded head and length.
-    pub fn verify_chain(&self) -> Result<ChainReport> {
+    /// Walks every event and checks the hash chain, then the recorded head and length,
+    /// showing every sound event to `observe` in order (verify replays case states from them
+    /// in the same pass).
+    pub fn verify_chain(&self, observe: &mut dyn FnMut(&Event)) -> Result<ChainReport> {
         let mut stmt = self
             .conn()
             .prepare(&format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"))?;
@@ -141,6 +143,7 @@ impl Store {
                     broken: Some(broken),
                 });
             }
+            observe(&event);
         }
         let (head, count) = self.chain_head()?;
         let broken = (head != checker.head() || count != checker.count()).then(|| ChainBreak {

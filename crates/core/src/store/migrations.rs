@@ -8,7 +8,10 @@ use rusqlite::Connection;
 use crate::{Error, Result};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/001_cases.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/001_cases.sql"),
+    include_str!("../../migrations/002_retention.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -41,7 +41,7 @@ fn case(kind: Kind, jurisdiction: Jurisdiction) -> Case {
 }
 
 /// The table as the design notes state it, written out independently of `target`.
-const EXPECTED: &[(&str, &str, &str)] = &[
+pub(crate) const EXPECTED: &[(&str, &str, &str)] = &[
     ("new", "request_id", "verifying_identity"),
     ("new", "verify", "in_progress"),
     ("new", "forward", "awaiting_customer"),
@@ -344,7 +344,7 @@ fn extension_rules_reach_the_workflow() -> Result<(), Error> {
     Ok(())
 }
 
-fn input_for(action: Action, case: &Case, pick: u8, until_offset: u64) -> ActionInput {
+pub(crate) fn input_for(action: Action, case: &Case, pick: u8, until_offset: u64) -> ActionInput {
     let mut input = ActionInput::default();
     let spec = action.spec();
     if spec.needs_reason || pick.is_multiple_of(3) {
