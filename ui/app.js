@@ -52,8 +52,9 @@ $("unlock-form").addEventListener("submit", async (event) => {
   $("unlock-button").disabled = true;
   $("unlock-button").textContent = creating ? "Creating…" : "Unlocking…";
   try {
-    await (creating ? api.createDatabase(passphrase) : api.unlock(passphrase));
+    const unlocked = await (creating ? api.createDatabase(passphrase) : api.unlock(passphrase));
     await showDesk();
+    if (unlocked && unlocked.notice) toast(unlocked.notice, unlocked.notice_is_error);
   } catch (e) {
     $("unlock-button").textContent = creating ? "Create database" : "Unlock";
     error.textContent = e.message;

@@ -37,31 +37,60 @@ pub fn status(session: State<'_, Session>) -> Status {
     }
 }
 
-async fn open_with(session: &Session, passphrase: String, create: bool) -> Result<(), ApiError> {
+/// What unlocking did besides opening: retention runs at every unlock, so nobody has to
+/// remember it.
+#[derive(Debug, Serialize)]
+pub struct Unlocked {
+    /// A sentence for the person when retention redacted cases or could not run.
+    notice: Option<String>,
+    /// Whether the notice reports a failure.
+    notice_is_error: bool,
+}
+
+async fn open_with(
+    session: &Session,
+    passphrase: String,
+    create: bool,
+) -> Result<Unlocked, ApiError> {
     let (path, agent) = (session.db_path.clone(), session.agent.clone());
-    let desk = tauri::async_runtime::spawn_blocking(move || {
+    let (desk, notice) = tauri::async_runtime::spawn_blocking(move || {
         if create {
             let passphrase = Passphrase::new_for_creation(passphrase)?;
-            Desk::create(&path, &passphrase, agent)
-        } else {
-            Desk::open(&path, &Passphrase::new(passphrase), agent)
+            return Ok((Desk::create(&path, &passphrase, agent)?, None));
         }
+        let mut desk = Desk::open(&path, &Passphrase::new(passphrase), agent)?;
+        // A failed retention run must not keep anyone out of their cases: say so instead.
+        let notice = match desk.apply_retention(&mut |_| {}) {
+            Ok(report) if report.redacted == 0 => None,
+            Ok(report) => Some((format!(
+                "Retention: requester details redacted on {} cases closed on or before {} ({} months).",
+                report.redacted, report.cutoff, report.months
+            ), false)),
+            Err(e) => Some((format!(
+                "Retention could not run: {e}. It will be tried again at the next unlock."
+            ), true)),
+        };
+        Ok::<_, privacydesk_core::Error>((desk, notice))
     })
     .await
     .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))??;
-    session.put(desk)
+    session.put(desk)?;
+    Ok(Unlocked {
+        notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),
+        notice: notice.map(|(text, _)| text),
+    })
 }
 
 #[tauri::command]
 pub async fn create_database(
     session: State<'_, Session>,
     passphrase: String,
-) -> Result<(), ApiError> {
+) -> Result<Unlocked, ApiError> {
     open_with(&session, passphrase, true).await
 }
 
 #[tauri::command]
-pub async fn unlock(session: State<'_, Session>, passphrase: String) -> Result<(), ApiError> {
+pub async fn unlock(session: State<'_, Session>, passphrase: String) -> Result<Unlocked, ApiError> {
     open_with(&session, passphrase, false).await
 }
 

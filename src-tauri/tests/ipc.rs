@@ -187,3 +187,46 @@ fn the_session_locks_itself_after_the_idle_limit() {
     assert!(session.lock_if_idle(), "idle past the limit");
     assert!(!session.is_unlocked(), "the key is dropped");
 }
+
+#[test]
+fn unlocking_applies_retention_and_says_so() {
+    use privacydesk_core::{Action, ActionInput, Desk, NewCase, Outcome, Passphrase};
+    let app = app();
+    let path = app.dir.path().join("cases.db");
+    let mut desk = Desk::create(
+        &path,
+        &Passphrase::new("a long passphrase".into()),
+        Agent::new("a").expect("agent"),
+    )
+    .expect("create");
+    desk.set_today("2022-01-10".parse().expect("date"));
+    let reference = desk
+        .new_case(&NewCase {
+            kind: "inquiry".into(),
+            name: "Old Requester".into(),
+            email: "old@example.com".into(),
+            ..NewCase::default()
+        })
+        .expect("case");
+    desk.act(
+        &reference,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Fulfilled),
+            ..ActionInput::default()
+        },
+    )
+    .expect("close");
+    drop(desk);
+
+    let unlocked = app.ok("unlock", json!({ "passphrase": "a long passphrase" }));
+    let notice = unlocked["notice"].as_str().expect("a notice");
+    assert!(notice.contains("redacted on 1 cases"), "{notice}");
+    assert_eq!(unlocked["notice_is_error"], false);
+    let view = app.ok("get_case", json!({ "reference": reference.to_string() }));
+    assert_eq!(view["requester"]["name"], "[redacted]", "{view}");
+    // Nothing more to do at the next unlock.
+    app.ok("lock", json!({}));
+    let again = app.ok("unlock", json!({ "passphrase": "a long passphrase" }));
+    assert!(again["notice"].is_null(), "{again}");
+}
