@@ -1,68 +1,14 @@
 //! The commands through Tauri's IPC on the mock runtime (no display): arguments in, `{code,
 //! message}` out, the capability in force.
 
+mod common;
+
 use std::time::Duration;
 
+use common::app;
 use privacydesk_app::Session;
 use privacydesk_core::Agent;
-use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{MockRuntime, get_ipc_response};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
-
-struct App {
-    app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    dir: tempfile::TempDir,
-}
-
-fn app() -> App {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let session = Session::new(
-        dir.path().join("cases.db"),
-        Agent::new("ipc-test").expect("agent"),
-        Duration::from_secs(600),
-    );
-    let app = privacydesk_app::builder(session)
-        .build(tauri::generate_context!())
-        .expect("app builds on the mock runtime");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("main window");
-    App { app, window, dir }
-}
-
-impl App {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                // A remote-looking origin is refused on Linux; the app's own is tauri://localhost.
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: self.app.invoke_key().to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("JSON body"))
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        match self.call(cmd, args) {
-            Err(e) => e,
-            Ok(v) => panic!("{cmd} should fail, gave {v}"),
-        }
-    }
-}
+use serde_json::json;
 
 #[test]
 fn a_new_database_is_created_locked_and_unlocked() {

@@ -9,6 +9,7 @@ mod backup_and_rekey;
 mod crash;
 mod csv_injection;
 mod disk_full;
+mod hostile_input;
 mod plaintext;
 mod retention;
 mod tamper;

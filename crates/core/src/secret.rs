@@ -33,6 +33,18 @@ impl Passphrase {
         Ok(passphrase)
     }
 
+    /// Refuses, before any key derivation, a passphrase that cannot open any database: empty
+    /// (SQLCipher would take it for "no encryption"), or holding NUL, which creation refuses.
+    pub(crate) fn check_can_open(&self) -> Result<(), Error> {
+        if self.0.is_empty() {
+            return Err(Error::invalid("enter the passphrase"));
+        }
+        if self.0.contains('\0') {
+            return Err(Error::WrongPassphrase);
+        }
+        Ok(())
+    }
+
     /// `PRAGMA <pragma> = '<passphrase>'` with quotes escaped, in wiped memory.
     pub(crate) fn pragma(&self, pragma: &str) -> Zeroizing<String> {
         let mut sql = Zeroizing::new(String::with_capacity(self.0.len() + 32));

@@ -92,6 +92,7 @@ impl Store {
     /// Opens an existing database. A wrong passphrase changes nothing on disk.
     pub fn open(path: &Path, passphrase: &Passphrase, memory: Memory) -> Result<Store> {
         Store::sniff(path)?;
+        passphrase.check_can_open()?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
         let mut store = Store::key_and_configure(conn, path, passphrase, memory)?;
