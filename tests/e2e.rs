@@ -68,6 +68,11 @@ fn free_port() -> u16 {
 
 impl Desk {
     async fn start() -> Result<Desk, Box<dyn std::error::Error>> {
+        Desk::start_with(&[]).await
+    }
+
+    /// Starts the app with extra environment variables (e.g. a short idle limit).
+    async fn start_with(env: &[(&str, &str)]) -> Result<Desk, Box<dyn std::error::Error>> {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no DISPLAY: run the end-to-end tests under xvfb-run"
@@ -85,6 +90,7 @@ impl Desk {
             .env("PRIVACYDESK_AGENT", "e2e")
             .env("HOME", dir.path())
             .env("XDG_DATA_HOME", dir.path().join("data"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()?;
@@ -332,6 +338,49 @@ async fn create_lock_and_unlock_with_a_wrong_passphrase_first() -> TestResult {
     desk.type_into("#passphrase", PASS).await?;
     desk.click("#unlock-button").await?;
     desk.visible("#desk").await?;
+    desk.finish().await
+}
+
+#[tokio::test]
+#[ignore = "needs a display and tauri-driver: run through scripts/test"]
+async fn an_idle_desk_locks_itself_and_keeps_nothing_readable() -> TestResult {
+    let desk = Desk::start_with(&[("PRIVACYDESK_IDLE_SECONDS", "3")]).await?;
+    desk.create_database().await?;
+    let reference = desk
+        .new_case("access", "Idleton Canary", "idle.canary@example.com", &[])
+        .await?;
+    desk.click("#reveal").await?;
+    desk.text_contains("#detail", "Idleton Canary").await?;
+    // No input from here on: the backend drops the key, the window notices on its next poll.
+    let started = Instant::now();
+    loop {
+        let locked = desk
+            .js("return !document.getElementById('unlock-screen').hidden")
+            .await?;
+        if locked == json!(true) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(45),
+            "the desk did not lock itself"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    desk.text_contains("#unlock-error", "inactivity").await?;
+    let page = desk.js("return document.documentElement.outerHTML").await?;
+    let page = page.as_str().unwrap_or_default();
+    for canary in ["Idleton", "idle.canary", reference.as_str()] {
+        assert!(!page.contains(canary), "{canary} still in the locked page");
+    }
+    // The backend holds no key either: a direct call is refused as locked.
+    let refused = desk
+        .js("return window.__TAURI_INTERNALS__.invoke('overview', {}).then(() => 'served', (e) => e.code)")
+        .await?;
+    assert_eq!(refused, json!("locked"));
+    desk.screenshot("07-locked-after-idle").await?;
+    desk.type_into("#passphrase", PASS).await?;
+    desk.click("#unlock-button").await?;
+    desk.text_contains("#case-list", "PR-").await?;
     desk.finish().await
 }
 

@@ -26,7 +26,15 @@ async function showUnlock(message = "") {
   state.status = await api.status().catch(() => null);
   $("desk").hidden = true;
   $("unlock-screen").hidden = false;
+  // Locked means nothing of a case stays readable, not even in the hidden page.
   clear($("detail")).append(h("p", { class: "muted empty-detail" }, "Select a case (j / k, Enter)."));
+  clear($("case-list"));
+  clear($("views"));
+  $("search").value = "";
+  Object.assign(state, { views: [], view: null, search: "", page: 0, cases: [], total: 0, selected: -1, current: null });
+  document.querySelectorAll("dialog[open]").forEach((dialog) => dialog.close());
+  clear($("dialog-body"));
+  clear($("toast")).hidden = true;
   const creating = state.status && !state.status.db_exists;
   $("unlock-intro").textContent = creating
     ? "No database yet. Choose a passphrase of at least 8 characters to create an encrypted one. It cannot be recovered if lost."
