@@ -7,16 +7,20 @@ use privacydesk_core::{Desk, Error, NewCase, Passphrase, Result};
 
 #[test]
 fn connection_settings_are_as_promised() -> Result<()> {
-    let fx = Fixture::new();
-    let store = fx.desk.store();
-    assert!(
-        store.pragma_value("cipher_version")?.starts_with('4'),
-        "SQLCipher 4"
-    );
-    assert_eq!(store.pragma_value("journal_mode")?, "wal");
-    assert_eq!(store.pragma_value("synchronous")?, "2", "FULL");
-    assert_eq!(store.pragma_value("foreign_keys")?, "1");
-    assert_eq!(store.pragma_value("cipher_memory_security")?, "1");
+    let mut fx = Fixture::new();
+    // As created, and as opened again.
+    for _ in 0..2 {
+        let store = fx.desk.store();
+        assert!(
+            store.pragma_value("cipher_version")?.starts_with('4'),
+            "SQLCipher 4"
+        );
+        assert_eq!(store.pragma_value("journal_mode")?, "wal");
+        assert_eq!(store.pragma_value("synchronous")?, "2", "FULL");
+        assert_eq!(store.pragma_value("foreign_keys")?, "1");
+        assert_eq!(store.pragma_value("cipher_memory_security")?, "1");
+        fx.reopen()?;
+    }
     Ok(())
 }
 
