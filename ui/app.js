@@ -214,7 +214,7 @@ function renderList() {
         h(
           "div",
           { class: "row-line" },
-          h("span", { class: "requester muted" }, masked(c.requester.name)),
+          h("span", { class: "requester muted" }, c.redacted_on ? "(redacted)" : masked(c.requester.name)),
           c.requester.is_minor ? h("span", { class: "badge minor" }, "minor") : null,
           h("span", { class: "state state-" + c.state }, label(c.state)),
           h("span", { class: "assignee muted small" }, c.assignee || "unassigned"),

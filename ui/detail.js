@@ -96,8 +96,9 @@ export function renderDetail(pane, view, { onChanged }) {
     ),
     section(
       "Requester",
-      h("p", {}, name, " ", reveal),
-      h("p", {}, email),
+      c.redacted_on
+        ? h("p", { class: "muted", id: "redacted-note" }, `Details redacted on ${c.redacted_on} under the retention period; the request record is kept.`)
+        : [h("p", {}, name, " ", reveal), h("p", {}, email)],
       h("dl", { class: "facts" },
         h("dt", {}, "Customer"), h("dd", {}, c.customer || "— (the company's own data)"),
         h("dt", {}, "Channel"), h("dd", {}, label(c.channel)),

@@ -62,13 +62,11 @@ async fn open_with(
         // A failed retention run must not keep anyone out of their cases: say so instead.
         let notice = match desk.apply_retention(&mut |_| {}) {
             Ok(report) if report.redacted == 0 => None,
-            Ok(report) => Some((format!(
-                "Retention: requester details redacted on {} cases closed on or before {} ({} months).",
-                report.redacted, report.cutoff, report.months
-            ), false)),
-            Err(e) => Some((format!(
-                "Retention could not run: {e}. It will be tried again at the next unlock."
-            ), true)),
+            Ok(report) => Some((format!("Retention: {}.", report.describe(false)), false)),
+            Err(e) => Some((
+                format!("Retention could not run: {e}. It will be tried again at the next unlock."),
+                true,
+            )),
         };
         Ok::<_, privacydesk_core::Error>((desk, notice))
     })

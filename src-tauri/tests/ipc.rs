@@ -167,10 +167,11 @@ fn unlocking_applies_retention_and_says_so() {
 
     let unlocked = app.ok("unlock", json!({ "passphrase": "a long passphrase" }));
     let notice = unlocked["notice"].as_str().expect("a notice");
-    assert!(notice.contains("redacted on 1 cases"), "{notice}");
+    assert!(notice.starts_with("Retention: 1 case redacted"), "{notice}");
     assert_eq!(unlocked["notice_is_error"], false);
     let view = app.ok("get_case", json!({ "reference": reference.to_string() }));
     assert_eq!(view["requester"]["name"], "[redacted]", "{view}");
+    assert!(view["redacted_on"].is_string(), "{view}");
     // Nothing more to do at the next unlock.
     app.ok("lock", json!({}));
     let again = app.ok("unlock", json!({ "passphrase": "a long passphrase" }));

@@ -142,6 +142,7 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
     for (reference, was) in [(&old_denied, &before[0]), (&old_forum, &before[1])] {
         let view = desk.case(reference).expect("case");
         assert_eq!(view.case.requester.name, REDACTED);
+        assert_eq!(view.case.redacted_on, Some(day("2026-11-26")));
         assert_eq!(view.case.requester.email.as_str(), REDACTED);
         assert_eq!(view.case.details, "");
         assert_eq!(view.case.denial_reason.as_deref(), Some(REDACTED));
@@ -182,6 +183,7 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
             format!("{:?}", was.case),
             "{reference} changed"
         );
+        assert_eq!(view.case.redacted_on, None);
     }
 
     // Nothing of the redacted people is left anywhere in the database: not in search, and

@@ -147,21 +147,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 bar.finish_and_clear();
                 report
             };
-            let verb = if dry_run {
-                "due for redaction"
-            } else {
-                "redacted"
-            };
-            println!(
-                "{} cases {verb}: closed on or before {} (retention {} months)",
-                report.redacted, report.cutoff, report.months
-            );
-            if report.held > 0 {
-                println!(
-                    "{} cases past the period kept whole under a legal hold",
-                    report.held
-                );
-            }
+            println!("{}", report.describe(dry_run));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -82,6 +82,8 @@ pub struct Case {
     pub legal_hold: Option<String>,
     /// Day it was closed.
     pub closed_on: Option<NaiveDate>,
+    /// Day retention redacted the requester's details, if it has.
+    pub redacted_on: Option<NaiveDate>,
     /// Forum items.
     pub items: Vec<Item>,
 }
@@ -112,6 +114,7 @@ impl Case {
             purge_on: None,
             legal_hold: None,
             closed_on: None,
+            redacted_on: None,
             items: valid
                 .items
                 .into_iter()

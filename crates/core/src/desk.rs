@@ -306,7 +306,8 @@ impl Desk {
         })
     }
 
-    /// Integrity, cipher integrity and the audit chain.
+    /// Integrity, cipher integrity, the audit chain, and each case's state replayed from its
+    /// events.
     pub fn verify(&self) -> Result<VerifyReport> {
         let file = self.store.check_file()?;
         // Replay every case's state from its events in the same pass as the chain check.

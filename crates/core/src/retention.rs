@@ -44,6 +44,29 @@ pub struct RetentionReport {
     pub held: u64,
 }
 
+impl RetentionReport {
+    /// One sentence for people: how many cases were redacted (or are due, for a dry run).
+    pub fn describe(&self, dry_run: bool) -> String {
+        let cases = match self.redacted {
+            1 => "1 case".to_string(),
+            n => format!("{n} cases"),
+        };
+        let verb = if dry_run {
+            "due for redaction"
+        } else {
+            "redacted"
+        };
+        let mut text = format!(
+            "{cases} {verb}: requester details of cases closed on or before {} (retention {} months)",
+            self.cutoff, self.months
+        );
+        if self.held > 0 {
+            text.push_str(&format!("; {} under a legal hold kept whole", self.held));
+        }
+        text
+    }
+}
+
 fn setting(tx: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
     Ok(tx
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
@@ -124,6 +147,10 @@ impl Desk {
     /// calling `progress` with the running count. Each case gets a `redacted` audit event.
     pub fn apply_retention(&mut self, progress: &mut dyn FnMut(u64)) -> Result<RetentionReport> {
         let mut report = self.retention_due()?;
+        if report.redacted == 0 {
+            // The usual case at an unlock: nothing to do, so nothing is written.
+            return Ok(report);
+        }
         let cutoff = report.cutoff;
         let months = report.months;
         let today = self.today();
@@ -214,4 +241,35 @@ fn redact_case(tx: &Transaction<'_>, id: i64, today: NaiveDate) -> Result<()> {
     )?
     .execute([id])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_cases_in_plain_words() {
+        let mut report = RetentionReport {
+            months: 24,
+            cutoff: NaiveDate::from_ymd_opt(2024, 11, 26).unwrap_or_default(),
+            redacted: 1,
+            held: 0,
+        };
+        assert_eq!(
+            report.describe(false),
+            "1 case redacted: requester details of cases closed on or before 2024-11-26 (retention 24 months)"
+        );
+        report.redacted = 3;
+        report.held = 2;
+        assert!(
+            report
+                .describe(true)
+                .starts_with("3 cases due for redaction")
+        );
+        assert!(
+            report
+                .describe(true)
+                .ends_with("; 2 under a legal hold kept whole")
+        );
+    }
 }

@@ -15,6 +15,7 @@ const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, d
     received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
     assignee, purge_on, legal_hold, closed_on";
 
+/// Reads a row of `SELECT {CASE_COLUMNS}, redacted_on`.
 fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
     let bad = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
@@ -59,6 +60,7 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
         purge_on: row.get(21)?,
         legal_hold: row.get(22)?,
         closed_on: row.get(23)?,
+        redacted_on: row.get(24)?,
         items: Vec::new(),
     })
 }
@@ -174,8 +176,9 @@ impl Store {
             None if filter.offset > 0 => format!("LIMIT -1 OFFSET {}", filter.offset),
             None => String::new(),
         };
-        let sql =
-            format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY queue_on, id {page}");
+        let sql = format!(
+            "SELECT {CASE_COLUMNS}, redacted_on FROM cases {where_sql} ORDER BY queue_on, id {page}"
+        );
         let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
         while let Some(row) = rows.next()? {
@@ -213,7 +216,7 @@ impl Store {
 pub(crate) fn find_case(conn: &Connection, reference: &Reference) -> Result<Case> {
     let mut case = conn
         .query_row(
-            &format!("SELECT {CASE_COLUMNS} FROM cases WHERE reference = ?1"),
+            &format!("SELECT {CASE_COLUMNS}, redacted_on FROM cases WHERE reference = ?1"),
             [reference.as_str()],
             read_case,
         )
