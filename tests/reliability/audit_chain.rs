@@ -2,13 +2,10 @@
 //! DELETE are refused, and with the guarding triggers dropped `verify` names the first event
 //! that does not fit. Also: an export that cannot be recorded in the trail is not kept.
 
-use std::path::Path;
-use std::process::Command;
-
 use privacydesk_core::{CaseFilter, Desk};
 use rand::Rng;
 
-use crate::harness::{self, PASS};
+use crate::harness;
 
 /// One way of tampering with events `k` (and `k + 1`), and the first event verify must name.
 #[derive(Debug, Clone, Copy)]
@@ -66,26 +63,11 @@ impl Tamper {
     }
 }
 
-fn demo(db: &Path, cases: &str) {
-    let out = Command::new(privacydesk_tests::binary())
-        .env("PRIVACYDESK_PASSPHRASE", PASS)
-        .arg("--db")
-        .arg(db)
-        .args(["demo", "--cases", cases])
-        .output()
-        .expect("demo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn ordinary_updates_and_deletes_of_events_are_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    demo(&db, "5");
+    harness::demo_database(&db, 5);
     let conn = harness::raw(&db);
     for sql in [
         "UPDATE events SET actor = 'x' WHERE seq = 1",
@@ -103,7 +85,7 @@ fn every_edit_deletion_reordering_or_cut_is_named_by_verify() {
     let mut rng = harness::rng("chain");
     let dir = tempfile::tempdir().expect("temp dir");
     let base = dir.path().join("base.db");
-    demo(&base, "40");
+    harness::demo_database(&base, 40);
     let events = harness::assert_sound(&base)
         .verify()
         .expect("verify")
@@ -141,7 +123,7 @@ fn every_edit_deletion_reordering_or_cut_is_named_by_verify() {
 fn an_export_that_cannot_be_audited_is_not_kept() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    demo(&db, "10");
+    harness::demo_database(&db, 10);
     // Fault injection: the trail refuses the export's event.
     harness::raw(&db)
         .execute_batch(
@@ -163,7 +145,7 @@ fn an_export_that_cannot_be_audited_is_not_kept() {
 fn a_case_state_edited_behind_the_trails_back_is_named_by_verify() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    demo(&db, "30");
+    harness::demo_database(&db, 30);
     let (reference, stored): (String, String) = harness::raw(&db)
         .query_row(
             "SELECT reference, state FROM cases WHERE state != 'closed' LIMIT 1",

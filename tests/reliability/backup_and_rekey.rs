@@ -50,18 +50,7 @@ fn sigkill_during_rekey_leaves_exactly_one_passphrase_and_the_same_content() {
     let dir = tempfile::tempdir().expect("temp dir");
     let base = dir.path().join("base.db");
     // Enough cases that rewriting every page takes a while to land a kill in.
-    let out = Command::new(privacydesk_tests::binary())
-        .env("PRIVACYDESK_PASSPHRASE", PASS)
-        .arg("--db")
-        .arg(&base)
-        .args(["demo", "--cases", "8000"])
-        .output()
-        .expect("demo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    harness::demo_database(&base, 8000);
     let original = fingerprint_with(&base, PASS);
 
     // How long an undisturbed rekey takes, and that it works.
@@ -130,7 +119,7 @@ fn sigkill_during_rekey_leaves_exactly_one_passphrase_and_the_same_content() {
 fn a_backup_restores_identical_content_and_refuses_a_wrong_passphrase() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    drop(Desk::create(&db, &harness::passphrase(), harness::agent()).expect("create"));
+    harness::create_database(&db);
     let out = Command::new(harness::torture_binary())
         .arg("write")
         .arg(&db)

@@ -6,7 +6,6 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use privacydesk_core::Desk;
 use rand::Rng;
 
 use crate::harness::{self, PASS};
@@ -24,7 +23,7 @@ fn sigkill_at_random_moments_loses_nothing_committed() {
     let mut rng = harness::rng("sigkill");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    drop(Desk::create(&db, &harness::passphrase(), harness::agent()).expect("create"));
+    harness::create_database(&db);
 
     let mut reported = Reported::default();
     let mut killed_mid_write = 0;

@@ -52,8 +52,7 @@ proptest! {
         cells in proptest::collection::vec(cell(), 1..12)
     ) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut desk = Desk::create(&dir.path().join("cases.db"), &harness::passphrase(), harness::agent())
-            .expect("create");
+        let mut desk = harness::new_desk(&dir.path().join("cases.db"));
         let mut kept = Vec::new();
         for cell in &cells {
             let form = NewCase {
@@ -119,12 +118,7 @@ fn formulas(sheet: &str) -> usize {
 #[test]
 fn libreoffice_finds_no_formula_in_a_hostile_export() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut desk = Desk::create(
-        &dir.path().join("cases.db"),
-        &harness::passphrase(),
-        harness::agent(),
-    )
-    .expect("create");
+    let mut desk = harness::new_desk(&dir.path().join("cases.db"));
     let hostile = [
         "=1+1",
         "=HYPERLINK(\"http://evil.example\",\"click\")",

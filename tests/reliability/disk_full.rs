@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use privacydesk_core::{CaseFilter, Desk, Error, NewCase};
+use privacydesk_core::{CaseFilter, Error, NewCase};
 
 use crate::harness::{self, PASS};
 
@@ -82,7 +82,7 @@ fn new_case(n: usize, details: usize) -> NewCase {
 
 fn run_on_a_full_disk(small: &Path) {
     let db = small.join("cases.db");
-    let mut desk = Desk::create(&db, &harness::passphrase(), harness::agent()).expect("create");
+    let mut desk = harness::new_desk(&db);
     for n in 0..20 {
         desk.new_case(&new_case(n, 100))
             .expect("room for the first cases");

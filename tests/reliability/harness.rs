@@ -19,6 +19,32 @@ pub fn agent() -> Agent {
     Agent::new("reliability").unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A new database at `path`, closed again: for tests whose writers are other processes.
+pub fn create_database(path: &Path) {
+    drop(new_desk(path));
+}
+
+/// A new database at `path`, open.
+pub fn new_desk(path: &Path) -> Desk {
+    Desk::create(path, &passphrase(), agent()).unwrap_or_else(|e| panic!("create: {e}"))
+}
+
+/// A database of `cases` realistic demo cases, made by the `privacydesk demo` command.
+pub fn demo_database(path: &Path, cases: u32) {
+    let out = std::process::Command::new(privacydesk_tests::binary())
+        .env("PRIVACYDESK_PASSPHRASE", PASS)
+        .arg("--db")
+        .arg(path)
+        .args(["demo", "--cases", &cases.to_string()])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run privacydesk demo: {e}"));
+    assert!(
+        out.status.success(),
+        "demo: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The child that writes cases until it is killed (`tests/reliability/torture.rs`).
 pub fn torture_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_privacydesk-torture"))

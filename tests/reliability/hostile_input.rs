@@ -154,7 +154,7 @@ fn random_command_lines_end_in_a_clear_exit_never_a_panic_or_hang() {
     let mut rng = harness::rng("cli fuzz");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    drop(Desk::create(&db, &harness::passphrase(), harness::agent()).expect("create"));
+    harness::create_database(&db);
     let mut codes = std::collections::BTreeMap::new();
     for run in 0..runs {
         let args = random_args(&mut rng);
@@ -248,8 +248,7 @@ proptest! {
         thread_local! {
             static DB: (tempfile::TempDir, std::cell::RefCell<Desk>) = {
                 let dir = tempfile::tempdir().expect("temp dir");
-                let desk = Desk::create(&dir.path().join("cases.db"), &harness::passphrase(), harness::agent())
-                    .expect("create");
+                let desk = harness::new_desk(&dir.path().join("cases.db"));
                 (dir, std::cell::RefCell::new(desk))
             };
         }

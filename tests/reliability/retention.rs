@@ -75,7 +75,7 @@ fn record(view: &CaseView) -> String {
 fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    let mut desk = Desk::create(&db, &harness::passphrase(), harness::agent()).expect("create");
+    let mut desk = harness::new_desk(&db);
 
     // Closed in 2023: past a 24-month period by 2026-11.
     desk.set_today(day("2023-03-01"));
@@ -247,12 +247,7 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
 #[test]
 fn the_retention_period_is_at_least_24_months() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut desk = Desk::create(
-        &dir.path().join("cases.db"),
-        &harness::passphrase(),
-        harness::agent(),
-    )
-    .expect("create");
+    let mut desk = harness::new_desk(&dir.path().join("cases.db"));
     assert_eq!(desk.retention_months().expect("months"), 24);
     let err = desk.set_retention_months(12).expect_err("too short");
     assert!(err.to_string().contains("at least 24 months"), "{err}");

@@ -3,12 +3,11 @@
 //! problem: altered data is never shown as valid.
 
 use std::collections::HashMap;
-use std::process::Command;
 
 use privacydesk_core::{CaseFilter, Desk, Error};
 use rand::Rng;
 
-use crate::harness::{self, PASS};
+use crate::harness;
 
 const PAGE: usize = 4096;
 
@@ -47,18 +46,7 @@ fn flipped_bytes_in_random_pages_are_refused_or_named_never_shown() {
     let mut rng = harness::rng("tamper");
     let dir = tempfile::tempdir().expect("temp dir");
     let base = dir.path().join("base.db");
-    let out = Command::new(privacydesk_tests::binary())
-        .env("PRIVACYDESK_PASSPHRASE", PASS)
-        .arg("--db")
-        .arg(&base)
-        .args(["demo", "--cases", "120"])
-        .output()
-        .expect("demo");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    harness::demo_database(&base, 120);
     assert!(
         harness::database_files(&base).len() == 1,
         "the WAL was not folded in"

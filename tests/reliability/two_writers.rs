@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-use privacydesk_core::{CaseFilter, Desk};
+use privacydesk_core::CaseFilter;
 
 use crate::harness::{self, PASS};
 
@@ -13,7 +13,7 @@ fn concurrent_writers_wait_for_each_other_and_lose_nothing() {
     const CLI_CASES: usize = 15;
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("cases.db");
-    drop(Desk::create(&db, &harness::passphrase(), harness::agent()).expect("create"));
+    harness::create_database(&db);
 
     let writers: Vec<_> = ["a", "b"]
         .iter()

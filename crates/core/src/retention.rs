@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::desk::timestamp;
-use crate::store::{ChainCursor, EventDraft};
+use crate::store::{ChainCursor, EventDraft, append_one};
 use crate::{Desk, Error, Result};
 
 /// What replaces redacted text.
@@ -102,8 +102,7 @@ impl Desk {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [months.to_string()],
             )?;
-            let mut cursor = ChainCursor::load(tx)?;
-            cursor.append(
+            append_one(
                 tx,
                 &EventDraft {
                     case_id: None,
@@ -113,7 +112,7 @@ impl Desk {
                     details: json!({ "months": months }).to_string(),
                 },
             )?;
-            cursor.save(tx)
+            Ok(())
         })
     }
 
