@@ -14,26 +14,22 @@ use serde_json::{Map, Value, json};
 
 const PASSPHRASE: &str = "a long passphrase";
 
-/// Every command the app registers, plus names it does not.
-const COMMANDS: &[&str] = &[
-    "status",
-    "create_database",
-    "unlock",
-    "lock",
-    "touch",
-    "overview",
-    "list_cases",
-    "get_case",
-    "new_case",
-    "act",
-    "add_note",
-    "export_cases",
-    "monthly_report",
-    "report_months",
-    "plugin:dialog|save",
-    "no_such_command",
-    "",
-];
+/// Every command the capability grants (as `build.rs` generated them), plus names the app
+/// does not know.
+fn commands() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities/main.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let capability: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let granted = capability["permissions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{path}: no permissions"))
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+        .map(|name| name.replace('-', "_"));
+    granted
+        .chain(["plugin:dialog|save", "no_such_command", ""].map(String::from))
+        .collect()
+}
 
 /// The keys each command takes, and the keys of the objects inside.
 const KEYS: &[&str] = &[
@@ -146,10 +142,10 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 /// The right keys with values of the right type, each hostile: these reach core.
-fn shaped(command: &'static str) -> BoxedStrategy<Value> {
+fn shaped(command: String) -> BoxedStrategy<Value> {
     let texts = proptest::collection::vec(text(), 12);
     (texts, any::<bool>(), any::<u32>(), any::<u32>())
-        .prop_map(move |(t, flag, a, b)| match command {
+        .prop_map(move |(t, flag, a, b)| match command.as_str() {
             "create_database" | "unlock" => json!({ "passphrase": t[0] }),
             "get_case" => json!({ "reference": t[0] }),
             "new_case" => json!({ "form": {
@@ -182,6 +178,11 @@ fn calls() -> u32 {
 
 #[test]
 fn hostile_payloads_get_a_clear_error_never_a_panic() {
+    let commands = commands();
+    assert!(
+        commands.iter().any(|c| c == "act"),
+        "the capability lists our commands: {commands:?}"
+    );
     let app = common::app();
     // Files a random payload asks to write land in the test's own folder.
     std::env::set_current_dir(app.dir.path()).expect("cd");
@@ -202,9 +203,9 @@ fn hostile_payloads_get_a_clear_error_never_a_panic() {
         ..Config::default()
     });
     let result = runner.run(
-        &proptest::sample::select(COMMANDS).prop_flat_map(|command| {
+        &proptest::sample::select(commands).prop_flat_map(|command| {
             (
-                Just(command),
+                Just(command.clone()),
                 prop_oneof![1 => payload(), 3 => shaped(command)],
             )
         }),
@@ -221,7 +222,7 @@ fn hostile_payloads_get_a_clear_error_never_a_panic() {
                     path.as_str().unwrap_or("x")
                 ));
             }
-            let outcome = match app.call(command, payload.clone()) {
+            let outcome = match app.call(&command, payload.clone()) {
                 Ok(_) => "ok".to_owned(),
                 Err(Value::Object(error)) => {
                     let code = error.get("code").and_then(Value::as_str).unwrap_or("");
