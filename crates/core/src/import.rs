@@ -136,11 +136,42 @@ fn read_forms(bytes: &[u8]) -> Result<Vec<(u64, NewCase)>> {
     Ok(forms)
 }
 
+/// The largest import file read: far beyond any intake batch, well within memory.
+const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads an import file whole, refusing what is not a regular file (a device such as
+/// `/dev/zero` never ends) or is too large to hold in memory.
+fn read_import_file(path: &Path) -> Result<Vec<u8>> {
+    let cannot = |e| Error::io(format!("cannot read {}", path.display()), e);
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(Error::invalid(format!(
+            "{} is not a regular file; give a CSV file",
+            path.display()
+        )));
+    }
+    if metadata.len() > MAX_IMPORT_BYTES {
+        return Err(Error::invalid(format!(
+            "{} is {} MB; import files of at most {} MB, in several parts",
+            path.display(),
+            metadata.len() / 1_000_000,
+            MAX_IMPORT_BYTES / 1_000_000
+        )));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, MAX_IMPORT_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(cannot)?;
+    Ok(bytes)
+}
+
 impl Desk {
     /// Imports cases from a CSV file; a file with any bad row imports nothing.
     pub fn import_csv(&mut self, path: &Path) -> Result<ImportSummary> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        let bytes = read_import_file(path)?;
         let forms = read_forms(&bytes)?;
         let today = self.today();
         let mut valid = Vec::with_capacity(forms.len());
@@ -197,6 +228,18 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endless_devices_and_folders_are_refused_not_read() {
+        // Found by the CLI fuzz: `import /dev/full` read zeros forever.
+        for path in ["/dev/zero", "/dev/full", "/tmp"] {
+            let err = read_import_file(Path::new(path)).map(|b| b.len());
+            assert!(
+                matches!(&err, Err(Error::Invalid(m)) if m.contains("not a regular file")),
+                "{path}: {err:?}"
+            );
+        }
+    }
 
     #[test]
     fn columns_may_come_in_any_order_and_a_bom_is_skipped() -> Result<()> {
