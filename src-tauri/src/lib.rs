@@ -51,6 +51,10 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
 
 /// Starts the desktop app on the database named by `PRIVACYDESK_DB` or in the data directory.
 pub fn run() {
+    if let Err(err) = privacydesk_core::process::harden() {
+        eprintln!("PrivacyDesk could not start: {err}");
+        std::process::exit(1);
+    }
     let context = tauri::generate_context!();
     let session = Session::from_environment();
     if let Err(err) = builder::<tauri::Wry>(session).run(context) {

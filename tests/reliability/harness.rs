@@ -80,7 +80,8 @@ pub fn trials(variable: &str, default: usize) -> usize {
 pub fn raw(path: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("open raw: {e}"));
     conn.execute_batch(&format!(
-        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{PASS}';"
+        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{PASS}'; {}",
+        privacydesk_core::store::CipherFormat::Sha256Pages.pragmas()
     ))
     .unwrap_or_else(|e| panic!("key raw: {e}"));
     conn

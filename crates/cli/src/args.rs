@@ -220,4 +220,14 @@ pub enum ReportCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The CCPA yearly metrics (11 CCR §7102): per kind, received, complied with in whole or in
+    /// part, denied, and the median and mean days to respond
+    Yearly {
+        /// The calendar year, YYYY
+        #[arg(long, value_name = "YYYY")]
+        year: String,
+        /// The CSV file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }

@@ -23,7 +23,7 @@ fn exit_code(error: &Error) -> u8 {
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    match run::run(cli) {
+    match privacydesk_core::process::harden().and_then(|()| run::run(cli)) {
         Ok(code) => code,
         Err(error) => {
             // One line, whatever the message holds.

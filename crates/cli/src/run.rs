@@ -5,9 +5,8 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use privacydesk_core::case::parse_date;
-use privacydesk_core::store::Memory;
 use privacydesk_core::{
-    Action, ActionForm, Agent, CaseFilter, Desk, Error, Month, NewCase, Reference, Result,
+    Action, ActionForm, Agent, CaseFilter, Desk, Error, Month, NewCase, Reference, Result, Year,
 };
 
 use crate::args::{ActArgs, CaseCommand, Cli, Command, ExportCommand, ListArgs, ReportCommand};
@@ -98,6 +97,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!("sha256 {}", summary.file.sha256);
             println!("audit chain head {}", summary.chain_head);
         }
+        Command::Report(ReportCommand::Yearly { year, out }) => {
+            let year = Year::parse(&year)?;
+            let mut desk = context.open()?;
+            let summary = desk.yearly_report(year, &out)?;
+            println!("wrote the {year} metrics to {}", out.display());
+            println!("sha256 {}", summary.file.sha256);
+            println!("audit chain head {}", summary.chain_head);
+        }
         Command::Import { file } => {
             let mut desk = context.open()?;
             let summary = desk.import_csv(&file)?;
@@ -154,15 +161,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn demo(context: &Context, cases: u64, seed: u64) -> Result<()> {
-    // Demo data is synthetic: skip SQLCipher's wiping of freed memory, five times faster.
     let agent = context.agent.clone();
     let mut desk = if context.db.exists() {
         let passphrase = secrets::existing(context.passphrase_file.as_deref())?;
-        Desk::open_with(&context.db, &passphrase, agent, Memory::Unwiped)?
+        Desk::open(&context.db, &passphrase, agent)?
     } else {
         let passphrase = secrets::for_new_database(context.passphrase_file.as_deref())?;
         eprintln!("creating {}", context.db.display());
-        Desk::create_with(&context.db, &passphrase, agent, Memory::Unwiped)?
+        Desk::create(&context.db, &passphrase, agent)?
     };
     let bar = progress_bar(cases, "seeding");
     let result = desk.seed_demo(cases, seed, &mut |n| bar.set_position(n));

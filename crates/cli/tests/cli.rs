@@ -512,6 +512,55 @@ fn demo_verify_backup_and_rekey() {
             .map(Vec::len),
         Some(300)
     );
+    // The yearly metrics count what the list shows: every case received in the year, by kind.
+    let cases = db.json(&["case", "list", "--json"]);
+    let year = Local::now().format("%Y").to_string();
+    let received_this_year = |kind: &str| {
+        cases.as_array().map_or(0, |all| {
+            all.iter()
+                .filter(|c| {
+                    c["received_on"]
+                        .as_str()
+                        .is_some_and(|d| d.starts_with(&year))
+                })
+                .filter(|c| kind == "all" || c["kind"] == kind)
+                .count()
+        })
+    };
+    let metrics = db.file("metrics.csv");
+    let printed = db.stdout(&[
+        "report",
+        "yearly",
+        "--year",
+        &year,
+        "--out",
+        metrics.to_str().unwrap_or_default(),
+    ]);
+    assert!(
+        printed.contains(&format!("wrote the {year} metrics")),
+        "{printed}"
+    );
+    let text = std::fs::read_to_string(&metrics).expect("metrics written");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "year,kind,received,complied_in_whole,complied_in_part,denied,withdrawn,\
+             median_days_to_respond,mean_days_to_respond"
+        )
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 9, "eight kinds and all: {text}");
+    for row in &rows {
+        assert_eq!(row[0], year);
+        assert_eq!(row[2], received_this_year(row[1]).to_string(), "{text}");
+    }
+    fails_with(
+        &mut db.cmd(&["report", "yearly", "--year", "25", "--out", "x.csv"]),
+        2,
+        "four-digit year",
+    );
+
     let verified = db.stdout(&["verify"]);
     assert!(
         verified.contains("audit chain:            ok"),

@@ -159,16 +159,12 @@ impl Case {
     /// The day the person got their answer: the closing day, or for an account closure the day
     /// its deletion was scheduled (the deletion itself follows 30 days later, as the policy says).
     pub fn answered_on(&self) -> Option<NaiveDate> {
-        match (self.purge_on, self.closed_on) {
-            (Some(purge), Some(_)) => purge.checked_sub_days(Days::new(PURGE_AFTER_DAYS)),
-            (_, closed) => closed,
-        }
+        answered_on(self.purge_on, self.closed_on)
     }
 
     /// Closed, and answered on or before the due date.
     pub fn closed_on_time(&self) -> Option<bool> {
-        self.closed_on?;
-        self.answered_on().map(|answered| answered <= self.due_on)
+        closed_on_time(self.closed_on, self.purge_on, self.due_on)
     }
 
     /// Where the case sorts in the queue: its attention date; a held deletion, which needs
@@ -193,6 +189,27 @@ impl Case {
         self.attention_on()
             .is_some_and(|on| (on - today).num_days() <= DUE_SOON_DAYS)
     }
+}
+
+/// [`Case::answered_on`] from the stored dates alone (the export reads no whole cases).
+pub(crate) fn answered_on(
+    purge_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    match (purge_on, closed_on) {
+        (Some(purge), Some(_)) => purge.checked_sub_days(Days::new(PURGE_AFTER_DAYS)),
+        (_, closed) => closed,
+    }
+}
+
+/// [`Case::closed_on_time`] from the stored dates alone.
+pub(crate) fn closed_on_time(
+    closed_on: Option<NaiveDate>,
+    purge_on: Option<NaiveDate>,
+    due_on: NaiveDate,
+) -> Option<bool> {
+    closed_on?;
+    answered_on(purge_on, closed_on).map(|answered| answered <= due_on)
 }
 
 /// What an agent enters to log a new request.

@@ -8,9 +8,23 @@ const TRIGGERS: &[char] = &[
 
 /// The cell as written: prefixed with `'` when it could start a formula.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some(first) if TRIGGERS.contains(&first) => format!("'{cell}").into(),
-        _ => cell.into(),
+    if needs_mark(cell.as_bytes()) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Whether a cell's UTF-8 text starts with a trigger and so must be written with a mark.
+pub fn needs_mark(cell: &[u8]) -> bool {
+    match cell.first() {
+        None => false,
+        // Plain ASCII first: one comparison per trigger for almost every cell.
+        Some(&first) if first.is_ascii() => TRIGGERS.contains(&char::from(first)),
+        Some(_) => TRIGGERS
+            .iter()
+            .filter(|c| !c.is_ascii())
+            .any(|c| cell.starts_with(c.encode_utf8(&mut [0; 4]).as_bytes())),
     }
 }
 

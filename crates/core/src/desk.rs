@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::audit::Event;
 use crate::case::ValidNewCase;
 use crate::deadline::Deadline;
-use crate::store::{self, CaseFilter, EventDraft, FileCheck, Memory, Store};
+use crate::store::{self, CaseFilter, EventDraft, FileCheck, Store};
 use crate::workflow::{self, Action, ActionInput, ActionSpec};
 use crate::{Agent, Case, Error, NewCase, Passphrase, Reference, Result, State, text};
 
@@ -108,18 +108,8 @@ pub(crate) fn timestamp() -> String {
 impl Desk {
     /// Creates a new encrypted database.
     pub fn create(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
-        Desk::create_with(path, passphrase, agent, Memory::Wiped)
-    }
-
-    /// Creates a database choosing how SQLCipher treats freed memory (see [`Memory`]).
-    pub fn create_with(
-        path: &Path,
-        passphrase: &Passphrase,
-        agent: Agent,
-        memory: Memory,
-    ) -> Result<Desk> {
         Ok(Desk {
-            store: Store::create(path, passphrase, memory)?,
+            store: Store::create(path, passphrase)?,
             agent,
             today: None,
         })
@@ -127,18 +117,18 @@ impl Desk {
 
     /// Opens (unlocks) an existing database.
     pub fn open(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
-        Desk::open_with(path, passphrase, agent, Memory::Wiped)
+        Ok(Desk {
+            store: Store::open(path, passphrase)?,
+            agent,
+            today: None,
+        })
     }
 
-    /// Opens a database choosing how SQLCipher treats freed memory (see [`Memory`]).
-    pub fn open_with(
-        path: &Path,
-        passphrase: &Passphrase,
-        agent: Agent,
-        memory: Memory,
-    ) -> Result<Desk> {
+    /// Opens an unencrypted copy made by [`Store::write_unencrypted_copy`] (benchmarks only).
+    #[cfg(feature = "bench")]
+    pub fn open_unencrypted(path: &Path, agent: Agent) -> Result<Desk> {
         Ok(Desk {
-            store: Store::open(path, passphrase, memory)?,
+            store: Store::open_unencrypted(path)?,
             agent,
             today: None,
         })

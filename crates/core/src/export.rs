@@ -1,19 +1,24 @@
-//! The case CSV export: fixed, documented columns; formulas neutralised; written atomically.
+//! The case CSV export: fixed, documented columns; formulas neutralised; written atomically;
+//! streamed row by row, so its memory stays flat however many cases there are.
 //!
 //! Columns, in order (dates are `YYYY-MM-DD`, empty when not applicable):
 //! `reference, kind, state, outcome, denial_basis, received_on, due_on, extended_until,
 //! closed_on, closed_on_time, days_to_close, overdue, jurisdiction, channel, customer,
 //! assignee, minor, requester_name, requester_email`.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
+use std::sync::mpsc;
 
+use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::atomic_file::{WrittenFile, csv_write_error, write_atomically};
-use crate::csv_safe::neutralise;
+use crate::case::closed_on_time;
+use crate::csv_safe::needs_mark;
 use crate::desk::Desk;
-use crate::store::CaseFilter;
+use crate::store::{CaseFilter, EXPORT_SEPARATOR};
 use crate::{Error, Result};
 
 /// The header row of the case export.
@@ -58,8 +63,165 @@ fn yes_no(value: bool) -> &'static str {
 /// Rows between two progress reports.
 pub const PROGRESS_EVERY: u64 = 10_000;
 
+/// The CSV writer's buffer: large writes keep a million-row export from being syscall-bound.
+const BUFFER_BYTES: usize = 256 * 1024;
+
+/// Rows handed from the reading thread to the writing thread at a time.
+const BATCH_ROWS: usize = 512;
+
+/// Batches in flight: the export's memory is bounded by this, not by the number of cases.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// Stored values read per case (`store::EXPORT_ROW`), by position.
+mod col {
+    pub const COUNT: usize = 18;
+    pub const RECEIVED_ON: usize = 5;
+    pub const DUE_ON: usize = 6;
+    pub const CLOSED_ON: usize = 8;
+    pub const PURGE_ON: usize = 9;
+    pub const ATTENTION_ON: usize = 10;
+    pub const IS_MINOR: usize = 15;
+}
+
+fn damaged(what: &str) -> Error {
+    Error::invalid(format!(
+        "a case's stored {what} is damaged; run `privacydesk verify`"
+    ))
+}
+
+/// Rows as SQLite gave them, copied into one block of bytes: the reading thread only copies,
+/// the writing thread splits.
+#[derive(Debug, Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// Where each row ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl Batch {
+    fn rows(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    fn push(&mut self, row: &[u8]) {
+        self.bytes.extend_from_slice(row);
+        self.ends.push(self.bytes.len());
+    }
+
+    /// The stored values of row `row`.
+    fn row(&self, row: usize) -> Result<[&[u8]; col::COUNT]> {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        let mut values: [&[u8]; col::COUNT] = [&[]; col::COUNT];
+        let mut count = 0;
+        for value in self.bytes[start..self.ends[row]].split(|&b| b == EXPORT_SEPARATOR) {
+            // One value too many means a stored text held the separator.
+            *values.get_mut(count).ok_or_else(|| damaged("row"))? = value;
+            count += 1;
+        }
+        if count < col::COUNT {
+            return Err(damaged("row"));
+        }
+        Ok(values)
+    }
+}
+
+/// A stored `YYYY-MM-DD`, or none for an empty value.
+fn stored_date(value: &[u8]) -> Result<Option<NaiveDate>> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        value.get(range)?.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let parsed = (value.len() == 10 && value[4] == b'-' && value[7] == b'-')
+        .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
+        .flatten()
+        .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d));
+    parsed.map(Some).ok_or_else(|| damaged("date"))
+}
+
+/// Writes the CSV rows of one batch.
+struct RowWriter<'a, W: Write> {
+    csv: csv::Writer<W>,
+    today: String,
+    days: String,
+    marked: Vec<u8>,
+    path: &'a Path,
+}
+
+impl<W: Write> RowWriter<'_, W> {
+    fn cell(&mut self, value: &[u8]) -> Result<()> {
+        let value = if needs_mark(value) {
+            self.marked.clear();
+            self.marked.push(b'\'');
+            self.marked.extend_from_slice(value);
+            &self.marked[..]
+        } else {
+            value
+        };
+        self.csv
+            .write_field(value)
+            .map_err(csv_write_error(self.path))
+    }
+
+    fn write(&mut self, batch: &Batch) -> Result<()> {
+        for index in 0..batch.rows() {
+            let stored = batch.row(index)?;
+            let received_on = stored_date(stored[col::RECEIVED_ON])?;
+            let due_on = stored_date(stored[col::DUE_ON])?;
+            let closed_on = stored_date(stored[col::CLOSED_ON])?;
+            let purge_on = stored_date(stored[col::PURGE_ON])?;
+            let on_time = due_on
+                .and_then(|due| closed_on_time(closed_on, purge_on, due))
+                .map_or("", yes_no);
+            self.days.clear();
+            if let (Some(closed), Some(received)) = (closed_on, received_on) {
+                let _ = write!(self.days, "{}", (closed - received).num_days());
+            }
+            // The stored attention date is the one the list's overdue filter reads.
+            let attention = stored[col::ATTENTION_ON];
+            let overdue = !attention.is_empty() && attention < self.today.as_bytes();
+            let minor = stored[col::IS_MINOR] != b"0" && !stored[col::IS_MINOR].is_empty();
+            for value in &stored[..=col::CLOSED_ON] {
+                self.cell(value)?;
+            }
+            let days = std::mem::take(&mut self.days);
+            let derived = [
+                on_time.as_bytes(),
+                days.as_bytes(),
+                yes_no(overdue).as_bytes(),
+            ];
+            let written = derived.iter().try_for_each(|value| self.cell(value));
+            self.days = days;
+            written?;
+            for value in &stored[col::ATTENTION_ON + 1..col::IS_MINOR] {
+                self.cell(value)?;
+            }
+            self.cell(yes_no(minor).as_bytes())?;
+            for value in &stored[col::IS_MINOR + 1..] {
+                self.cell(value)?;
+            }
+            self.csv
+                .write_record(None::<&[u8]>)
+                .map_err(csv_write_error(self.path))?;
+        }
+        Ok(())
+    }
+}
+
 impl Desk {
-    /// Exports the cases a filter selects to `path`; `progress` hears the row count now and then.
+    /// Exports the cases a filter selects to `path`, in the order they were opened;
+    /// `progress` hears the row count now and then.
+    ///
+    /// Two threads share the work: this one reads (and decrypts) rows from the database, the
+    /// other formats, hashes and writes them, a few batches behind.
     pub fn export_cases(
         &mut self,
         filter: &CaseFilter,
@@ -69,54 +231,68 @@ impl Desk {
     ) -> Result<ExportSummary> {
         let today = self.today();
         let mut rows = 0u64;
+        let store = self.store();
         let file = write_atomically(path, |out| {
             let io_err = |e| Error::io(format!("cannot write {}", path.display()), e);
             if bom {
                 out.write_all("\u{feff}".as_bytes()).map_err(io_err)?;
             }
-            let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(CASE_COLUMNS)
+            let mut writer = RowWriter {
+                csv: csv::WriterBuilder::new()
+                    .buffer_capacity(BUFFER_BYTES)
+                    .from_writer(out),
+                today: today.to_string(),
+                days: String::new(),
+                marked: Vec::new(),
+                path,
+            };
+            writer
+                .csv
+                .write_record(CASE_COLUMNS)
                 .map_err(csv_write_error(path))?;
-            self.store().for_each_case(filter, today, |case| {
-                let days_to_close = case
-                    .closed_on
-                    .map(|c| (c - case.received_on).num_days().to_string());
-                let date =
-                    |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-                let record: [String; 19] = [
-                    case.reference.to_string(),
-                    case.kind.to_string(),
-                    case.state.to_string(),
-                    case.outcome.map(|o| o.to_string()).unwrap_or_default(),
-                    case.denial_basis.map(|o| o.to_string()).unwrap_or_default(),
-                    case.received_on.to_string(),
-                    case.due_on.to_string(),
-                    date(case.extension.map(|e| e.until)),
-                    date(case.closed_on),
-                    case.closed_on_time()
-                        .map(|on_time| yes_no(on_time).to_string())
-                        .unwrap_or_default(),
-                    days_to_close.unwrap_or_default(),
-                    yes_no(case.is_overdue(today)).to_string(),
-                    case.jurisdiction.to_string(),
-                    case.channel.to_string(),
-                    case.customer.clone().unwrap_or_default(),
-                    case.assignee.clone().unwrap_or_default(),
-                    yes_no(case.requester.is_minor).to_string(),
-                    case.requester.name.clone(),
-                    case.requester.email.to_string(),
-                ];
-                csv.write_record(record.iter().map(|cell| neutralise(cell).into_owned()))
-                    .map_err(csv_write_error(path))?;
-                rows += 1;
-                if rows.is_multiple_of(PROGRESS_EVERY) {
-                    progress(rows);
+            let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+            let (empty_tx, empty_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT + 1);
+            std::thread::scope(|scope| {
+                let writing = std::thread::Builder::new()
+                    .name("export-writer".into())
+                    .spawn_scoped(scope, move || -> Result<()> {
+                        for batch in full_rx {
+                            writer.write(&batch)?;
+                            // The reader may have finished; a batch it no longer needs is dropped.
+                            let _ = empty_tx.try_send(batch);
+                        }
+                        // The csv writer's own flush on drop would swallow a full disk.
+                        writer.csv.flush().map_err(io_err)
+                    })
+                    .map_err(|e| Error::io("cannot start the export's writer", e))?;
+                let mut batch = Batch::default();
+                let read = store.for_each_export_row(filter, today, |row| {
+                    batch.push(row);
+                    rows += 1;
+                    if batch.rows() == BATCH_ROWS {
+                        let next = empty_rx.try_recv().unwrap_or_default();
+                        let full = std::mem::replace(&mut batch, next);
+                        if full_tx.send(full).is_err() {
+                            // The writer stopped on an error, which its join reports.
+                            return Err(Error::invalid("the export's writer stopped"));
+                        }
+                        batch.clear();
+                    }
+                    if rows.is_multiple_of(PROGRESS_EVERY) {
+                        progress(rows);
+                    }
+                    Ok(())
+                });
+                if read.is_ok() && batch.rows() > 0 {
+                    let _ = full_tx.send(batch);
                 }
-                Ok(())
-            })?;
-            // The csv writer's own flush on drop would swallow a full disk.
-            csv.flush().map_err(io_err)?;
-            Ok(())
+                drop(full_tx);
+                let written = writing
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::invalid("the export's writer failed")));
+                // A write error explains a read that stopped because of it.
+                written.and(read)
+            })
         })?;
         progress(rows);
         let chain_head = self.record_written(

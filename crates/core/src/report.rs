@@ -107,7 +107,7 @@ pub fn percentile(sorted: &[i64], p: f64) -> Option<f64> {
     Some(sorted[rank.min(sorted.len()) - 1] as f64)
 }
 
-fn format_days(value: Option<f64>) -> String {
+pub(crate) fn format_days(value: Option<f64>) -> String {
     value
         .map(|v| {
             if v.fract() == 0.0 {
@@ -154,36 +154,56 @@ impl Desk {
             })
             .collect();
         let conn = self.store().conn();
-        // One pass for the counts, over the covering index `cases_for_reports`.
-        let mut stmt = conn.prepare(
-            "SELECT kind,
-                    count(*) FILTER (WHERE received_on BETWEEN ?1 AND ?2),
-                    count(*) FILTER (WHERE extension_granted_on BETWEEN ?1 AND ?2),
-                    count(*) FILTER (WHERE closed_on IS NULL OR closed_on > ?2),
-                    count(*) FILTER (WHERE (closed_on IS NULL OR closed_on > ?2) AND due_on < ?2
-                        AND (purge_on IS NULL OR (purge_on < ?2 AND legal_hold IS NULL)))
-             FROM cases INDEXED BY cases_for_reports
-             WHERE kind IS NOT NULL AND received_on <= ?2
-             GROUP BY kind",
-        )?;
-        let mut counts = stmt.query(rusqlite::params![first, last])?;
-        while let Some(row) = counts.next()? {
-            let kind: Kind = row.get(0)?;
+        // Each count walks one range of a covering index (migration 003): the month's arrivals,
+        // its extensions, and the cases still open at its end — those open today plus those
+        // closed since — never the closed history before it.
+        let counts_by_kind = |sql: &str| -> Result<Vec<(Kind, u64, u64)>> {
+            let mut stmt = conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(rusqlite::params![first, last], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        };
+        for (kind, received, _) in counts_by_kind(
+            "SELECT kind, count(*), 0 FROM cases INDEXED BY cases_by_received
+             WHERE received_on BETWEEN ?1 AND ?2 GROUP BY kind",
+        )? {
             if let Some(target) = rows.get_mut(&kind) {
-                target.received = row.get(1)?;
-                target.extended = row.get(2)?;
-                target.open_at_month_end = row.get(3)?;
-                target.overdue_at_month_end = row.get(4)?;
+                target.received = received;
+            }
+        }
+        for (kind, extended, _) in counts_by_kind(
+            "SELECT kind, count(*), 0 FROM cases INDEXED BY cases_by_extension
+             WHERE extension_granted_on BETWEEN ?1 AND ?2 GROUP BY kind",
+        )? {
+            if let Some(target) = rows.get_mut(&kind) {
+                target.extended = extended;
+            }
+        }
+        for (kind, open, overdue) in counts_by_kind(
+            "SELECT kind, count(*),
+                    count(*) FILTER (WHERE due_on < ?2
+                        AND (purge_on IS NULL OR (purge_on < ?2 AND legal_hold IS NULL)))
+             FROM (SELECT kind, due_on, purge_on, legal_hold FROM cases INDEXED BY cases_by_closed
+                   WHERE closed_on IS NULL AND received_on <= ?2
+                   UNION ALL
+                   SELECT kind, due_on, purge_on, legal_hold FROM cases INDEXED BY cases_by_closed
+                   WHERE closed_on > ?2 AND received_on <= ?2)
+             GROUP BY kind",
+        )? {
+            if let Some(target) = rows.get_mut(&kind) {
+                target.open_at_month_end = open;
+                target.overdue_at_month_end = overdue;
             }
         }
 
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT kind, outcome, denial_basis,
                     -- Same rule as Case::closed_on_time: account closures are answered when
                     -- their deletion is scheduled, 30 days before the purge.
                     coalesce(date(purge_on, '-30 days'), closed_on) <= due_on,
                     CAST(julianday(closed_on) - julianday(received_on) AS INTEGER)
-             FROM cases WHERE closed_on BETWEEN ?1 AND ?2",
+             FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
         )?;
         let mut closed = stmt.query(rusqlite::params![first, last])?;
         while let Some(row) = closed.next()? {

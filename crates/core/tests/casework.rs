@@ -273,9 +273,10 @@ fn the_case_export_neutralises_formulas_and_round_trips() -> Result<()> {
         .records()
         .map(|r| r.map(|r| r[17].to_string()))
         .collect::<Result<_, _>>()?;
-    assert_eq!(names, vec!["'@SUM(A1)", "'=HYPERLINK(\"http://evil\")"]);
+    // In the order the cases were opened.
+    assert_eq!(names, vec!["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]);
     assert_eq!(
-        privacydesk_core::csv_safe::restore(&names[1]),
+        privacydesk_core::csv_safe::restore(&names[0]),
         "=HYPERLINK(\"http://evil\")"
     );
     assert_eq!(
@@ -414,5 +415,61 @@ fn the_overview_counts_states_deadlines_customers_and_agents() -> Result<()> {
         Some(&0)
     );
     assert_eq!(overview.assignees, vec![("sam".to_string(), 1)]);
+    Ok(())
+}
+
+/// The export reads stored columns, not whole cases: every row must still say what the case
+/// itself says (state, dates, on time, days to close, overdue, minor, requester).
+#[test]
+fn every_exported_row_matches_its_case() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(1_500, 11, &mut |_| {})?;
+    let today = fx.desk.today();
+    let out = fx.dir.path().join("all.csv");
+    let summary = fx
+        .desk
+        .export_cases(&CaseFilter::default(), &out, false, &mut |_| {})?;
+    assert_eq!(summary.rows, 1_500);
+    let mut reader = csv::Reader::from_path(&out)?;
+    let mut previous = None;
+    let mut seen = 0;
+    for record in reader.records() {
+        let record = record?;
+        let cell = |i: usize| privacydesk_core::csv_safe::restore(&record[i]).to_string();
+        let reference: privacydesk_core::Reference = cell(0).parse()?;
+        let case = fx.desk.case(&reference)?.case;
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+        let expected = [
+            case.reference.to_string(),
+            case.kind.to_string(),
+            case.state.to_string(),
+            case.outcome.map(|o| o.to_string()).unwrap_or_default(),
+            case.denial_basis.map(|o| o.to_string()).unwrap_or_default(),
+            case.received_on.to_string(),
+            case.due_on.to_string(),
+            date(case.extension.map(|e| e.until)),
+            date(case.closed_on),
+            case.closed_on_time().map(yes_no).unwrap_or_default(),
+            case.closed_on
+                .map(|c| (c - case.received_on).num_days().to_string())
+                .unwrap_or_default(),
+            yes_no(case.is_overdue(today)),
+            case.jurisdiction.to_string(),
+            case.channel.to_string(),
+            case.customer.clone().unwrap_or_default(),
+            case.assignee.clone().unwrap_or_default(),
+            yes_no(case.requester.is_minor),
+            case.requester.name.clone(),
+            case.requester.email.to_string(),
+        ];
+        let got: Vec<String> = (0..expected.len()).map(cell).collect();
+        assert_eq!(got, expected.to_vec(), "{reference}");
+        // Opened order: ids only grow.
+        assert!(previous < Some(case.id.0), "{reference} out of order");
+        previous = Some(case.id.0);
+        seen += 1;
+    }
+    assert_eq!(seen, 1_500);
     Ok(())
 }

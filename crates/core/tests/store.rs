@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use privacydesk_core::store::CipherFormat;
 use privacydesk_core::{Desk, Error, NewCase, Passphrase, Result};
 
 #[test]
@@ -18,7 +19,15 @@ fn connection_settings_are_as_promised() -> Result<()> {
         assert_eq!(store.pragma_value("journal_mode")?, "wal");
         assert_eq!(store.pragma_value("synchronous")?, "2", "FULL");
         assert_eq!(store.pragma_value("foreign_keys")?, "1");
-        assert_eq!(store.pragma_value("cipher_memory_security")?, "1");
+        // Off on purpose: see SECURITY.md ("Memory") and BENCHMARKS.md.
+        assert_eq!(store.pragma_value("cipher_memory_security")?, "0");
+        assert_eq!(store.cipher_format(), CipherFormat::Sha256Pages);
+        assert_eq!(store.pragma_value("cipher_hmac_algorithm")?, "HMAC_SHA256");
+        assert_eq!(
+            store.pragma_value("cipher_kdf_algorithm")?,
+            "PBKDF2_HMAC_SHA512"
+        );
+        assert_eq!(store.pragma_value("kdf_iter")?, "256000");
         fx.reopen()?;
     }
     Ok(())
@@ -159,8 +168,6 @@ fn rekey_swaps_the_passphrase_and_keeps_the_content() -> Result<()> {
     Ok(())
 }
 
-/// `Memory::Unwiped` is process-wide, so it is exercised through the `demo` command (a process
-/// of its own) in the CLI tests; here the seeder runs with the default, wiped memory.
 #[test]
 fn demo_data_is_seeded_in_batches_with_progress_and_verifies() -> Result<()> {
     let mut fx = Fixture::new();
@@ -197,6 +204,57 @@ fn flipped_bytes_inside_the_file_are_reported_never_shown_as_valid() -> Result<(
                 "reading the damaged page fails: {read:?}"
             );
         }
+    }
+    Ok(())
+}
+
+/// Files made before schema 3 use SQLCipher 4's default format (HMAC-SHA512 pages). They still
+/// open and migrate, keep their format through backup and rekey, and a wrong passphrase still
+/// changes nothing.
+#[test]
+fn databases_in_sqlcipher_default_format_still_open_and_work() -> Result<()> {
+    let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
+    let path = dir.path().join("legacy.db");
+    {
+        // Nothing but the key, as the builds before schema 3 created their files.
+        let conn = rusqlite::Connection::open(&path)?;
+        conn.execute_batch(&format!(
+            "PRAGMA key = '{PASSPHRASE}'; CREATE TABLE scratch (x); DROP TABLE scratch;"
+        ))?;
+    }
+    let mut desk = Desk::open(&path, &passphrase(), agent())?;
+    assert_eq!(desk.store().cipher_format(), CipherFormat::Sha512Pages);
+    assert_eq!(
+        desk.store().pragma_value("cipher_hmac_algorithm")?,
+        "HMAC_SHA512"
+    );
+    let reference = desk.new_case(&NewCase {
+        kind: "access".into(),
+        name: "Ana Ruiz".into(),
+        email: "ana@example.com".into(),
+        received: Some("2026-06-01".into()),
+        ..NewCase::default()
+    })?;
+    let backup = dir.path().join("backup.db");
+    desk.backup(&backup, &passphrase())?;
+    let new = Passphrase::new_for_creation("a brand new passphrase".into())?;
+    desk.rekey(&new)?;
+    drop(desk);
+
+    let before = snapshot(dir.path());
+    let wrong = Desk::open(&path, &passphrase(), agent());
+    assert!(matches!(wrong, Err(Error::WrongPassphrase)), "{wrong:?}");
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "two formats tried, nothing written"
+    );
+
+    for (file, pass) in [(&path, &new), (&backup, &passphrase())] {
+        let desk = Desk::open(file, pass, agent())?;
+        assert_eq!(desk.store().cipher_format(), CipherFormat::Sha512Pages);
+        assert_eq!(desk.case(&reference)?.case.requester.name, "Ana Ruiz");
+        assert!(desk.verify()?.is_ok());
     }
     Ok(())
 }

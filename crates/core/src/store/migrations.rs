@@ -11,6 +11,7 @@ use crate::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/001_cases.sql"),
     include_str!("../../migrations/002_retention.sql"),
+    include_str!("../../migrations/003_report_indexes.sql"),
 ];
 
 /// The schema version this build writes.

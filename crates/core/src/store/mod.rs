@@ -2,8 +2,11 @@
 //!
 //! The store persists what it is given and decides nothing; rules live in `workflow` and `desk`.
 
+#[cfg(feature = "bench")]
+mod benchmark;
 mod cases;
 mod events;
+mod format;
 mod migrations;
 
 use std::fs;
@@ -14,10 +17,12 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use cases::CaseFilter;
 pub(crate) use cases::{
-    all_note_text, find_case, insert_case, insert_note, next_reference, reindex, update_case,
+    EXPORT_SEPARATOR, all_note_text, find_case, insert_case, insert_note, next_reference, reindex,
+    update_case,
 };
 pub use events::ChainReport;
 pub(crate) use events::{ChainCursor, EventDraft, append_one, note_body};
+pub use format::CipherFormat;
 pub use migrations::SCHEMA_VERSION;
 
 use crate::{Error, Passphrase, Result};
@@ -25,24 +30,12 @@ use crate::{Error, Passphrase, Result};
 /// How long a write waits for another process's transaction before giving up.
 const BUSY_TIMEOUT_MS: u64 = 10_000;
 
-/// Whether SQLCipher wipes and locks the memory it frees (`cipher_memory_security`).
-///
-/// Process-wide, and once on it stays on. `Wiped` is for everything that touches real data;
-/// `Unwiped` exists for the demo seeder alone, whose bulk writes of synthetic data it makes
-/// about five times faster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Memory {
-    /// Freed memory is wiped and pages are locked (the default).
-    Wiped,
-    /// Plain allocation; synthetic data only.
-    Unwiped,
-}
-
 /// An open, unlocked database.
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    format: CipherFormat,
 }
 
 /// The result of `PRAGMA integrity_check` and `PRAGMA cipher_integrity_check`.
@@ -67,7 +60,7 @@ fn map_open_error(err: rusqlite::Error, path: &Path) -> Error {
 
 impl Store {
     /// Creates a new encrypted database at `path`; refuses to touch an existing file.
-    pub fn create(path: &Path, passphrase: &Passphrase, memory: Memory) -> Result<Store> {
+    pub fn create(path: &Path, passphrase: &Passphrase) -> Result<Store> {
         if path.exists() {
             return Err(Error::DatabaseExists(path.to_path_buf()));
         }
@@ -79,7 +72,7 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
-        let store = Store::key_and_configure(conn, path, passphrase, memory);
+        let store = Store::key_and_configure(conn, path, passphrase, CipherFormat::Sha256Pages);
         if store.is_err() {
             // Never leave a half-made database behind.
             let _ = fs::remove_file(path);
@@ -90,12 +83,23 @@ impl Store {
     }
 
     /// Opens an existing database. A wrong passphrase changes nothing on disk.
-    pub fn open(path: &Path, passphrase: &Passphrase, memory: Memory) -> Result<Store> {
+    pub fn open(path: &Path, passphrase: &Passphrase) -> Result<Store> {
         Store::sniff(path)?;
         passphrase.check_can_open()?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
-        let mut store = Store::key_and_configure(conn, path, passphrase, memory)?;
+        let mut formats = CipherFormat::OPEN_ORDER.into_iter().peekable();
+        let mut store = loop {
+            let Some(format) = formats.next() else {
+                return Err(Error::WrongPassphrase);
+            };
+            let conn =
+                Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
+            match Store::key_and_configure(conn, path, passphrase, format) {
+                // Either the passphrase is wrong or the file was written in the other format.
+                Err(Error::WrongPassphrase) if formats.peek().is_some() => continue,
+                opened => break opened?,
+            }
+        };
         migrations::run(&mut store.conn)?;
         Ok(store)
     }
@@ -141,19 +145,25 @@ impl Store {
         Ok(())
     }
 
+    /// Keys a new connection. SQLCipher's `cipher_memory_security` stays off (its default): it
+    /// makes every allocation SQLite does an `mlock`/`munlock` pair, which measured 2–10× on
+    /// every query (BENCHMARKS.md); the process is kept out of core dumps and debuggers instead
+    /// (`crate::process::harden`), and SQLCipher wipes its own key material regardless.
     fn key_and_configure(
         conn: Connection,
         path: &Path,
         passphrase: &Passphrase,
-        memory: Memory,
+        format: CipherFormat,
     ) -> Result<Store> {
         // SQLCipher otherwise prints "hmac check failed" to stderr on a wrong key.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-        conn.execute_batch(match memory {
-            Memory::Wiped => "PRAGMA cipher_memory_security = ON;",
-            Memory::Unwiped => "PRAGMA cipher_memory_security = OFF;",
-        })?;
         conn.execute_batch(&passphrase.pragma("key"))?;
+        conn.execute_batch(format.pragmas())?;
+        Store::configure(conn, path, format)
+    }
+
+    /// Connection settings every store runs with; the first read also proves the key.
+    fn configure(conn: Connection, path: &Path, format: CipherFormat) -> Result<Store> {
         // Set before the first read: another process may be mid-commit or checkpointing.
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
         // SQLCipher accepts any key and fails only at the first read: probe now.
@@ -170,12 +180,18 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            format,
         })
     }
 
     /// Where the database lives.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The cipher settings the file was written with.
+    pub fn cipher_format(&self) -> CipherFormat {
+        self.format
     }
 
     /// The connection, for queries.
@@ -239,6 +255,8 @@ impl Store {
             let mut dest = Connection::open(&partial)?;
             dest.execute_batch("PRAGMA cipher_log_level = NONE;")?;
             dest.execute_batch(&passphrase.pragma("key"))?;
+            // Page for page: the copy keeps the original's format.
+            dest.execute_batch(self.format.pragmas())?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
         }
