@@ -89,13 +89,10 @@ fn a_standard_sqlcipher_client_opens_the_file_with_the_passphrase_alone() {
             "ana@example.com",
         ],
     );
-    // The key and the one setting README documents, as DB Browser for SQLCipher or the sqlcipher
-    // shell would be told: SQLCipher 4 defaults but for HMAC_SHA256.
+    // Nothing but the key: SQLCipher 4 defaults, as DB Browser or the sqlcipher shell would use.
     let conn = rusqlite::Connection::open(&db).expect("open");
-    conn.execute_batch(&format!(
-        "PRAGMA key = '{PASS}'; PRAGMA cipher_hmac_algorithm = HMAC_SHA256;"
-    ))
-    .expect("key");
+    conn.execute_batch(&format!("PRAGMA key = '{PASS}';"))
+        .expect("key");
     let name: String = conn
         .query_row("SELECT requester_name FROM cases", [], |r| r.get(0))
         .expect("readable with the passphrase");

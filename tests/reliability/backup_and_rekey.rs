@@ -17,8 +17,7 @@ const NEW_PASS: &str = "a completely different passphrase";
 fn fingerprint_with(path: &Path, pass: &str) -> String {
     let conn = rusqlite::Connection::open(path).expect("open");
     conn.execute_batch(&format!(
-        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{pass}'; {}",
-        privacydesk_core::store::CipherFormat::Sha256Pages.pragmas()
+        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{pass}';"
     ))
     .expect("key");
     harness::fingerprint(&conn)

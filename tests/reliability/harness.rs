@@ -80,8 +80,7 @@ pub fn trials(variable: &str, default: usize) -> usize {
 pub fn raw(path: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("open raw: {e}"));
     conn.execute_batch(&format!(
-        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{PASS}'; {}",
-        privacydesk_core::store::CipherFormat::Sha256Pages.pragmas()
+        "PRAGMA cipher_log_level = NONE; PRAGMA key = '{PASS}';"
     ))
     .unwrap_or_else(|e| panic!("key raw: {e}"));
     conn

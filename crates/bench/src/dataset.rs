@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use privacydesk_core::store::{CipherFormat, SCHEMA_VERSION};
+use privacydesk_core::store::SCHEMA_VERSION;
 use serde::{Deserialize, Serialize};
 
 use crate::BenchError;
@@ -58,10 +58,8 @@ fn remove_database(path: &Path) {
 /// The dataset of `cases` demo cases in `dir`, built if missing (or if `fresh`).
 pub fn prepare(dir: &Path, cases: u64, seed: u64, fresh: bool) -> Result<Dataset, BenchError> {
     fs::create_dir_all(dir)?;
-    // A new schema or cipher format means new files: the old ones would measure the past.
-    let format = serde_json::to_value(CipherFormat::Sha256Pages)?;
-    let format = format.as_str().unwrap_or("format");
-    let stem = format!("demo-{cases}-seed{seed}-schema{SCHEMA_VERSION}-{format}");
+    // A new schema means new files: the old ones would measure the past.
+    let stem = format!("demo-{cases}-seed{seed}-schema{SCHEMA_VERSION}");
     let encrypted = dir.join(format!("{stem}.db"));
     let plain = dir.join(format!("{stem}-plain.db"));
     let record = dir.join(format!("{stem}.json"));

@@ -59,6 +59,9 @@ pub struct OpArgs {
     /// Open the unencrypted copy instead of the encrypted file
     #[arg(long)]
     plain: bool,
+    /// Turn on SQLCipher's memory wiping first (what it would cost)
+    #[arg(long)]
+    wiped: bool,
     /// How many times to run the operation in this process
     #[arg(long, default_value_t = 1)]
     repeat: u32,
@@ -146,6 +149,9 @@ fn timed<T>(work: impl FnOnce() -> Result<T, BenchError>) -> Result<(f64, T), Be
 pub fn run(args: &OpArgs) -> Result<(), BenchError> {
     // As the app and the CLI run.
     privacydesk_core::process::harden()?;
+    if args.wiped {
+        privacydesk_core::store::enable_memory_security()?;
+    }
     let mut report = OpReport::default();
     match args.op {
         Op::Demo => {

@@ -199,6 +199,15 @@ const COMPARISONS: &[Comparison] = &[
     },
 ];
 
+/// What SQLCipher's memory wiping would cost, when measured (`--memory-security`).
+const WIPING: &[(&str, &str)] = &[
+    ("list page (warm)", "list"),
+    ("search, full name (warm)", "search-name"),
+    ("monthly report", "monthly"),
+    ("yearly metrics", "yearly"),
+    ("full export", "export"),
+];
+
 /// Figures whose growth from the smallest to the largest database the report shows.
 const GROWTH: &[(&str, &str, Option<f64>)] = &[
     ("list page (warm)", "list/encrypted", Some(2.0)),
@@ -319,6 +328,32 @@ impl RunResults {
                 cases_label(large.cases),
                 frame.join("; ")
             );
+        }
+        if self
+            .sizes
+            .iter()
+            .any(|s| s.figures.contains_key("list/wiped"))
+        {
+            let _ = writeln!(
+                out,
+                "\n### SQLCipher memory wiping on ÷ off (both encrypted)\n"
+            );
+            let _ = writeln!(out, "| | {} |", sizes.join(" | "));
+            let _ = writeln!(out, "|---|{}", "---|".repeat(sizes.len()));
+            for (label, name) in WIPING {
+                let cells: Vec<String> = self
+                    .sizes
+                    .iter()
+                    .map(|s| {
+                        let on = s.median(&format!("{name}/wiped"));
+                        match (on, s.median(&format!("{name}/encrypted"))) {
+                            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+                            _ => "–".into(),
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
+            }
         }
         let _ = writeln!(
             out,

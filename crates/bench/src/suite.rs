@@ -36,30 +36,54 @@ pub struct RunArgs {
     /// Rebuild the demo databases even if they exist
     #[arg(long)]
     fresh: bool,
+    /// Also measure the encrypted side with SQLCipher's memory wiping on (`*/wiped`)
+    #[arg(long)]
+    memory_security: bool,
 }
 
 struct Context<'a> {
     data: &'a Dataset,
     repeat: u32,
     rounds: u32,
+    sides: Vec<Side>,
     month: String,
     year: String,
     scratch: PathBuf,
 }
 
 /// One measured process of ours: its runs, peak memory and rows.
+/// Which file an operation runs on, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// The encrypted file, as the app opens it.
+    Encrypted,
+    /// The unencrypted copy.
+    Plain,
+    /// The encrypted file with SQLCipher's memory wiping on.
+    Wiped,
+}
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Encrypted => "encrypted",
+            Side::Plain => "plain",
+            Side::Wiped => "wiped",
+        }
+    }
+}
+
 fn op(
     ctx: &Context<'_>,
     name: &str,
-    plain: bool,
+    side: Side,
     repeat: u32,
     to: Option<&Path>,
 ) -> Result<(Vec<f64>, u64, u64), BenchError> {
     let me = std::env::current_exe()?;
-    let db = if plain {
-        &ctx.data.plain
-    } else {
-        &ctx.data.encrypted
+    let db = match side {
+        Side::Plain => &ctx.data.plain,
+        Side::Encrypted | Side::Wiped => &ctx.data.encrypted,
     };
     let mut args = vec![
         "op".to_string(),
@@ -73,8 +97,10 @@ fn op(
         "--year".into(),
         ctx.year.clone(),
     ];
-    if plain {
-        args.push("--plain".into());
+    match side {
+        Side::Plain => args.push("--plain".into()),
+        Side::Wiped => args.push("--wiped".into()),
+        Side::Encrypted => {}
     }
     if let Some(to) = to {
         args.extend(["--to".into(), to.to_string_lossy().into_owned()]);
@@ -144,31 +170,39 @@ fn measure_size(ctx: &Context<'_>, export_runs: u32) -> Result<SizeResults, Benc
         "monthly",
         "yearly",
     ] {
-        let (mut encrypted, mut plain) = (Runs::default(), Runs::default());
+        let mut runs: Vec<Runs> = ctx.sides.iter().map(|_| Runs::default()).collect();
         for _ in 0..ctx.rounds {
-            let (times, rss, rows) = op(ctx, name, false, ctx.repeat, None)?;
-            encrypted.add(&times, rss, rows);
-            let (times, rss, rows) = op(ctx, name, true, ctx.repeat, None)?;
-            plain.add(&times, rss, rows);
+            for (side, runs) in ctx.sides.iter().zip(&mut runs) {
+                let (times, rss, rows) = op(ctx, name, *side, ctx.repeat, None)?;
+                runs.add(&times, rss, rows);
+            }
         }
-        put(&format!("{name}/encrypted"), encrypted.figure());
-        put(&format!("{name}/plain"), plain.figure());
+        for (side, runs) in ctx.sides.iter().zip(&runs) {
+            put(&format!("{name}/{}", side.name()), runs.figure());
+        }
     }
     let ours_csv = ctx.scratch.join("export-ours.csv");
     let plain_csv = ctx.scratch.join("export-plain.csv");
     let shell_csv = ctx.scratch.join("export-sqlite3.csv");
     let today = Local::now().date_naive();
-    let (mut encrypted, mut plain, mut shell) = (Runs::default(), Runs::default(), Runs::default());
+    let mut runs: Vec<Runs> = ctx.sides.iter().map(|_| Runs::default()).collect();
+    let mut shell = Runs::default();
     for _ in 0..export_runs.max(1) {
-        let (times, rss, rows) = op(ctx, "export", false, 1, Some(&ours_csv))?;
-        encrypted.add(&times, rss, rows);
-        let (times, rss, rows) = op(ctx, "export", true, 1, Some(&plain_csv))?;
-        plain.add(&times, rss, rows);
+        for (side, runs) in ctx.sides.iter().zip(&mut runs) {
+            let to = if *side == Side::Plain {
+                &plain_csv
+            } else {
+                &ours_csv
+            };
+            let (times, rss, rows) = op(ctx, "export", *side, 1, Some(to))?;
+            runs.add(&times, rss, rows);
+        }
         let (measured, statement_ms) = shell::export(&data.plain, &shell_csv, today)?;
         shell.add(&[statement_ms], measured.cost.peak_rss_kib, data.cases);
     }
-    put("export/encrypted", encrypted.figure());
-    put("export/plain", plain.figure());
+    for (side, runs) in ctx.sides.iter().zip(&runs) {
+        put(&format!("export/{}", side.name()), runs.figure());
+    }
     put("export/sqlite3", shell.figure());
     let rows = same_rows(&ours_csv, &shell_csv)?;
     if rows != data.cases {
@@ -241,6 +275,11 @@ pub fn run(args: &RunArgs) -> Result<(), BenchError> {
             data: &data,
             repeat: args.repeat.max(1),
             rounds: args.rounds.max(1),
+            sides: if args.memory_security {
+                vec![Side::Encrypted, Side::Plain, Side::Wiped]
+            } else {
+                vec![Side::Encrypted, Side::Plain]
+            },
             month: previous_month(today),
             year: (today.year() - 1).to_string(),
             scratch: scratch.clone(),

@@ -11,13 +11,13 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::mpsc;
 
-use chrono::NaiveDate;
 use serde_json::json;
 
 use crate::atomic_file::{WrittenFile, csv_write_error, write_atomically};
 use crate::case::closed_on_time;
 use crate::csv_safe::needs_mark;
 use crate::desk::Desk;
+use crate::store::stored::{self, damaged};
 use crate::store::{CaseFilter, EXPORT_SEPARATOR};
 use crate::{Error, Result};
 
@@ -83,12 +83,6 @@ mod col {
     pub const IS_MINOR: usize = 15;
 }
 
-fn damaged(what: &str) -> Error {
-    Error::invalid(format!(
-        "a case's stored {what} is damaged; run `privacydesk verify`"
-    ))
-}
-
 /// Rows as SQLite gave them, copied into one block of bytes: the reading thread only copies,
 /// the writing thread splits.
 #[derive(Debug, Default)]
@@ -130,23 +124,6 @@ impl Batch {
     }
 }
 
-/// A stored `YYYY-MM-DD`, or none for an empty value.
-fn stored_date(value: &[u8]) -> Result<Option<NaiveDate>> {
-    if value.is_empty() {
-        return Ok(None);
-    }
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        value.get(range)?.iter().try_fold(0u32, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
-        })
-    };
-    let parsed = (value.len() == 10 && value[4] == b'-' && value[7] == b'-')
-        .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
-        .flatten()
-        .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d));
-    parsed.map(Some).ok_or_else(|| damaged("date"))
-}
-
 /// Writes the CSV rows of one batch.
 struct RowWriter<'a, W: Write> {
     csv: csv::Writer<W>,
@@ -174,10 +151,10 @@ impl<W: Write> RowWriter<'_, W> {
     fn write(&mut self, batch: &Batch) -> Result<()> {
         for index in 0..batch.rows() {
             let stored = batch.row(index)?;
-            let received_on = stored_date(stored[col::RECEIVED_ON])?;
-            let due_on = stored_date(stored[col::DUE_ON])?;
-            let closed_on = stored_date(stored[col::CLOSED_ON])?;
-            let purge_on = stored_date(stored[col::PURGE_ON])?;
+            let received_on = stored::date(stored[col::RECEIVED_ON])?;
+            let due_on = stored::date(stored[col::DUE_ON])?;
+            let closed_on = stored::date(stored[col::CLOSED_ON])?;
+            let purge_on = stored::date(stored[col::PURGE_ON])?;
             let on_time = due_on
                 .and_then(|due| closed_on_time(closed_on, purge_on, due))
                 .map_or("", yes_no);

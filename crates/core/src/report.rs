@@ -8,8 +8,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::atomic_file::{csv_write_error, write_atomically};
+use crate::case::closed_on_time;
 use crate::desk::Desk;
 use crate::export::ExportSummary;
+use crate::store::stored;
 use crate::{DenialBasis, Error, Kind, Outcome, Result};
 
 /// A calendar month.
@@ -154,82 +156,89 @@ impl Desk {
             })
             .collect();
         let conn = self.store().conn();
-        // Each count walks one range of a covering index (migration 003): the month's arrivals,
-        // its extensions, and the cases still open at its end — those open today plus those
-        // closed since — never the closed history before it.
-        let counts_by_kind = |sql: &str| -> Result<Vec<(Kind, u64, u64)>> {
-            let mut stmt = conn.prepare_cached(sql)?;
-            let rows = stmt.query_map(rusqlite::params![first, last], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let last_text = last.to_string();
+        let last_bytes = last_text.as_bytes();
+        let kind_of = |row: &rusqlite::Row<'_>| -> Result<Kind> {
+            Kind::from_stored(stored::bytes(row, 0)?).ok_or_else(|| stored::damaged("kind"))
         };
-        for (kind, received, _) in counts_by_kind(
-            "SELECT kind, count(*), 0 FROM cases INDEXED BY cases_by_received
-             WHERE received_on BETWEEN ?1 AND ?2 GROUP BY kind",
-        )? {
-            if let Some(target) = rows.get_mut(&kind) {
-                target.received = received;
-            }
-        }
-        for (kind, extended, _) in counts_by_kind(
-            "SELECT kind, count(*), 0 FROM cases INDEXED BY cases_by_extension
-             WHERE extension_granted_on BETWEEN ?1 AND ?2 GROUP BY kind",
-        )? {
-            if let Some(target) = rows.get_mut(&kind) {
-                target.extended = extended;
-            }
-        }
-        for (kind, open, overdue) in counts_by_kind(
-            "SELECT kind, count(*),
-                    count(*) FILTER (WHERE due_on < ?2
-                        AND (purge_on IS NULL OR (purge_on < ?2 AND legal_hold IS NULL)))
-             FROM (SELECT kind, due_on, purge_on, legal_hold FROM cases INDEXED BY cases_by_closed
-                   WHERE closed_on IS NULL AND received_on <= ?2
-                   UNION ALL
-                   SELECT kind, due_on, purge_on, legal_hold FROM cases INDEXED BY cases_by_closed
-                   WHERE closed_on > ?2 AND received_on <= ?2)
-             GROUP BY kind",
-        )? {
-            if let Some(target) = rows.get_mut(&kind) {
-                target.open_at_month_end = open;
-                target.overdue_at_month_end = overdue;
-            }
-        }
-
+        // Each query walks one range of a covering index (migration 003) — the month's
+        // arrivals, its extensions, the cases still open at its end (those open today plus
+        // those closed since), the month's closings — never the closed history before it.
+        // Rows are counted here rather than by GROUP BY, which would sort them first.
         let mut stmt = conn.prepare_cached(
-            "SELECT kind, outcome, denial_basis,
-                    -- Same rule as Case::closed_on_time: account closures are answered when
-                    -- their deletion is scheduled, 30 days before the purge.
-                    coalesce(date(purge_on, '-30 days'), closed_on) <= due_on,
-                    CAST(julianday(closed_on) - julianday(received_on) AS INTEGER)
+            "SELECT kind FROM cases INDEXED BY cases_by_received
+             WHERE received_on BETWEEN ?1 AND ?2",
+        )?;
+        stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
+            if let Some(target) = rows.get_mut(&kind_of(row)?) {
+                target.received += 1;
+            }
+            Ok(())
+        })?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind FROM cases INDEXED BY cases_by_extension
+             WHERE extension_granted_on BETWEEN ?1 AND ?2",
+        )?;
+        stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
+            if let Some(target) = rows.get_mut(&kind_of(row)?) {
+                target.extended += 1;
+            }
+            Ok(())
+        })?;
+        for still_open in ["closed_on IS NULL", "closed_on > ?1"] {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT kind, due_on, purge_on, legal_hold FROM cases INDEXED BY cases_by_closed
+                 WHERE {still_open} AND received_on <= ?1"
+            ))?;
+            stored::scan(&mut stmt, [last], |row| {
+                let Some(target) = rows.get_mut(&kind_of(row)?) else {
+                    return Ok(());
+                };
+                target.open_at_month_end += 1;
+                // Overdue at the month's end: past due, and not a scheduled deletion whose
+                // purge date was still ahead or that a legal hold stopped.
+                let purge_on = stored::bytes(row, 2)?;
+                let held = !stored::bytes(row, 3)?.is_empty();
+                if stored::bytes(row, 1)? < last_bytes
+                    && (purge_on.is_empty() || (purge_on < last_bytes && !held))
+                {
+                    target.overdue_at_month_end += 1;
+                }
+                Ok(())
+            })?;
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind, outcome, denial_basis, closed_on, received_on, due_on, purge_on
              FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
         )?;
-        let mut closed = stmt.query(rusqlite::params![first, last])?;
-        while let Some(row) = closed.next()? {
-            let kind: Kind = row.get(0)?;
-            let Some(target) = rows.get_mut(&kind) else {
-                continue;
+        stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
+            let Some(target) = rows.get_mut(&kind_of(row)?) else {
+                return Ok(());
             };
             target.closed += 1;
-            match row.get::<_, Option<Outcome>>(1)? {
+            match Outcome::from_stored(stored::bytes(row, 1)?) {
                 Some(Outcome::Fulfilled) => target.fulfilled += 1,
                 Some(Outcome::PartiallyFulfilled) => target.partially_fulfilled += 1,
                 Some(Outcome::Denied) => {
                     target.denied += 1;
-                    let basis = row
-                        .get::<_, Option<DenialBasis>>(2)?
+                    let basis = DenialBasis::from_stored(stored::bytes(row, 2)?)
                         .unwrap_or(DenialBasis::Other);
                     *target.denied_by_reason.entry(basis).or_default() += 1;
                 }
                 Some(Outcome::Withdrawn) => target.withdrawn += 1,
                 None => {}
             }
-            if row.get::<_, bool>(3)? {
+            let closed_on = stored::date_at(row, 3)?;
+            let received_on = stored::date_at(row, 4)?.ok_or_else(|| stored::damaged("date"))?;
+            let due_on = stored::date_at(row, 5)?.ok_or_else(|| stored::damaged("date"))?;
+            if closed_on_time(closed_on, stored::date_at(row, 6)?, due_on) == Some(true) {
                 target.closed_on_time += 1;
             }
-            target.days.push(row.get(4)?);
-        }
+            if let Some(closed) = closed_on {
+                target.days.push((closed - received_on).num_days());
+            }
+            Ok(())
+        })?;
 
         let mut all = MonthlyRow {
             kind: "all".into(),

@@ -31,6 +31,12 @@ macro_rules! spelled_enum {
                 self.as_str().replace('_', "-")
             }
 
+            /// The variant whose stored spelling is exactly `bytes`, without allocating: for
+            /// reading rows by the hundred thousand.
+            pub fn from_stored(bytes: &[u8]) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str().as_bytes() == bytes)
+            }
+
             /// The accepted spellings, for error messages.
             pub fn choices() -> String {
                 Self::ALL.iter().map(|v| v.cli_name()).collect::<Vec<_>>().join(", ")
@@ -83,6 +89,11 @@ macro_rules! spelled_enum {
 
         impl rusqlite::types::FromSql for $name {
             fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                if let rusqlite::types::ValueRef::Text(bytes) = value {
+                    if let Some(stored) = Self::from_stored(bytes) {
+                        return Ok(stored);
+                    }
+                }
                 let text = value.as_str()?;
                 text.parse()
                     .map_err(|e: $crate::Error| rusqlite::types::FromSqlError::Other(Box::new(e)))

@@ -10,9 +10,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::atomic_file::{csv_write_error, write_atomically};
+use crate::case::answered_on;
 use crate::desk::Desk;
 use crate::export::ExportSummary;
 use crate::report::{format_days, median};
+use crate::store::stored;
 use crate::{Error, Kind, Outcome, Result};
 
 /// A calendar year, as the metrics cover one.
@@ -110,41 +112,45 @@ impl Desk {
             })
             .collect();
         let conn = self.store().conn();
-        // Both walk one range of a covering index (migration 003).
+        let kind_of = |row: &rusqlite::Row<'_>| -> Result<Kind> {
+            Kind::from_stored(stored::bytes(row, 0)?).ok_or_else(|| stored::damaged("kind"))
+        };
+        // Both walk one range of a covering index (migration 003), counted here.
         let mut stmt = conn.prepare_cached(
-            "SELECT kind, count(*) FROM cases INDEXED BY cases_by_received
-             WHERE received_on BETWEEN ?1 AND ?2 GROUP BY kind",
+            "SELECT kind FROM cases INDEXED BY cases_by_received
+             WHERE received_on BETWEEN ?1 AND ?2",
         )?;
-        let mut received = stmt.query(rusqlite::params![first, last])?;
-        while let Some(row) = received.next()? {
-            if let Some(target) = rows.get_mut(&row.get::<_, Kind>(0)?) {
-                target.received = row.get(1)?;
+        stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
+            if let Some(target) = rows.get_mut(&kind_of(row)?) {
+                target.received += 1;
             }
-        }
-        // Same rule as Case::answered_on: an account closure is answered when its deletion is
-        // scheduled, 30 days before the purge.
+            Ok(())
+        })?;
         let mut stmt = conn.prepare_cached(
-            "SELECT kind, outcome,
-                    CAST(julianday(coalesce(date(purge_on, '-30 days'), closed_on))
-                         - julianday(received_on) AS INTEGER)
+            "SELECT kind, outcome, closed_on, received_on, purge_on
              FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
         )?;
-        let mut answered = stmt.query(rusqlite::params![first, last])?;
-        while let Some(row) = answered.next()? {
-            let Some(target) = rows.get_mut(&row.get::<_, Kind>(0)?) else {
-                continue;
+        stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
+            let Some(target) = rows.get_mut(&kind_of(row)?) else {
+                return Ok(());
             };
-            match row.get::<_, Option<Outcome>>(1)? {
+            match Outcome::from_stored(stored::bytes(row, 1)?) {
                 Some(Outcome::Fulfilled) => target.complied_in_whole += 1,
                 Some(Outcome::PartiallyFulfilled) => target.complied_in_part += 1,
                 Some(Outcome::Denied) => target.denied += 1,
                 Some(Outcome::Withdrawn) | None => {
                     target.withdrawn += 1;
-                    continue;
+                    return Ok(());
                 }
             }
-            target.days.push(row.get(2)?);
-        }
+            let received_on = stored::date_at(row, 3)?.ok_or_else(|| stored::damaged("date"))?;
+            // The day the person got their answer (Case::answered_on).
+            if let Some(answered) = answered_on(stored::date_at(row, 4)?, stored::date_at(row, 2)?)
+            {
+                target.days.push((answered - received_on).num_days());
+            }
+            Ok(())
+        })?;
         let mut all = YearlyRow {
             kind: "all".into(),
             ..YearlyRow::default()

@@ -177,7 +177,22 @@ fn search_finds_by_reference_name_email_details_and_notes() -> Result<()> {
         "diacritics ignored"
     );
     assert_eq!(find(&fx, "ana.mueller@example.com")?, vec![ana.to_string()]);
+    // A whole address or reference is an index lookup: any case of letters, spaces around.
+    assert_eq!(
+        find(&fx, " ANA.Mueller@Example.COM ")?,
+        vec![ana.to_string()]
+    );
+    assert_eq!(
+        find(&fx, "ana.mueller@exa")?,
+        vec![ana.to_string()],
+        "typing, by prefix"
+    );
+    assert!(find(&fx, "ana@example.com")?.is_empty(), "another address");
     assert_eq!(find(&fx, ben.as_str())?, vec![ben.to_string()]);
+    assert_eq!(
+        find(&fx, &ben.as_str().to_lowercase())?,
+        vec![ben.to_string()]
+    );
     assert_eq!(find(&fx, "invoice")?, vec![ben.to_string()]);
     assert_eq!(find(&fx, "newslet")?, vec![ana.to_string()], "prefix");
     assert!(
@@ -471,5 +486,163 @@ fn every_exported_row_matches_its_case() -> Result<()> {
         seen += 1;
     }
     assert_eq!(seen, 1_500);
+    Ok(())
+}
+
+/// The reports count index ranges with their own code; every figure must still be what the
+/// cases themselves say, for a month and for a year of demo history.
+#[test]
+fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
+    use chrono::Datelike;
+    use privacydesk_core::report::median;
+    use privacydesk_core::{Kind, Year};
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(2_000, 5, &mut |_| {})?;
+    let cases: Vec<privacydesk_core::Case> = fx
+        .desk
+        .list(&CaseFilter::default())?
+        .into_iter()
+        .map(|s| s.case)
+        .collect();
+    let today = fx.desk.today();
+    let month_start = today
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(2)))
+        .ok_or_else(|| Error::invalid("date"))?;
+    let month = Month::parse(&month_start.format("%Y-%m").to_string())?;
+    let (first, last) = (month.first(), month.last());
+    let rows = fx.desk.monthly_rows(month)?;
+    for kind in Kind::ALL {
+        let row = rows
+            .iter()
+            .find(|r| r.kind == kind.as_str())
+            .ok_or_else(|| Error::invalid("row"))?;
+        let of_kind = || cases.iter().filter(|c| c.kind == *kind);
+        let in_month = |d: chrono::NaiveDate| first <= d && d <= last;
+        let closed: Vec<_> = of_kind()
+            .filter(|c| c.closed_on.is_some_and(in_month))
+            .collect();
+        let open_at_end: Vec<_> = of_kind()
+            .filter(|c| c.received_on <= last && c.closed_on.is_none_or(|d| d > last))
+            .collect();
+        let mut days: Vec<i64> = closed
+            .iter()
+            .filter_map(|c| c.closed_on.map(|d| (d - c.received_on).num_days()))
+            .collect();
+        days.sort_unstable();
+        let outcome = |o| closed.iter().filter(|c| c.outcome == Some(o)).count() as u64;
+        assert_eq!(
+            row.received,
+            of_kind().filter(|c| in_month(c.received_on)).count() as u64
+        );
+        assert_eq!(row.closed, closed.len() as u64, "{kind}");
+        assert_eq!(row.fulfilled, outcome(Outcome::Fulfilled), "{kind}");
+        assert_eq!(
+            row.partially_fulfilled,
+            outcome(Outcome::PartiallyFulfilled)
+        );
+        assert_eq!(row.denied, outcome(Outcome::Denied), "{kind}");
+        assert_eq!(row.withdrawn, outcome(Outcome::Withdrawn), "{kind}");
+        assert_eq!(
+            row.extended,
+            of_kind()
+                .filter(|c| c.extension.is_some_and(|e| in_month(e.granted_on)))
+                .count() as u64
+        );
+        assert_eq!(
+            row.closed_on_time,
+            closed
+                .iter()
+                .filter(|c| c.closed_on_time() == Some(true))
+                .count() as u64
+        );
+        assert_eq!(row.median_days_to_close, median(&days), "{kind}");
+        assert_eq!(row.open_at_month_end, open_at_end.len() as u64, "{kind}");
+        let overdue = open_at_end
+            .iter()
+            .filter(|c| {
+                c.due_on < last
+                    && c.purge_on
+                        .is_none_or(|p| p < last && c.legal_hold.is_none())
+            })
+            .count() as u64;
+        assert_eq!(row.overdue_at_month_end, overdue, "{kind}");
+    }
+    assert!(rows.iter().any(|r| r.closed > 0), "the month has closings");
+
+    let year = Year::parse(&(today.year() - 1).to_string())?;
+    let in_year = |d: chrono::NaiveDate| d.year() == today.year() - 1;
+    let metrics = fx.desk.yearly_rows(year)?;
+    for kind in Kind::ALL {
+        let row = metrics
+            .iter()
+            .find(|r| r.kind == kind.as_str())
+            .ok_or_else(|| Error::invalid("row"))?;
+        let answered: Vec<_> = cases
+            .iter()
+            .filter(|c| c.kind == *kind && c.closed_on.is_some_and(in_year))
+            .collect();
+        let outcome = |o| answered.iter().filter(|c| c.outcome == Some(o)).count() as u64;
+        let received = cases
+            .iter()
+            .filter(|c| c.kind == *kind && in_year(c.received_on))
+            .count() as u64;
+        assert_eq!(row.received, received, "{kind}");
+        assert_eq!(row.complied_in_whole, outcome(Outcome::Fulfilled), "{kind}");
+        assert_eq!(row.complied_in_part, outcome(Outcome::PartiallyFulfilled));
+        assert_eq!(row.denied, outcome(Outcome::Denied), "{kind}");
+        let mut days: Vec<i64> = answered
+            .iter()
+            .filter(|c| c.outcome != Some(Outcome::Withdrawn))
+            .filter_map(|c| c.answered_on().map(|a| (a - c.received_on).num_days()))
+            .collect();
+        days.sort_unstable();
+        assert_eq!(row.median_days_to_respond, median(&days), "{kind}");
+    }
+    Ok(())
+}
+
+/// A search with thousands of matches takes the other plan (walking the queue and keeping the
+/// matches); its page must be the same as filtering every case by hand.
+#[test]
+fn a_search_with_thousands_of_matches_pages_like_one_with_few() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(3_000, 9, &mut |_| {})?;
+    let all: Vec<privacydesk_core::Case> = fx
+        .desk
+        .list(&CaseFilter::default())?
+        .into_iter()
+        .map(|s| s.case)
+        .collect();
+    for (word, state) in [("example", State::InProgress), ("example", State::Closed)] {
+        let expected: Vec<String> = all
+            .iter()
+            .filter(|c| c.state == state && c.requester.email.as_str().contains(word))
+            .map(|c| c.reference.to_string())
+            .take(50)
+            .collect();
+        assert!(expected.len() >= 10, "{word} {state}: too few to compare");
+        let filter = CaseFilter {
+            state: Some(state),
+            search: Some(word.into()),
+            limit: Some(50),
+            ..CaseFilter::default()
+        };
+        let got: Vec<String> = fx
+            .desk
+            .list(&filter)?
+            .into_iter()
+            .map(|s| s.case.reference.to_string())
+            .collect();
+        assert_eq!(got, expected, "{word} in {state}");
+        let matches = all
+            .iter()
+            .filter(|c| c.requester.email.as_str().contains(word))
+            .count();
+        assert!(
+            matches > 2_000,
+            "the broad plan is exercised ({matches} matches)"
+        );
+    }
     Ok(())
 }

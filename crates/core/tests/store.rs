@@ -3,7 +3,6 @@
 mod common;
 
 use common::*;
-use privacydesk_core::store::CipherFormat;
 use privacydesk_core::{Desk, Error, NewCase, Passphrase, Result};
 
 #[test]
@@ -21,8 +20,8 @@ fn connection_settings_are_as_promised() -> Result<()> {
         assert_eq!(store.pragma_value("foreign_keys")?, "1");
         // Off on purpose: see SECURITY.md ("Memory") and BENCHMARKS.md.
         assert_eq!(store.pragma_value("cipher_memory_security")?, "0");
-        assert_eq!(store.cipher_format(), CipherFormat::Sha256Pages);
-        assert_eq!(store.pragma_value("cipher_hmac_algorithm")?, "HMAC_SHA256");
+        // SQLCipher 4's standard format: any SQLCipher client opens it with the passphrase.
+        assert_eq!(store.pragma_value("cipher_hmac_algorithm")?, "HMAC_SHA512");
         assert_eq!(
             store.pragma_value("cipher_kdf_algorithm")?,
             "PBKDF2_HMAC_SHA512"
@@ -204,57 +203,6 @@ fn flipped_bytes_inside_the_file_are_reported_never_shown_as_valid() -> Result<(
                 "reading the damaged page fails: {read:?}"
             );
         }
-    }
-    Ok(())
-}
-
-/// Files made before schema 3 use SQLCipher 4's default format (HMAC-SHA512 pages). They still
-/// open and migrate, keep their format through backup and rekey, and a wrong passphrase still
-/// changes nothing.
-#[test]
-fn databases_in_sqlcipher_default_format_still_open_and_work() -> Result<()> {
-    let dir = tempfile::tempdir().map_err(|e| Error::io("tempdir", e))?;
-    let path = dir.path().join("legacy.db");
-    {
-        // Nothing but the key, as the builds before schema 3 created their files.
-        let conn = rusqlite::Connection::open(&path)?;
-        conn.execute_batch(&format!(
-            "PRAGMA key = '{PASSPHRASE}'; CREATE TABLE scratch (x); DROP TABLE scratch;"
-        ))?;
-    }
-    let mut desk = Desk::open(&path, &passphrase(), agent())?;
-    assert_eq!(desk.store().cipher_format(), CipherFormat::Sha512Pages);
-    assert_eq!(
-        desk.store().pragma_value("cipher_hmac_algorithm")?,
-        "HMAC_SHA512"
-    );
-    let reference = desk.new_case(&NewCase {
-        kind: "access".into(),
-        name: "Ana Ruiz".into(),
-        email: "ana@example.com".into(),
-        received: Some("2026-06-01".into()),
-        ..NewCase::default()
-    })?;
-    let backup = dir.path().join("backup.db");
-    desk.backup(&backup, &passphrase())?;
-    let new = Passphrase::new_for_creation("a brand new passphrase".into())?;
-    desk.rekey(&new)?;
-    drop(desk);
-
-    let before = snapshot(dir.path());
-    let wrong = Desk::open(&path, &passphrase(), agent());
-    assert!(matches!(wrong, Err(Error::WrongPassphrase)), "{wrong:?}");
-    assert_eq!(
-        snapshot(dir.path()),
-        before,
-        "two formats tried, nothing written"
-    );
-
-    for (file, pass) in [(&path, &new), (&backup, &passphrase())] {
-        let desk = Desk::open(file, pass, agent())?;
-        assert_eq!(desk.store().cipher_format(), CipherFormat::Sha512Pages);
-        assert_eq!(desk.case(&reference)?.case.requester.name, "Ana Ruiz");
-        assert!(desk.verify()?.is_ok());
     }
     Ok(())
 }

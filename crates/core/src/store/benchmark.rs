@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{CipherFormat, Store, migrations};
+use super::{Store, migrations};
 use crate::{Error, Result};
 
 impl Store {
@@ -55,9 +55,15 @@ impl Store {
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
-        // The format is moot without a key; the field must hold something.
-        let mut store = Store::configure(conn, path, CipherFormat::Sha256Pages)?;
+        let mut store = Store::configure(conn, path)?;
         migrations::run(&mut store.conn)?;
         Ok(store)
     }
+}
+
+/// Turns on SQLCipher's `cipher_memory_security` for this process (it cannot be turned off
+/// again), to measure what it would cost: PrivacyDesk leaves it off (SECURITY.md).
+pub fn enable_memory_security() -> Result<()> {
+    Connection::open_in_memory()?.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    Ok(())
 }

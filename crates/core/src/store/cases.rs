@@ -107,30 +107,57 @@ pub struct CaseFilter {
     pub offset: u32,
 }
 
-/// Turns what a person typed into an FTS5 query: every word must appear. A plain word matches
-/// as a prefix ("Tana" finds Tanaka); a word with punctuation in it — an email address, a
-/// reference, a URL — must appear whole, as the phrase of its parts: its last part is often a
-/// part nearly every case has ("com", "2026"), and a prefix of that would read them all.
+/// Turns what a person typed into an FTS5 query: every word must appear, each as a prefix.
 pub(crate) fn fts_query(text: &str) -> Option<String> {
     let words: Vec<String> = text
         .split_whitespace()
         .map(|w| w.replace('"', ""))
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .map(|w| {
-            if w.chars().all(char::is_alphanumeric) {
-                format!("\"{w}\"*")
-            } else {
-                format!("\"{w}\"")
-            }
-        })
+        .map(|w| format!("\"{w}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// A search for one whole reference or email address, answered by an index: as a full-text
+/// phrase, the parts of an address ("example", "com") are in nearly every case and make the
+/// search read them all. An address finds the cases whose requester has it.
+fn exact_lookup(text: &str) -> Option<(&'static str, String)> {
+    let text = text.trim();
+    if text.is_empty() || text.contains(char::is_whitespace) {
+        return None;
+    }
+    if let Ok(reference) = text.parse::<Reference>() {
+        return Some((
+            "id IN (SELECT id FROM cases WHERE reference = ?)",
+            reference.to_string(),
+        ));
+    }
+    let email = Email::parse(text).ok()?;
+    Some((
+        "id IN (SELECT id FROM cases WHERE requester_email = ? COLLATE NOCASE)",
+        email.to_string(),
+    ))
+}
+
+/// Up to this many full-text matches, a search reads its matches and sorts them; beyond, it
+/// walks the filter's index in queue order and keeps the rows that match, which finds a page
+/// of a common word's matches quickly.
+const FEW_MATCHES: i64 = 2_000;
+
+/// A filter as SQL: what follows `FROM`, and the bound values.
+struct FilterSql {
+    /// `cases`, or `cases NOT INDEXED` when the search's few matches should drive the query
+    /// (SQLite, knowing nothing of how many rows match, would rather walk the state's index).
+    from: &'static str,
+    where_sql: String,
+    values: Vec<Box<dyn ToSql>>,
+}
+
 impl CaseFilter {
-    fn where_clause(&self, today: NaiveDate) -> (String, Vec<Box<dyn ToSql>>) {
+    fn to_sql(&self, conn: &Connection, today: NaiveDate) -> Result<FilterSql> {
         let mut clauses: Vec<&str> = Vec::new();
         let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+        let mut from = "cases";
         if let Some(state) = self.state {
             clauses.push("state = ?");
             values.push(Box::new(state));
@@ -154,9 +181,30 @@ impl CaseFilter {
                     .unwrap_or(NaiveDate::MAX),
             ));
         }
-        if let Some(query) = self.search.as_deref().and_then(fts_query) {
-            clauses.push("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)");
-            values.push(Box::new(query));
+        if let Some((clause, value)) = self.search.as_deref().and_then(exact_lookup) {
+            clauses.push(clause);
+            values.push(Box::new(value));
+            from = "cases NOT INDEXED";
+        } else if let Some(query) = self.search.as_deref().and_then(fts_query) {
+            let mut stmt = conn.prepare_cached(
+                "SELECT rowid FROM case_search WHERE case_search MATCH ?1 LIMIT ?2",
+            )?;
+            let ids = stmt
+                .query_map(rusqlite::params![query, FEW_MATCHES + 1], |r| {
+                    r.get::<_, i64>(0)
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            if ids.len() as i64 <= FEW_MATCHES {
+                // Every match is known: hand them over rather than search twice.
+                from = "cases NOT INDEXED";
+                clauses.push("id IN (SELECT value FROM json_each(?))");
+                values.push(Box::new(serde_json::to_string(&ids).map_err(|e| {
+                    Error::invalid(format!("cannot list the matches: {e}"))
+                })?));
+            } else {
+                clauses.push("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)");
+                values.push(Box::new(query));
+            }
         }
         if let Some(assignee) = &self.assignee {
             clauses.push("assignee = ?");
@@ -174,12 +222,16 @@ impl CaseFilter {
             clauses.push("received_on <= ?");
             values.push(Box::new(to));
         }
-        let sql = if clauses.is_empty() {
+        let where_sql = if clauses.is_empty() {
             String::new()
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        (sql, values)
+        Ok(FilterSql {
+            from,
+            where_sql,
+            values,
+        })
     }
 }
 
@@ -191,14 +243,18 @@ impl Store {
         today: NaiveDate,
         mut each: impl FnMut(Case) -> Result<()>,
     ) -> Result<()> {
-        let (where_sql, values) = filter.where_clause(today);
+        let FilterSql {
+            from,
+            where_sql,
+            values,
+        } = filter.to_sql(self.conn(), today)?;
         let page = match filter.limit {
             Some(limit) => format!("LIMIT {limit} OFFSET {}", filter.offset),
             None if filter.offset > 0 => format!("LIMIT -1 OFFSET {}", filter.offset),
             None => String::new(),
         };
         let sql = format!(
-            "SELECT {CASE_COLUMNS}, redacted_on FROM cases {where_sql} ORDER BY queue_on, id {page}"
+            "SELECT {CASE_COLUMNS}, redacted_on FROM {from} {where_sql} ORDER BY queue_on, id {page}"
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
@@ -216,27 +272,33 @@ impl Store {
         today: NaiveDate,
         mut each: impl FnMut(&[u8]) -> Result<()>,
     ) -> Result<()> {
-        let (where_sql, values) = filter.where_clause(today);
-        let sql = format!("SELECT {EXPORT_ROW} FROM cases {where_sql} ORDER BY id");
-        let mut stmt = self.conn().prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
-        while let Some(row) = rows.next()? {
-            match row.get_ref(0)? {
-                rusqlite::types::ValueRef::Text(text) => each(text)?,
-                _ => {
-                    return Err(Error::invalid(
-                        "a stored case is damaged; run `privacydesk verify`",
-                    ));
+        let FilterSql {
+            from,
+            where_sql,
+            values,
+        } = filter.to_sql(self.conn(), today)?;
+        let sql = format!("SELECT {EXPORT_ROW} FROM {from} {where_sql} ORDER BY id");
+        self.with_scan_cache(|| {
+            let mut stmt = self.conn().prepare(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+            while let Some(row) = rows.next()? {
+                match row.get_ref(0)? {
+                    rusqlite::types::ValueRef::Text(text) => each(text)?,
+                    _ => return Err(super::stored::damaged("case")),
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// How many cases the filter selects (paging ignored).
     pub fn count_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<u64> {
-        let (where_sql, values) = filter.where_clause(today);
-        let sql = format!("SELECT count(*) FROM cases {where_sql}");
+        let FilterSql {
+            from,
+            where_sql,
+            values,
+        } = filter.to_sql(self.conn(), today)?;
+        let sql = format!("SELECT count(*) FROM {from} {where_sql}");
         Ok(self
             .conn()
             .query_row(&sql, rusqlite::params_from_iter(values.iter()), |r| {

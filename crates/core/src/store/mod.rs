@@ -4,10 +4,12 @@
 
 #[cfg(feature = "bench")]
 mod benchmark;
+#[cfg(feature = "bench")]
+pub use benchmark::enable_memory_security;
 mod cases;
 mod events;
-mod format;
 mod migrations;
+pub(crate) mod stored;
 
 use std::fs;
 use std::io::Read;
@@ -22,10 +24,17 @@ pub(crate) use cases::{
 };
 pub use events::ChainReport;
 pub(crate) use events::{ChainCursor, EventDraft, append_one, note_body};
-pub use format::CipherFormat;
 pub use migrations::SCHEMA_VERSION;
 
 use crate::{Error, Passphrase, Result};
+
+/// SQLite's page cache, in KiB: decrypted pages stay here, so a list or report run again
+/// decrypts nothing (SQLite's default is 2 MiB). Scans that read each page once use
+/// [`SCAN_CACHE_KIB`] instead, so memory stays flat however large the file.
+const PAGE_CACHE_KIB: i64 = 64 * 1024;
+
+/// The page cache while a full scan (the case export) runs.
+pub(crate) const SCAN_CACHE_KIB: i64 = 2 * 1024;
 
 /// How long a write waits for another process's transaction before giving up.
 const BUSY_TIMEOUT_MS: u64 = 10_000;
@@ -35,7 +44,6 @@ const BUSY_TIMEOUT_MS: u64 = 10_000;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    format: CipherFormat,
 }
 
 /// The result of `PRAGMA integrity_check` and `PRAGMA cipher_integrity_check`.
@@ -72,7 +80,7 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
-        let store = Store::key_and_configure(conn, path, passphrase, CipherFormat::Sha256Pages);
+        let store = Store::key_and_configure(conn, path, passphrase);
         if store.is_err() {
             // Never leave a half-made database behind.
             let _ = fs::remove_file(path);
@@ -87,19 +95,8 @@ impl Store {
         Store::sniff(path)?;
         passphrase.check_can_open()?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut formats = CipherFormat::OPEN_ORDER.into_iter().peekable();
-        let mut store = loop {
-            let Some(format) = formats.next() else {
-                return Err(Error::WrongPassphrase);
-            };
-            let conn =
-                Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
-            match Store::key_and_configure(conn, path, passphrase, format) {
-                // Either the passphrase is wrong or the file was written in the other format.
-                Err(Error::WrongPassphrase) if formats.peek().is_some() => continue,
-                opened => break opened?,
-            }
-        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
+        let mut store = Store::key_and_configure(conn, path, passphrase)?;
         migrations::run(&mut store.conn)?;
         Ok(store)
     }
@@ -149,21 +146,17 @@ impl Store {
     /// makes every allocation SQLite does an `mlock`/`munlock` pair, which measured 2–10× on
     /// every query (BENCHMARKS.md); the process is kept out of core dumps and debuggers instead
     /// (`crate::process::harden`), and SQLCipher wipes its own key material regardless.
-    fn key_and_configure(
-        conn: Connection,
-        path: &Path,
-        passphrase: &Passphrase,
-        format: CipherFormat,
-    ) -> Result<Store> {
+    /// The file keeps SQLCipher 4's standard format, so any SQLCipher client opens it with the
+    /// passphrase alone.
+    fn key_and_configure(conn: Connection, path: &Path, passphrase: &Passphrase) -> Result<Store> {
         // SQLCipher otherwise prints "hmac check failed" to stderr on a wrong key.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         conn.execute_batch(&passphrase.pragma("key"))?;
-        conn.execute_batch(format.pragmas())?;
-        Store::configure(conn, path, format)
+        Store::configure(conn, path)
     }
 
     /// Connection settings every store runs with; the first read also proves the key.
-    fn configure(conn: Connection, path: &Path, format: CipherFormat) -> Result<Store> {
+    fn configure(conn: Connection, path: &Path) -> Result<Store> {
         // Set before the first read: another process may be mid-commit or checkpointing.
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
         // SQLCipher accepts any key and fails only at the first read: probe now.
@@ -177,10 +170,10 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;",
         )?;
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
-            format,
         })
     }
 
@@ -189,14 +182,20 @@ impl Store {
         &self.path
     }
 
-    /// The cipher settings the file was written with.
-    pub fn cipher_format(&self) -> CipherFormat {
-        self.format
-    }
-
     /// The connection, for queries.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Runs `scan` with the page cache cut to [`SCAN_CACHE_KIB`]: a scan reads each page once,
+    /// and would otherwise fill the whole cache for nothing.
+    pub(crate) fn with_scan_cache<T>(&self, scan: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.conn
+            .pragma_update(None, "cache_size", -SCAN_CACHE_KIB)?;
+        let result = scan();
+        self.conn
+            .pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
+        result
     }
 
     /// Runs `work` in one IMMEDIATE transaction: all of it is written, or none.
@@ -255,8 +254,6 @@ impl Store {
             let mut dest = Connection::open(&partial)?;
             dest.execute_batch("PRAGMA cipher_log_level = NONE;")?;
             dest.execute_batch(&passphrase.pragma("key"))?;
-            // Page for page: the copy keeps the original's format.
-            dest.execute_batch(self.format.pragmas())?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
             backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
         }

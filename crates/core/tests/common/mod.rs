@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use privacydesk_core::store::CipherFormat;
 use privacydesk_core::{Agent, Desk, NewCase, Passphrase, Reference, Result};
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
@@ -96,10 +95,7 @@ pub fn any_file_contains(dir: &Path, needle: &str) -> Option<String> {
 /// A raw, keyed rusqlite connection, to tamper with the file as an attacker with the key would.
 pub fn raw(path: &Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap_or_else(|e| panic!("{e}"));
-    conn.execute_batch(&format!(
-        "PRAGMA key = '{PASSPHRASE}'; {}",
-        CipherFormat::Sha256Pages.pragmas()
-    ))
-    .unwrap_or_else(|e| panic!("{e}"));
+    conn.execute_batch(&format!("PRAGMA key = '{PASSPHRASE}';"))
+        .unwrap_or_else(|e| panic!("{e}"));
     conn
 }
