@@ -52,8 +52,8 @@ fn replayed(view: &CaseView) -> Result<State, TestCaseError> {
     state.ok_or_else(|| TestCaseError::fail("a case without events"))
 }
 
-/// 1000 sequences (~14,000 actions) by default, ~35 s: SQLCipher's memory wiping makes every
-/// allocation an mlock. `PRIVACYDESK_MODEL_SEQUENCES` runs more.
+/// 1000 sequences (~14,000 actions) by default, a few seconds; `PRIVACYDESK_MODEL_SEQUENCES`
+/// runs more.
 fn sequences() -> u32 {
     std::env::var("PRIVACYDESK_MODEL_SEQUENCES")
         .ok()
