@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressStyle};
 use privacydesk_core::case::parse_date;
 use privacydesk_core::{
-    Action, ActionForm, Agent, CaseFilter, Desk, Error, Month, NewCase, Reference, Result, Year,
+    Action, ActionForm, Agent, CaseFilter, Desk, Error, Month, NewCase, Reference, Result,
+    VerifyStage, Year,
 };
 
 use crate::args::{ActArgs, CaseCommand, Cli, Command, ExportCommand, ListArgs, ReportCommand};
@@ -33,16 +34,16 @@ impl Context {
     }
 }
 
+fn bar_style(what: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} [{{bar:30}}] {{human_pos}}/{{human_len}} ({{per_sec}}, {{eta}} left)"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ")
+}
+
 fn progress_bar(total: u64, what: &str) -> ProgressBar {
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{spinner}} {what} [{{bar:30}}] {{human_pos}}/{{human_len}} ({{per_sec}}, {{eta}} left)"
-        ))
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar
+    ProgressBar::new(total).with_style(bar_style(what))
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -120,7 +121,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { cases, seed } => demo(&context, cases, seed)?,
         Command::Verify => {
             let desk = context.open()?;
-            let report = desk.verify()?;
+            let bar = ProgressBar::new_spinner();
+            let report = desk.verify_with_progress(&mut |stage| match stage {
+                VerifyStage::File => {
+                    bar.set_message("checking every page of the file");
+                    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+                }
+                VerifyStage::Chain { done, total } => {
+                    if bar.length() != Some(total) {
+                        bar.set_style(bar_style("checking the audit trail"));
+                        bar.set_length(total);
+                    }
+                    bar.set_position(done);
+                }
+            });
+            bar.finish_and_clear();
+            let report = report?;
             render::verify(&report);
             if !report.is_ok() {
                 return Err(Error::Damaged(

@@ -91,6 +91,23 @@ pub struct VerifyReport {
 /// How many case problems `verify` lists by name.
 pub const MAX_CASE_PROBLEMS: usize = 20;
 
+/// Where a `verify` has got to: on a large file it takes a minute or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyStage {
+    /// SQLite's and SQLCipher's checks of every page of the file.
+    File,
+    /// The audit chain and each case's state, `done` of `total` events.
+    Chain {
+        /// Events checked so far.
+        done: u64,
+        /// Events recorded.
+        total: u64,
+    },
+}
+
+/// Events between two progress reports of `verify`.
+const VERIFY_PROGRESS_EVERY: u64 = 50_000;
+
 impl VerifyReport {
     /// True when nothing is wrong.
     pub fn is_ok(&self) -> bool {
@@ -299,10 +316,26 @@ impl Desk {
     /// Integrity, cipher integrity, the audit chain, and each case's state replayed from its
     /// events.
     pub fn verify(&self) -> Result<VerifyReport> {
+        self.verify_with_progress(&mut |_| {})
+    }
+
+    /// [`verify`](Self::verify), telling `progress` where it has got to.
+    pub fn verify_with_progress(
+        &self,
+        progress: &mut dyn FnMut(VerifyStage),
+    ) -> Result<VerifyReport> {
+        progress(VerifyStage::File);
         let file = self.store.check_file()?;
+        let total = u64::try_from(self.store.chain_head()?.1).unwrap_or(0);
+        let mut done = 0u64;
+        progress(VerifyStage::Chain { done, total });
         // Replay every case's state from its events in the same pass as the chain check.
         let mut replayed: HashMap<i64, Result<State, String>> = HashMap::new();
         let chain = self.store.verify_chain(&mut |event| {
+            done += 1;
+            if done.is_multiple_of(VERIFY_PROGRESS_EVERY) {
+                progress(VerifyStage::Chain { done, total });
+            }
             let Some(case) = event.case_id else { return };
             let next = match replayed.get(&case) {
                 None => workflow::replay(None, &event.action),

@@ -29,7 +29,7 @@ pub mod yearly;
 
 pub use atomic_file::WrittenFile;
 pub use case::{Case, Item, NewCase, Requester};
-pub use desk::{CaseSummary, CaseView, Desk, TimelineEntry, VerifyReport};
+pub use desk::{CaseSummary, CaseView, Desk, TimelineEntry, VerifyReport, VerifyStage};
 pub use error::{Error, Result, RowError};
 pub use export::ExportSummary;
 pub use ids::{Agent, CaseId, Reference};
