@@ -128,7 +128,6 @@ impl Batch {
 struct RowWriter<'a, W: Write> {
     csv: csv::Writer<W>,
     today: String,
-    days: String,
     marked: Vec<u8>,
     path: &'a Path,
 }
@@ -149,6 +148,7 @@ impl<W: Write> RowWriter<'_, W> {
     }
 
     fn write(&mut self, batch: &Batch) -> Result<()> {
+        let mut days = String::new();
         for index in 0..batch.rows() {
             let stored = batch.row(index)?;
             let received_on = stored::date(stored[col::RECEIVED_ON])?;
@@ -158,9 +158,9 @@ impl<W: Write> RowWriter<'_, W> {
             let on_time = due_on
                 .and_then(|due| closed_on_time(closed_on, purge_on, due))
                 .map_or("", yes_no);
-            self.days.clear();
+            days.clear();
             if let (Some(closed), Some(received)) = (closed_on, received_on) {
-                let _ = write!(self.days, "{}", (closed - received).num_days());
+                let _ = write!(days, "{}", (closed - received).num_days());
             }
             // The stored attention date is the one the list's overdue filter reads.
             let attention = stored[col::ATTENTION_ON];
@@ -169,15 +169,9 @@ impl<W: Write> RowWriter<'_, W> {
             for value in &stored[..=col::CLOSED_ON] {
                 self.cell(value)?;
             }
-            let days = std::mem::take(&mut self.days);
-            let derived = [
-                on_time.as_bytes(),
-                days.as_bytes(),
-                yes_no(overdue).as_bytes(),
-            ];
-            let written = derived.iter().try_for_each(|value| self.cell(value));
-            self.days = days;
-            written?;
+            self.cell(on_time.as_bytes())?;
+            self.cell(days.as_bytes())?;
+            self.cell(yes_no(overdue).as_bytes())?;
             for value in &stored[col::ATTENTION_ON + 1..col::IS_MINOR] {
                 self.cell(value)?;
             }
@@ -219,7 +213,6 @@ impl Desk {
                     .buffer_capacity(BUFFER_BYTES)
                     .from_writer(out),
                 today: today.to_string(),
-                days: String::new(),
                 marked: Vec::new(),
                 path,
             };
