@@ -51,7 +51,6 @@ struct Context<'a> {
     scratch: PathBuf,
 }
 
-/// One measured process of ours: its runs, peak memory and rows.
 /// Which file an operation runs on, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -73,6 +72,7 @@ impl Side {
     }
 }
 
+/// One measured process of ours: its runs, peak memory and rows.
 fn op(
     ctx: &Context<'_>,
     name: &str,
