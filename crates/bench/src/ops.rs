@@ -216,7 +216,7 @@ fn run_query(
         }
         Op::Export => {
             let to = required(&args.to, "to")?;
-            // Each run writes a fresh file; the export refuses none but replaces atomically.
+            // Each run replaces the file whole (write to a temp file, then rename).
             let summary = desk.export_cases(&CaseFilter::default(), to, false, &mut |_| {})?;
             summary.rows
         }
