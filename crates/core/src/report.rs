@@ -158,29 +158,21 @@ impl Desk {
         let conn = self.store().conn();
         let last_text = last.to_string();
         let last_bytes = last_text.as_bytes();
-        let kind_of = |row: &rusqlite::Row<'_>| -> Result<Kind> {
-            Kind::from_stored(stored::bytes(row, 0)?).ok_or_else(|| stored::damaged("kind"))
-        };
         // Each query walks one range of a covering index (migration 003) — the month's
         // arrivals, its extensions, the cases still open at its end (those open today plus
         // those closed since), the month's closings — never the closed history before it.
         // Rows are counted here rather than by GROUP BY, which would sort them first.
-        let mut stmt = conn.prepare_cached(
-            "SELECT kind FROM cases INDEXED BY cases_by_received
-             WHERE received_on BETWEEN ?1 AND ?2",
-        )?;
-        stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
-            if let Some(target) = rows.get_mut(&kind_of(row)?) {
+        stored::each_received(conn, first, last, |kind| {
+            if let Some(target) = rows.get_mut(&kind) {
                 target.received += 1;
             }
-            Ok(())
         })?;
         let mut stmt = conn.prepare_cached(
             "SELECT kind FROM cases INDEXED BY cases_by_extension
              WHERE extension_granted_on BETWEEN ?1 AND ?2",
         )?;
         stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
-            if let Some(target) = rows.get_mut(&kind_of(row)?) {
+            if let Some(target) = rows.get_mut(&stored::kind_at(row, 0)?) {
                 target.extended += 1;
             }
             Ok(())
@@ -191,7 +183,7 @@ impl Desk {
                  WHERE {still_open} AND received_on <= ?1"
             ))?;
             stored::scan(&mut stmt, [last], |row| {
-                let Some(target) = rows.get_mut(&kind_of(row)?) else {
+                let Some(target) = rows.get_mut(&stored::kind_at(row, 0)?) else {
                     return Ok(());
                 };
                 target.open_at_month_end += 1;
@@ -212,7 +204,7 @@ impl Desk {
              FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
         )?;
         stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
-            let Some(target) = rows.get_mut(&kind_of(row)?) else {
+            let Some(target) = rows.get_mut(&stored::kind_at(row, 0)?) else {
                 return Ok(());
             };
             target.closed += 1;

@@ -112,26 +112,18 @@ impl Desk {
             })
             .collect();
         let conn = self.store().conn();
-        let kind_of = |row: &rusqlite::Row<'_>| -> Result<Kind> {
-            Kind::from_stored(stored::bytes(row, 0)?).ok_or_else(|| stored::damaged("kind"))
-        };
         // Both walk one range of a covering index (migration 003), counted here.
-        let mut stmt = conn.prepare_cached(
-            "SELECT kind FROM cases INDEXED BY cases_by_received
-             WHERE received_on BETWEEN ?1 AND ?2",
-        )?;
-        stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
-            if let Some(target) = rows.get_mut(&kind_of(row)?) {
+        stored::each_received(conn, first, last, |kind| {
+            if let Some(target) = rows.get_mut(&kind) {
                 target.received += 1;
             }
-            Ok(())
         })?;
         let mut stmt = conn.prepare_cached(
             "SELECT kind, outcome, closed_on, received_on, purge_on
              FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
         )?;
         stored::scan(&mut stmt, rusqlite::params![first, last], |row| {
-            let Some(target) = rows.get_mut(&kind_of(row)?) else {
+            let Some(target) = rows.get_mut(&stored::kind_at(row, 0)?) else {
                 return Ok(());
             };
             match Outcome::from_stored(stored::bytes(row, 1)?) {

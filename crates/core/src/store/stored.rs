@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::Row;
 use rusqlite::types::ValueRef;
 
-use crate::{Error, Result};
+use crate::{Error, Kind, Result};
 
 /// Names what was damaged in a stored row, pointing to `verify`.
 pub(crate) fn damaged(what: &str) -> Error {
@@ -38,6 +38,28 @@ pub(crate) fn date(value: &[u8]) -> Result<Option<NaiveDate>> {
         .flatten()
         .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d));
     parsed.map(Some).ok_or_else(|| damaged("date"))
+}
+
+/// A stored kind column.
+pub(crate) fn kind_at(row: &Row<'_>, index: usize) -> Result<Kind> {
+    Kind::from_stored(bytes(row, index)?).ok_or_else(|| damaged("kind"))
+}
+
+/// Calls `each` with the kind of every case received from `first` to `last`: one range of the
+/// covering index `cases_by_received` (migration 003), for the reports.
+pub(crate) fn each_received(
+    conn: &rusqlite::Connection,
+    first: NaiveDate,
+    last: NaiveDate,
+    mut each: impl FnMut(Kind),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind FROM cases INDEXED BY cases_by_received WHERE received_on BETWEEN ?1 AND ?2",
+    )?;
+    scan(&mut stmt, rusqlite::params![first, last], |row| {
+        each(kind_at(row, 0)?);
+        Ok(())
+    })
 }
 
 /// A stored date column.
