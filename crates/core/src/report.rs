@@ -221,8 +221,8 @@ impl Desk {
                 None => {}
             }
             let closed_on = stored::date_at(row, 3)?;
-            let received_on = stored::date_at(row, 4)?.ok_or_else(|| stored::damaged("date"))?;
-            let due_on = stored::date_at(row, 5)?.ok_or_else(|| stored::damaged("date"))?;
+            let received_on = stored::required_date_at(row, 4)?;
+            let due_on = stored::required_date_at(row, 5)?;
             if closed_on_time(closed_on, stored::date_at(row, 6)?, due_on) == Some(true) {
                 target.closed_on_time += 1;
             }

@@ -135,7 +135,7 @@ impl Desk {
                     return Ok(());
                 }
             }
-            let received_on = stored::date_at(row, 3)?.ok_or_else(|| stored::damaged("date"))?;
+            let received_on = stored::required_date_at(row, 3)?;
             // The day the person got their answer (Case::answered_on).
             if let Some(answered) = answered_on(stored::date_at(row, 4)?, stored::date_at(row, 2)?)
             {

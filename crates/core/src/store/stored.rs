@@ -67,6 +67,11 @@ pub(crate) fn date_at(row: &Row<'_>, index: usize) -> Result<Option<NaiveDate>> 
     date(bytes(row, index)?)
 }
 
+/// A stored date column that may not be empty.
+pub(crate) fn required_date_at(row: &Row<'_>, index: usize) -> Result<NaiveDate> {
+    date_at(row, index)?.ok_or_else(|| damaged("date"))
+}
+
 /// Calls `each` for every row of a prepared query.
 pub(crate) fn scan(
     stmt: &mut rusqlite::Statement<'_>,
