@@ -11,9 +11,11 @@ use serde_json::{Value, json};
 use crate::audit::Event;
 use crate::case::ValidNewCase;
 use crate::deadline::Deadline;
+use crate::duplicates::PossibleDuplicate;
+use crate::letters::{Letter, OfferedLetter, Templates};
 use crate::store::{self, CaseFilter, EventDraft, FileCheck, Store};
 use crate::workflow::{self, Action, ActionInput, ActionSpec};
-use crate::{Agent, Case, Error, NewCase, Passphrase, Reference, Result, State, text};
+use crate::{Agent, Case, CaseId, Error, NewCase, Passphrase, Reference, Result, State, text};
 
 /// An unlocked database and the agent working in it.
 #[derive(Debug)]
@@ -21,6 +23,7 @@ pub struct Desk {
     store: Store,
     agent: Agent,
     today: Option<NaiveDate>,
+    templates: Templates,
 }
 
 /// A case in a list: its fields and what the list shows about its deadline.
@@ -72,6 +75,12 @@ pub struct CaseView {
     pub allowed_actions: Vec<ActionSpec>,
     /// The audit timeline, oldest first.
     pub events: Vec<TimelineEntry>,
+    /// Its letters, drafts and sent, oldest first.
+    pub letters: Vec<Letter>,
+    /// The letters that answer it as it stands.
+    pub offered_letters: Vec<OfferedLetter>,
+    /// Other open cases from the same requester address (empty once closed).
+    pub possible_duplicates: Vec<PossibleDuplicate>,
 }
 
 /// The outcome of `verify`.
@@ -129,6 +138,7 @@ impl Desk {
             store: Store::create(path, passphrase)?,
             agent,
             today: None,
+            templates: Templates::beside(path),
         })
     }
 
@@ -138,6 +148,7 @@ impl Desk {
             store: Store::open(path, passphrase)?,
             agent,
             today: None,
+            templates: Templates::beside(path),
         })
     }
 
@@ -148,6 +159,7 @@ impl Desk {
             store: Store::open_unencrypted(path)?,
             agent,
             today: None,
+            templates: Templates::beside(path),
         })
     }
 
@@ -212,6 +224,9 @@ impl Desk {
                 .map(Action::spec)
                 .collect(),
             events,
+            letters: store::letters::letters_for_case(self.store.conn(), case.id)?,
+            offered_letters: crate::letters::offered(&case, today),
+            possible_duplicates: self.possible_duplicates(&case)?,
             case,
         })
     }
@@ -331,12 +346,23 @@ impl Desk {
         progress(VerifyStage::Chain { done, total });
         // Replay every case's state from its events in the same pass as the chain check.
         let mut replayed: HashMap<i64, Result<State, String>> = HashMap::new();
+        // What each sent letter's event says its text hashes to.
+        let mut sent_hashes: HashMap<i64, String> = HashMap::new();
         let chain = self.store.verify_chain(&mut |event| {
             done += 1;
             if done.is_multiple_of(VERIFY_PROGRESS_EVERY) {
                 progress(VerifyStage::Chain { done, total });
             }
             let Some(case) = event.case_id else { return };
+            if event.action == "letter_sent" {
+                let details: Value = serde_json::from_str(&event.details).unwrap_or(Value::Null);
+                if let (Some(id), Some(hash)) = (
+                    details.get("letter_id").and_then(Value::as_i64),
+                    details.get("sha256").and_then(Value::as_str),
+                ) {
+                    sent_hashes.insert(id, hash.to_string());
+                }
+            }
             let next = match replayed.get(&case) {
                 None => workflow::replay(None, &event.action),
                 Some(Ok(state)) => workflow::replay(Some(*state), &event.action),
@@ -375,6 +401,17 @@ impl Desk {
                     "audit events name a case (id {id}) that is not in the database"
                 ));
             }
+            store::letters::for_each_sent_letter(self.store.conn(), |case, letter, body| {
+                match sent_hashes.remove(&letter) {
+                    Some(hash) if hash == crate::letters::letter_hash(body) => {}
+                    Some(_) => problem(format!(
+                        "letter {letter} (case id {case}) differs from the text recorded as sent"
+                    )),
+                    None => problem(format!(
+                        "letter {letter} (case id {case}) has no letter_sent audit event"
+                    )),
+                }
+            })?;
         }
         Ok(VerifyReport {
             file,
@@ -402,7 +439,18 @@ impl Desk {
         action: &str,
         details: Value,
     ) -> Result<String> {
-        self.record(action, details).map_err(|err| {
+        self.record_written_on(None, file, action, details)
+    }
+
+    /// [`record_written`](Self::record_written) for a file made from one case (a letter).
+    pub(crate) fn record_written_on(
+        &mut self,
+        case: Option<CaseId>,
+        file: &crate::WrittenFile,
+        action: &str,
+        details: Value,
+    ) -> Result<String> {
+        self.record(case, action, details).map_err(|err| {
             match std::fs::remove_file(&file.path) {
                 Ok(()) => Error::Io {
                     context: format!(
@@ -420,8 +468,14 @@ impl Desk {
         })
     }
 
-    /// Records a database-wide event (export, import) in the audit trail.
-    pub(crate) fn record(&mut self, action: &str, details: Value) -> Result<String> {
+    /// Records an event without a change to a case (an export, a file written from a case) in
+    /// the audit trail.
+    pub(crate) fn record(
+        &mut self,
+        case: Option<CaseId>,
+        action: &str,
+        details: Value,
+    ) -> Result<String> {
         let now = timestamp();
         let actor = self.agent.as_str().to_string();
         self.store.write(|tx| {
@@ -429,7 +483,7 @@ impl Desk {
             cursor.append(
                 tx,
                 &EventDraft {
-                    case_id: None,
+                    case_id: case,
                     at: &now,
                     actor: &actor,
                     action,
@@ -485,5 +539,6 @@ const _: () = {
     assert_send::<Desk>();
 };
 
+mod letters;
 #[cfg(test)]
 mod tests;

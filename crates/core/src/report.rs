@@ -74,6 +74,8 @@ pub struct MonthlyRow {
     pub denied_by_reason: BTreeMap<DenialBasis, u64>,
     /// Closed as withdrawn.
     pub withdrawn: u64,
+    /// Closed as a duplicate merged into another case.
+    pub merged: u64,
     /// Extensions granted in the month.
     pub extended: u64,
     /// Closed in the month on or before the due date.
@@ -122,7 +124,7 @@ pub(crate) fn format_days(value: Option<f64>) -> String {
 }
 
 /// The report's header row.
-pub const MONTHLY_COLUMNS: [&str; 14] = [
+pub const MONTHLY_COLUMNS: [&str; 15] = [
     "kind",
     "received",
     "closed",
@@ -131,6 +133,7 @@ pub const MONTHLY_COLUMNS: [&str; 14] = [
     "denied",
     "denied_by_reason",
     "withdrawn",
+    "merged",
     "extended",
     "closed_on_time",
     "median_days_to_close",
@@ -218,6 +221,7 @@ impl Desk {
                     *target.denied_by_reason.entry(basis).or_default() += 1;
                 }
                 Some(Outcome::Withdrawn) => target.withdrawn += 1,
+                Some(Outcome::Merged) => target.merged += 1,
                 None => {}
             }
             let closed_on = stored::date_at(row, 3)?;
@@ -244,6 +248,7 @@ impl Desk {
             all.partially_fulfilled += row.partially_fulfilled;
             all.denied += row.denied;
             all.withdrawn += row.withdrawn;
+            all.merged += row.merged;
             all.extended += row.extended;
             all.closed_on_time += row.closed_on_time;
             all.open_at_month_end += row.open_at_month_end;
@@ -307,6 +312,7 @@ impl Desk {
                     n(row.denied),
                     reasons,
                     n(row.withdrawn),
+                    n(row.merged),
                     n(row.extended),
                     n(row.closed_on_time),
                     format_days(row.median_days_to_close),

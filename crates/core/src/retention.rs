@@ -2,9 +2,9 @@
 //! redacted, keeping the record CCPA §7101 asks for and an intact audit chain.
 //!
 //! Kept: reference, kind, channel, jurisdiction, dates received, due and closed, outcome,
-//! denial basis, item outcomes, customer, assignee, the minor flag. Redacted: the requester's
-//! name and email, what they wrote, agents' notes and free-text reasons (they quote people),
-//! item URLs. Cases under a legal hold are kept whole.
+//! denial basis, item outcomes, customer, assignee, the minor flag, which letters were sent
+//! when. Redacted: the requester's name and email, what they wrote, agents' notes and
+//! free-text reasons (they quote people), item URLs, letter texts. Cases under a legal hold are kept whole.
 
 use chrono::{Months, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -231,6 +231,12 @@ fn redact_case(tx: &Transaction<'_>, id: i64, today: NaiveDate) -> Result<()> {
     .execute(params![id, REDACTED])?;
     // Events keep the note ids; the timeline shows the text as gone.
     tx.prepare_cached("DELETE FROM notes WHERE case_id = ?1")?
+        .execute([id])?;
+    // Letters quote the person: drafts go, sent ones keep their kind and dates, and their
+    // audit events keep the hash of what was sent.
+    tx.prepare_cached("DELETE FROM letters WHERE case_id = ?1 AND sent_at IS NULL")?
+        .execute([id])?;
+    tx.prepare_cached("UPDATE letters SET body = '' WHERE case_id = ?1")?
         .execute([id])?;
     tx.prepare_cached("DELETE FROM case_search WHERE rowid = ?1")?
         .execute([id])?;

@@ -55,6 +55,8 @@ spelled_enum! {
         Denied = "denied",
         /// The person withdrew the request.
         Withdrawn = "withdrawn",
+        /// A duplicate of another open case from the same person, merged into it.
+        Merged = "merged",
     }
 }
 

@@ -139,8 +139,16 @@ pub fn target(state: State, action: Action) -> Option<State> {
     }
 }
 
-/// Audit-event names on a case that do not change its state: notes, and retention's redaction.
-const STATELESS_EVENTS: [&str; 2] = ["note", "redacted"];
+/// Audit-event names on a case that do not change its state: notes, retention's redaction,
+/// letters.
+const STATELESS_EVENTS: [&str; 6] = [
+    "note",
+    "redacted",
+    "letter_draft_saved",
+    "letter_draft_discarded",
+    "letter_sent",
+    "letter_exported",
+];
 
 /// The state a case is in after one more of its audit events, replayed: `None` before its
 /// `created` event. `Err` says why the event cannot follow.
@@ -150,6 +158,12 @@ pub fn replay(state: Option<State>, event_action: &str) -> Result<State, String>
         (None, other) => Err(format!("the case's first event is {other}, not created")),
         (Some(_), "created") => Err("the case was created twice".into()),
         (Some(state), other) if STATELESS_EVENTS.contains(&other) => Ok(state),
+        // Merging is not an action on one case (it needs the other); its two events replay here.
+        (Some(state), "merged_from") => Ok(state),
+        (Some(State::Closed | State::DeletionScheduled), "merged_into") => {
+            Err("merged_into is only possible while the case is open and not deleting".into())
+        }
+        (Some(_), "merged_into") => Ok(State::Closed),
         (Some(state), other) => {
             let action: Action = other
                 .parse()
@@ -376,11 +390,15 @@ fn close(
     text: &mut Option<String>,
 ) -> Result<(), Error> {
     let outcome = input.outcome.ok_or_else(|| {
-        Error::Invalid(format!(
-            "close needs an outcome: one of {}",
-            Outcome::choices()
-        ))
+        Error::invalid(
+            "close needs an outcome: one of fulfilled, partially-fulfilled, denied, withdrawn",
+        )
     })?;
+    if outcome == Outcome::Merged {
+        return Err(Error::NotAllowed(
+            "a duplicate is closed by merging it into the other case (merge), not by close".into(),
+        ));
+    }
     if outcome == Outcome::Fulfilled && case.kind == Kind::AccountClosure {
         return Err(Error::NotAllowed(
             "an account closure is fulfilled by schedule-deletion then confirm-deletion".into(),
@@ -397,7 +415,7 @@ fn close(
             Outcome::Fulfilled => refused == 0,
             Outcome::PartiallyFulfilled => removed > 0 && refused > 0,
             Outcome::Denied => removed == 0,
-            Outcome::Withdrawn => true,
+            Outcome::Withdrawn | Outcome::Merged => true,
         };
         if pending > 0 {
             return Err(Error::NotAllowed(format!(

@@ -67,6 +67,9 @@ pub struct YearlyRow {
     pub denied: u64,
     /// Withdrawn by the requester (closed in the year); not a response on the merits.
     pub withdrawn: u64,
+    /// Duplicates merged into another request of the same person (closed in the year): the
+    /// same request counted once more in `received`.
+    pub merged: u64,
     /// Median days from receipt to the answer, of the requests answered in the year.
     pub median_days_to_respond: Option<f64>,
     /// Mean of the same.
@@ -85,7 +88,7 @@ impl YearlyRow {
 }
 
 /// The metrics' header row.
-pub const YEARLY_COLUMNS: [&str; 9] = [
+pub const YEARLY_COLUMNS: [&str; 10] = [
     "year",
     "kind",
     "received",
@@ -93,6 +96,7 @@ pub const YEARLY_COLUMNS: [&str; 9] = [
     "complied_in_part",
     "denied",
     "withdrawn",
+    "merged",
     "median_days_to_respond",
     "mean_days_to_respond",
 ];
@@ -134,6 +138,10 @@ impl Desk {
                     target.withdrawn += 1;
                     return Ok(());
                 }
+                Some(Outcome::Merged) => {
+                    target.merged += 1;
+                    return Ok(());
+                }
             }
             let received_on = stored::required_date_at(row, 3)?;
             // The day the person got their answer (Case::answered_on).
@@ -154,6 +162,7 @@ impl Desk {
             all.complied_in_part += row.complied_in_part;
             all.denied += row.denied;
             all.withdrawn += row.withdrawn;
+            all.merged += row.merged;
             all.days.extend_from_slice(&row.days);
             row.finish();
         }
@@ -179,6 +188,7 @@ impl Desk {
                     n(row.complied_in_part),
                     n(row.denied),
                     n(row.withdrawn),
+                    n(row.merged),
                     format_days(row.median_days_to_respond),
                     format_days(row.mean_days_to_respond),
                 ])

@@ -378,7 +378,7 @@ fn the_monthly_report_counts_what_happened_in_the_month() -> Result<()> {
     let text = std::fs::read_to_string(&out).map_err(|e| Error::io("read", e))?;
     assert!(
         text.lines()
-            .any(|l| l.starts_with("access,2,2,1,0,1,exemption:1,0,0,2,15,")),
+            .any(|l| l.starts_with("access,2,2,1,0,1,exemption:1,0,0,0,2,15,")),
         "{text}"
     );
     Ok(())
@@ -543,6 +543,7 @@ fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
         );
         assert_eq!(row.denied, outcome(Outcome::Denied), "{kind}");
         assert_eq!(row.withdrawn, outcome(Outcome::Withdrawn), "{kind}");
+        assert_eq!(row.merged, outcome(Outcome::Merged), "{kind}");
         assert_eq!(
             row.extended,
             of_kind()

@@ -517,3 +517,33 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The open cases whose requester has this address (trimmed, any letter case), oldest
+    /// first, leaving out `except`.
+    pub(crate) fn open_cases_from(&self, email: &str, except: Option<CaseId>) -> Result<Vec<Case>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {CASE_COLUMNS}, redacted_on FROM cases INDEXED BY cases_by_email
+             WHERE requester_email = ?1 COLLATE NOCASE AND state <> 'closed' AND id IS NOT ?2
+             ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![email.trim(), except.map(|c| c.0)], read_case)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+/// Adds items after a case's last one (a merge brings the duplicate's items along).
+pub(crate) fn add_items(tx: &Transaction<'_>, case: CaseId, urls: &[String]) -> Result<()> {
+    let last: i64 = tx.query_row(
+        "SELECT coalesce(max(position), 0) FROM items WHERE case_id = ?1",
+        [case.0],
+        |r| r.get(0),
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO items (case_id, position, url, outcome) VALUES (?1, ?2, ?3, 'pending')",
+    )?;
+    for (offset, url) in urls.iter().enumerate() {
+        stmt.execute(params![case.0, last + 1 + offset as i64, url])?;
+    }
+    Ok(())
+}

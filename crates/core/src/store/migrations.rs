@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/001_cases.sql"),
     include_str!("../../migrations/002_retention.sql"),
     include_str!("../../migrations/003_report_indexes.sql"),
+    include_str!("../../migrations/004_letters.sql"),
 ];
 
 /// The schema version this build writes.

@@ -8,6 +8,7 @@ mod benchmark;
 pub use benchmark::enable_memory_security;
 mod cases;
 mod events;
+pub(crate) mod letters;
 mod migrations;
 pub(crate) mod stored;
 
@@ -19,8 +20,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use cases::CaseFilter;
 pub(crate) use cases::{
-    EXPORT_SEPARATOR, all_note_text, find_case, insert_case, insert_note, next_reference, reindex,
-    update_case,
+    EXPORT_SEPARATOR, add_items, all_note_text, find_case, insert_case, insert_note,
+    next_reference, reindex, update_case,
 };
 pub use events::ChainReport;
 pub(crate) use events::{ChainCursor, EventDraft, append_one, note_body};

@@ -1,0 +1,176 @@
+//! The letter use cases: fill a template from a case, keep the agent's draft, mark it sent
+//! exactly as written, and save a sent letter as a file to attach to an email.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{Desk, timestamp};
+use crate::letters::{self, Letter, LetterDraft, LetterKind, Templates, letter_hash};
+use crate::store::{self, EventDraft};
+use crate::{Error, Reference, Result, WrittenFile};
+
+impl Desk {
+    /// The templates letters are filled from.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// Fills letters from other templates (by default the `letters` folder beside the
+    /// database, over the built-in ones).
+    pub fn set_templates(&mut self, templates: Templates) {
+        self.templates = templates;
+    }
+
+    /// The letter to edit: the saved draft of `kind`, or its template filled from the case.
+    /// Refused when the letter does not answer the case as it stands.
+    pub fn letter(&self, reference: &Reference, kind: LetterKind) -> Result<LetterDraft> {
+        let case = self.store.find_case(reference)?;
+        let today = self.today();
+        letters::check(&case, kind, today)?;
+        if let Some(draft) = store::letters::draft(self.store.conn(), case.id, kind)? {
+            return Ok(LetterDraft::new(kind, draft.body, true));
+        }
+        let body = self.templates.fill(kind, &case, today)?;
+        Ok(LetterDraft::new(kind, body, false))
+    }
+
+    /// Keeps the agent's edits to a letter not yet sent; blanks may remain.
+    pub fn save_letter_draft(
+        &mut self,
+        reference: &Reference,
+        kind: LetterKind,
+        body: &str,
+    ) -> Result<LetterDraft> {
+        let body = letters::validate_body(body, false)?;
+        self.letter_write(reference, kind, |tx, case, now, actor| {
+            let id = store::letters::save_draft(tx, case, kind, &body, actor, now)?;
+            Ok((
+                "letter_draft_saved",
+                json!({ "letter_id": id, "kind": kind }),
+            ))
+        })?;
+        Ok(LetterDraft::new(kind, body, true))
+    }
+
+    /// Drops the saved draft of `kind`; returns the template filled afresh.
+    pub fn discard_letter_draft(
+        &mut self,
+        reference: &Reference,
+        kind: LetterKind,
+    ) -> Result<LetterDraft> {
+        self.letter_write(reference, kind, |tx, case, _, _| {
+            if !store::letters::discard_draft(tx, case, kind)? {
+                return Err(Error::NotAllowed(format!(
+                    "there is no saved draft of the {} letter",
+                    kind.cli_name()
+                )));
+            }
+            Ok(("letter_draft_discarded", json!({ "kind": kind })))
+        })?;
+        self.letter(reference, kind)
+    }
+
+    /// Marks a letter sent: `body` is kept on the case exactly as given, and its hash goes
+    /// into the audit trail. Refused while a `[[blank]]` is left.
+    pub fn send_letter(
+        &mut self,
+        reference: &Reference,
+        kind: LetterKind,
+        body: &str,
+    ) -> Result<Letter> {
+        let body = letters::validate_body(body, true)?;
+        let id = self.letter_write(reference, kind, |tx, case, now, actor| {
+            let id = store::letters::mark_sent(tx, case, kind, &body, actor, now)?;
+            Ok((
+                "letter_sent",
+                json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(&body) }),
+            ))
+        })?;
+        let case = self.store.find_case(reference)?;
+        store::letters::letter_by_id(self.store.conn(), case.id, id)?
+            .ok_or_else(|| Error::Damaged("a letter just sent cannot be read back".into()))
+    }
+
+    /// A case's letters, drafts and sent, oldest first.
+    pub fn letters(&self, reference: &Reference) -> Result<Vec<Letter>> {
+        let case = self.store.find_case(reference)?;
+        store::letters::letters_for_case(self.store.conn(), case.id)
+    }
+
+    /// Saves a sent letter as a plain-text file (UTF-8) to attach to an email; the writing is
+    /// recorded on the case.
+    pub fn export_letter(
+        &mut self,
+        reference: &Reference,
+        letter_id: i64,
+        path: &Path,
+    ) -> Result<WrittenFile> {
+        let case = self.store.find_case(reference)?;
+        let letter = store::letters::letter_by_id(self.store.conn(), case.id, letter_id)?
+            .ok_or_else(|| {
+                Error::Invalid(format!("{reference} has no letter number {letter_id}"))
+            })?;
+        if letter.sent_at.is_none() {
+            return Err(Error::NotAllowed(
+                "only a sent letter is saved as a file; mark it sent first".into(),
+            ));
+        }
+        if letter.body.is_empty() {
+            return Err(Error::NotAllowed(
+                "retention removed this letter's text".into(),
+            ));
+        }
+        let mut text = letter.body.clone();
+        text.push('\n');
+        let file = crate::atomic_file::write_atomically(path, |w| {
+            std::io::Write::write_all(w, text.as_bytes())
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+        })?;
+        self.record_written_on(
+            Some(case.id),
+            &file,
+            "letter_exported",
+            json!({ "letter_id": letter_id, "sha256": file.sha256, "bytes": file.bytes }),
+        )?;
+        Ok(file)
+    }
+
+    /// One audited write about a letter: checks the letter still answers the case, runs
+    /// `write` (which names its event), appends the event and returns its `letter_id`.
+    fn letter_write(
+        &mut self,
+        reference: &Reference,
+        kind: LetterKind,
+        write: impl FnOnce(
+            &rusqlite::Transaction<'_>,
+            crate::CaseId,
+            &str,
+            &str,
+        ) -> Result<(&'static str, serde_json::Value)>,
+    ) -> Result<i64> {
+        let today = self.today();
+        let now = timestamp();
+        let actor = self.agent.as_str().to_string();
+        self.store.write(|tx| {
+            let case = store::find_case(tx, reference)?;
+            letters::check(&case, kind, today)?;
+            let (action, details) = write(tx, case.id, &now, &actor)?;
+            let id = details
+                .get("letter_id")
+                .and_then(serde_json::Value::as_i64)
+                .unwrap_or(0);
+            store::append_one(
+                tx,
+                &EventDraft {
+                    case_id: Some(case.id),
+                    at: &now,
+                    actor: &actor,
+                    action,
+                    details: details.to_string(),
+                },
+            )?;
+            Ok(id)
+        })
+    }
+}

@@ -1,0 +1,392 @@
+//! Letter templates: the defaults built in, the company's edited copies in a folder, and
+//! filling one from a case.
+//!
+//! The folder holds `company.toml` (who the letters come from, where people complain) and one
+//! `<letter>.txt` per [`LetterKind`]; a file that is not there falls back to the default. Files
+//! are read at each use, so an edit applies to the next letter without a restart.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{Days, NaiveDate};
+use minijinja::{Environment, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
+
+use super::LetterKind;
+use crate::{Case, Error, ItemOutcome, Jurisdiction, Kind, Result};
+
+/// The templates folder's name beside the database file.
+pub const FOLDER: &str = "letters";
+
+/// The company settings file in a templates folder.
+pub const COMPANY_FILE: &str = "company.toml";
+
+const DEFAULT_COMPANY: &str = include_str!("defaults/company.toml");
+
+/// Work a company template may do before it is stopped (a loop without end, say).
+const FUEL: u64 = 100_000;
+
+fn default_template(kind: LetterKind) -> &'static str {
+    match kind {
+        LetterKind::IdentityRequest => include_str!("defaults/identity_request.txt"),
+        LetterKind::ClarificationRequest => include_str!("defaults/clarification_request.txt"),
+        LetterKind::ExtensionNotice => include_str!("defaults/extension_notice.txt"),
+        LetterKind::AccessResponse => include_str!("defaults/access_response.txt"),
+        LetterKind::CorrectionDone => include_str!("defaults/correction_done.txt"),
+        LetterKind::RemovalAnswer => include_str!("defaults/removal_answer.txt"),
+        LetterKind::AccountClosure => include_str!("defaults/account_closure.txt"),
+        LetterKind::Completion => include_str!("defaults/completion.txt"),
+        LetterKind::Denial => include_str!("defaults/denial.txt"),
+        LetterKind::InquiryAnswer => include_str!("defaults/inquiry_answer.txt"),
+        LetterKind::CustomerForwarding => include_str!("defaults/customer_forwarding.txt"),
+    }
+}
+
+/// Where a person may complain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    /// Its name, as it reads after "complain to".
+    pub name: String,
+    /// Where its complaint form is; may be empty.
+    #[serde(default)]
+    pub website: String,
+}
+
+/// Who the letters come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Company {
+    /// The company's name.
+    pub name: String,
+    /// Where people write to.
+    pub contact: String,
+    /// Postal address; may be empty.
+    pub address: String,
+    /// How letters are signed.
+    pub signature: String,
+    /// Supervisory authorities by jurisdiction.
+    pub authorities: BTreeMap<Jurisdiction, Authority>,
+}
+
+/// `company.toml` as written: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompanyFile {
+    name: Option<String>,
+    contact: Option<String>,
+    address: Option<String>,
+    signature: Option<String>,
+    #[serde(default)]
+    authorities: BTreeMap<String, Authority>,
+}
+
+impl Company {
+    /// The built-in settings (the privacy policy's company).
+    pub fn default_settings() -> Company {
+        let base = Company {
+            name: String::new(),
+            contact: String::new(),
+            address: String::new(),
+            signature: String::new(),
+            authorities: BTreeMap::new(),
+        };
+        // The defaults file is part of the build and tested; were it ever broken, the empty
+        // settings above would show in every letter rather than stop the app.
+        Company::parse_over(base.clone(), DEFAULT_COMPANY, Path::new(COMPANY_FILE)).unwrap_or(base)
+    }
+
+    /// `text` (a `company.toml` read from `path`) laid over `base`.
+    fn parse_over(mut base: Company, text: &str, path: &Path) -> Result<Company> {
+        let file: CompanyFile = toml::from_str(text).map_err(|e| {
+            Error::Invalid(format!("{}: {}", path.display(), e.to_string().trim_end()))
+        })?;
+        let field = |value: Option<String>, into: &mut String| {
+            if let Some(value) = value {
+                *into = value.trim().to_string();
+            }
+        };
+        field(file.name, &mut base.name);
+        field(file.contact, &mut base.contact);
+        field(file.address, &mut base.address);
+        field(file.signature, &mut base.signature);
+        for (key, authority) in file.authorities {
+            let jurisdiction: Jurisdiction = key.parse().map_err(|_| {
+                Error::Invalid(format!(
+                    "{}: [authorities.{key}] is not a jurisdiction (one of {})",
+                    path.display(),
+                    Jurisdiction::choices()
+                ))
+            })?;
+            base.authorities.insert(jurisdiction, authority);
+        }
+        Ok(base)
+    }
+
+    /// The authority for a jurisdiction, or the default one.
+    pub fn authority(&self, jurisdiction: Jurisdiction) -> Authority {
+        self.authorities
+            .get(&jurisdiction)
+            .or_else(|| self.authorities.get(&Jurisdiction::Default))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The templates in use: a folder's files over the built-in defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    folder: Option<PathBuf>,
+}
+
+/// What [`Templates::write_defaults`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WrittenTemplates {
+    /// Files written.
+    pub written: Vec<PathBuf>,
+    /// Files that were there already and were left as they were.
+    pub kept: Vec<PathBuf>,
+}
+
+impl Templates {
+    /// The built-in defaults only.
+    pub fn built_in() -> Templates {
+        Templates { folder: None }
+    }
+
+    /// A folder's files over the defaults; the folder need not exist.
+    pub fn in_folder(folder: impl Into<PathBuf>) -> Templates {
+        Templates {
+            folder: Some(folder.into()),
+        }
+    }
+
+    /// The `letters` folder beside a database file: where a company keeps its templates.
+    pub fn beside(database: &Path) -> Templates {
+        Templates::in_folder(crate::store::folder_of(database).join(FOLDER))
+    }
+
+    /// The folder, if any.
+    pub fn folder(&self) -> Option<&Path> {
+        self.folder.as_deref()
+    }
+
+    fn read_override(&self, name: &str) -> Result<Option<(PathBuf, String)>> {
+        let Some(folder) = &self.folder else {
+            return Ok(None);
+        };
+        let path = folder.join(name);
+        match fs::read_to_string(&path) {
+            Ok(text) => Ok(Some((path, text))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+        }
+    }
+
+    /// The company settings: the folder's `company.toml` over the defaults.
+    pub fn company(&self) -> Result<Company> {
+        let base = Company::default_settings();
+        match self.read_override(COMPANY_FILE)? {
+            Some((path, text)) => Company::parse_over(base, &text, &path),
+            None => Ok(base),
+        }
+    }
+
+    /// The template text for `kind` and where it came from (`None`: built in).
+    pub fn source(&self, kind: LetterKind) -> Result<(Option<PathBuf>, String)> {
+        let name = format!("{}.txt", kind.as_str());
+        Ok(match self.read_override(&name)? {
+            Some((path, text)) => (Some(path), text),
+            None => (None, default_template(kind).to_string()),
+        })
+    }
+
+    /// Fills the template for `kind` from `case`, written by `agent` on `today`.
+    pub fn fill(&self, kind: LetterKind, case: &Case, today: NaiveDate) -> Result<String> {
+        let company = self.company()?;
+        let (path, source) = self.source(kind)?;
+        let name = path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| format!("built-in {}.txt", kind.as_str()));
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_fuel(Some(FUEL));
+        let broken = |e: minijinja::Error| {
+            let line = e.line().map(|l| format!(" line {l}:")).unwrap_or_default();
+            Error::Invalid(format!(
+                "letter template {name}:{line} {}",
+                e.detail().unwrap_or(&e.kind().to_string())
+            ))
+        };
+        let template = env.template_from_str(&source).map_err(broken)?;
+        let context = Context::of(case, &company, today);
+        template.render(&context).map_err(broken)
+    }
+
+    /// Writes the defaults into the folder for the company to edit, keeping any file already
+    /// there.
+    pub fn write_defaults(&self) -> Result<WrittenTemplates> {
+        let folder = self
+            .folder
+            .as_ref()
+            .ok_or_else(|| Error::invalid("no folder given for the letter templates"))?;
+        fs::create_dir_all(folder)
+            .map_err(|e| Error::io(format!("cannot create {}", folder.display()), e))?;
+        let mut files: Vec<(String, &str)> = vec![(COMPANY_FILE.to_string(), DEFAULT_COMPANY)];
+        files.extend(
+            LetterKind::ALL
+                .iter()
+                .map(|&k| (format!("{}.txt", k.as_str()), default_template(k))),
+        );
+        let mut out = WrittenTemplates {
+            written: Vec::new(),
+            kept: Vec::new(),
+        };
+        for (name, text) in files {
+            let path = folder.join(name);
+            if path.exists() {
+                out.kept.push(path);
+                continue;
+            }
+            crate::atomic_file::write_atomically(&path, |w| {
+                std::io::Write::write_all(w, text.as_bytes())
+                    .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+            })?;
+            out.written.push(path);
+        }
+        Ok(out)
+    }
+}
+
+/// Long dates for people: "26 November 2026".
+fn long(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// What a request is, in a few words after "your request (…)".
+fn request_words(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Access => "access to your personal data",
+        Kind::Correction => "correction of your personal data",
+        Kind::Erasure => "deletion of your personal data",
+        Kind::ForumRemoval => "removal of your personal information from our blog or forum",
+        Kind::AccountClosure => "closing your account",
+        Kind::Restriction => "that we stop using your personal data",
+        Kind::MarketingOptOut => "no more marketing messages",
+        Kind::Inquiry => "a question about your personal data",
+    }
+}
+
+/// The same, after "You asked us on <date> …".
+fn request_sentence(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Access => "for a copy of the personal data we hold about you",
+        Kind::Correction => "to correct your personal data",
+        Kind::Erasure => "to delete your personal data",
+        Kind::ForumRemoval => "to remove your personal information from our blog or forum",
+        Kind::AccountClosure => "to close your account",
+        Kind::Restriction => "to stop using your personal data",
+        Kind::MarketingOptOut => "to stop sending you marketing messages",
+        Kind::Inquiry => "a question about your personal data",
+    }
+}
+
+/// Days before the person's due date by which the customer is asked to decide.
+const CUSTOMER_MARGIN_DAYS: u64 = 7;
+
+#[derive(Serialize)]
+struct RequesterContext<'a> {
+    name: &'a str,
+    email: &'a str,
+    is_minor: bool,
+}
+
+#[derive(Serialize)]
+struct RefusedItem<'a> {
+    url: &'a str,
+    reason: &'a str,
+}
+
+/// Everything a template may name. Adding a field is safe; renaming one breaks the company's
+/// edited templates, which then say which name is unknown.
+#[derive(Serialize)]
+struct Context<'a> {
+    company: &'a Company,
+    authority: Authority,
+    reference: &'a str,
+    request: &'static str,
+    request_sentence: &'static str,
+    requester: RequesterContext<'a>,
+    customer: Option<&'a str>,
+    details: &'a str,
+    law: &'static str,
+    received_on: String,
+    due_on: String,
+    statutory_due_on: String,
+    extended_until: Option<String>,
+    extension_reason: Option<&'a str>,
+    purge_on: Option<String>,
+    legal_hold: bool,
+    denial_reason: Option<&'a str>,
+    clock_stops: bool,
+    customer_reply_by: String,
+    today: String,
+    removed: Vec<&'a str>,
+    refused: Vec<RefusedItem<'a>>,
+}
+
+impl<'a> Context<'a> {
+    fn of(case: &'a Case, company: &'a Company, today: NaiveDate) -> Self {
+        let deadline = case.deadline();
+        let rule = case.jurisdiction.rule();
+        let reply_by = deadline
+            .due_on
+            .checked_sub_days(Days::new(CUSTOMER_MARGIN_DAYS))
+            .unwrap_or(today)
+            .max(today);
+        Context {
+            company,
+            authority: company.authority(case.jurisdiction),
+            reference: case.reference.as_str(),
+            request: request_words(case.kind),
+            request_sentence: request_sentence(case.kind),
+            requester: RequesterContext {
+                name: &case.requester.name,
+                email: case.requester.email.as_str(),
+                is_minor: case.requester.is_minor,
+            },
+            customer: case.customer.as_deref(),
+            details: &case.details,
+            law: rule.law,
+            received_on: long(case.received_on),
+            due_on: long(case.due_on),
+            statutory_due_on: long(deadline.statutory_due_on),
+            extended_until: case.extension.map(|e| long(e.until)),
+            extension_reason: case.extension_reason.as_deref(),
+            purge_on: case.purge_on.map(long),
+            legal_hold: case.legal_hold.is_some(),
+            denial_reason: case.denial_reason.as_deref(),
+            clock_stops: rule.pauses_for_requester,
+            customer_reply_by: long(reply_by),
+            today: long(today),
+            removed: case
+                .items
+                .iter()
+                .filter(|i| i.outcome == ItemOutcome::Removed)
+                .map(|i| i.url.as_str())
+                .collect(),
+            refused: case
+                .items
+                .iter()
+                .filter(|i| i.outcome == ItemOutcome::Refused)
+                .map(|i| RefusedItem {
+                    url: &i.url,
+                    reason: i.reason.as_deref().unwrap_or(""),
+                })
+                .collect(),
+        }
+    }
+}
