@@ -34,6 +34,10 @@ pub enum Command {
     /// Write reports as CSV
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Write, keep and save the letters of a case (templates: the `letters` folder beside the
+    /// database)
+    #[command(subcommand)]
+    Letter(LetterCommand),
     /// Import cases from a CSV file (kind,name,email,received; optional jurisdiction,customer,channel,details,minor)
     Import {
         /// The CSV file, with a header row
@@ -94,6 +98,77 @@ pub enum CaseCommand {
     },
     /// Do something to a case
     Act(ActArgs),
+    /// Merge a duplicate into another open case from the same address: the duplicate is
+    /// closed as merged, both keep their history
+    Merge {
+        /// The duplicate, to be closed
+        duplicate: String,
+        /// The case to keep
+        #[arg(long, value_name = "REFERENCE")]
+        into: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LetterCommand {
+    /// Print the letter to edit: the saved draft, or the template filled from the case
+    Show {
+        /// Case reference
+        reference: String,
+        /// identity-request, clarification-request, extension-notice, access-response,
+        /// correction-done, removal-answer, account-closure, completion, denial,
+        /// inquiry-answer, customer-forwarding
+        letter: String,
+    },
+    /// Keep an edited letter as the case's draft (blanks may remain)
+    Draft {
+        /// Case reference
+        reference: String,
+        /// Which letter
+        letter: String,
+        /// The edited text ("-" for standard input)
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Drop the saved draft, going back to the template
+    Discard {
+        /// Case reference
+        reference: String,
+        /// Which letter
+        letter: String,
+    },
+    /// Mark a letter sent, keeping its text on the case exactly as given
+    Send {
+        /// Case reference
+        reference: String,
+        /// Which letter
+        letter: String,
+        /// The text as sent ("-" for standard input) [default: the saved draft or the
+        /// filled template, if it has no blank left]
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// List a case's letters, sent and drafts
+    List {
+        /// Case reference
+        reference: String,
+    },
+    /// Save a sent letter as a text file to attach to an email
+    Export {
+        /// Case reference
+        reference: String,
+        /// The letter's number (see `letter list`)
+        id: i64,
+        /// The file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Write the default templates and company.toml for editing (files already there are kept)
+    Templates {
+        /// The folder [default: `letters` beside the database]
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

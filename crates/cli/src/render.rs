@@ -173,6 +173,27 @@ pub fn case(view: &CaseView) {
             actions.join(", ")
         }
     );
+    for other in &view.possible_duplicates {
+        println!(
+            "duplicate?:   {} ({}, {}, received {}) is open from the same address",
+            other.reference,
+            other.kind.cli_name(),
+            other.state.cli_name(),
+            other.received_on
+        );
+    }
+    if !view.letters.is_empty() {
+        println!("letters:");
+        letters(&view.letters);
+    }
+    let offered: Vec<String> = view
+        .offered_letters
+        .iter()
+        .map(|l| l.kind.cli_name())
+        .collect();
+    if !offered.is_empty() {
+        println!("can write:    {}", offered.join(", "));
+    }
     println!("timeline:");
     for event in &view.events {
         let details = event_details(&event.details);
@@ -201,13 +222,19 @@ fn event_details(details: &serde_json::Value) -> String {
             .unwrap_or_else(|| v.to_string())
     };
     let mut parts = Vec::new();
-    if let (Some(from), Some(to)) = (map.get("from"), map.get("to"))
+    let transition = map.get("from").zip(map.get("to"));
+    if let Some((from, to)) = transition
         && from != to
     {
         parts.push(format!("{} → {}", text(from), text(to)));
     }
     for (key, value) in map {
-        if !matches!(key.as_str(), "from" | "to" | "note_id") {
+        let shown = match key.as_str() {
+            "from" | "to" => transition.is_none(),
+            "note_id" => false,
+            _ => true,
+        };
+        if shown {
             parts.push(format!("{}: {}", key.replace('_', " "), text(value)));
         }
     }
@@ -215,6 +242,33 @@ fn event_details(details: &serde_json::Value) -> String {
         String::new()
     } else {
         format!(" {}", parts.join(", "))
+    }
+}
+
+/// A case's letters, one line each: number, kind, sent or draft, who and when.
+pub fn letters(letters: &[privacydesk_core::Letter]) {
+    if letters.is_empty() {
+        println!("no letters");
+    }
+    for letter in letters {
+        let status = match &letter.sent_at {
+            Some(at) => format!("sent {}", &at[..16.min(at.len())]),
+            None => format!(
+                "draft {}",
+                &letter.saved_at[..16.min(letter.saved_at.len())]
+            ),
+        };
+        let redacted = if letter.body.is_empty() {
+            "  (text redacted)"
+        } else {
+            ""
+        };
+        println!(
+            "  {:>4}  {:<22} {status} by {}{redacted}",
+            letter.id,
+            letter.kind.cli_name(),
+            letter.author
+        );
     }
 }
 

@@ -10,7 +10,9 @@ use privacydesk_core::{
     VerifyStage, Year,
 };
 
-use crate::args::{ActArgs, CaseCommand, Cli, Command, ExportCommand, ListArgs, ReportCommand};
+use crate::args::{
+    ActArgs, CaseCommand, Cli, Command, ExportCommand, LetterCommand, ListArgs, ReportCommand,
+};
 use crate::{render, secrets};
 
 fn default_db() -> Result<PathBuf> {
@@ -63,6 +65,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             println!("created {}", context.db.display());
         }
         Command::Case(command) => return case(&context, command),
+        Command::Letter(command) => letter(&context, command)?,
         Command::Export(ExportCommand::Cases {
             out,
             from,
@@ -214,7 +217,26 @@ fn case(context: &Context, command: CaseCommand) -> Result<ExitCode> {
                 minor: args.minor,
             };
             let mut desk = context.open()?;
-            println!("{}", desk.new_case(&form)?);
+            let created = desk.new_case(&form)?;
+            println!("{created}");
+            // Flagged on stderr, so scripts reading the reference from stdout are unaffected.
+            for other in desk.case(&created)?.possible_duplicates {
+                eprintln!(
+                    "possible duplicate: {} ({}, {}, received {}) is open from the same address; \
+                     to merge: privacydesk case merge {created} --into {}",
+                    other.reference,
+                    other.kind.cli_name(),
+                    other.state.cli_name(),
+                    other.received_on,
+                    other.reference
+                );
+            }
+        }
+        CaseCommand::Merge { duplicate, into } => {
+            let duplicate = reference(&duplicate)?;
+            let view = context.open()?.merge(&duplicate, &reference(&into)?)?;
+            println!("merged {duplicate} into {}", view.case.reference);
+            render::acted(&view);
         }
         CaseCommand::List(args) => list(&context.open()?, args)?,
         CaseCommand::Show {
@@ -283,5 +305,108 @@ fn act(context: &Context, args: ActArgs) -> Result<()> {
     .parse()?;
     let view = context.open()?.act(&reference, action, &input)?;
     render::acted(&view);
+    Ok(())
+}
+
+/// Reads a letter's text from a file, or standard input for `-`.
+fn read_text(path: &std::path::Path) -> Result<String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Error::io("cannot read the letter from standard input", e))?;
+        return Ok(text);
+    }
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))
+}
+
+fn letter(context: &Context, command: LetterCommand) -> Result<()> {
+    match command {
+        LetterCommand::Show {
+            reference: r,
+            letter,
+        } => {
+            let draft = context.open()?.letter(&reference(&r)?, letter.parse()?)?;
+            println!("{}", draft.body);
+            let origin = if draft.saved {
+                "saved draft"
+            } else {
+                "template"
+            };
+            eprintln!("({origin}; {} blank(s) to fill)", draft.blanks.len());
+        }
+        LetterCommand::Draft {
+            reference: r,
+            letter,
+            file,
+        } => {
+            let body = read_text(&file)?;
+            let draft =
+                context
+                    .open()?
+                    .save_letter_draft(&reference(&r)?, letter.parse()?, &body)?;
+            println!(
+                "draft kept on {r}; {} blank(s) still to fill",
+                draft.blanks.len()
+            );
+        }
+        LetterCommand::Discard {
+            reference: r,
+            letter,
+        } => {
+            context
+                .open()?
+                .discard_letter_draft(&reference(&r)?, letter.parse()?)?;
+            println!("draft discarded; the letter starts from the template again");
+        }
+        LetterCommand::Send {
+            reference: r,
+            letter,
+            file,
+        } => {
+            let reference = reference(&r)?;
+            let kind = letter.parse()?;
+            let mut desk = context.open()?;
+            let body = match file {
+                Some(file) => read_text(&file)?,
+                None => desk.letter(&reference, kind)?.body,
+            };
+            let sent = desk.send_letter(&reference, kind, &body)?;
+            println!(
+                "letter {} ({}) kept on {reference} as sent",
+                sent.id,
+                sent.kind.cli_name()
+            );
+            println!(
+                "save it to attach: privacydesk letter export {reference} {} --out FILE",
+                sent.id
+            );
+        }
+        LetterCommand::List { reference: r } => {
+            render::letters(&context.open()?.letters(&reference(&r)?)?);
+        }
+        LetterCommand::Export {
+            reference: r,
+            id,
+            out,
+        } => {
+            let file = context.open()?.export_letter(&reference(&r)?, id, &out)?;
+            println!("wrote letter {id} to {}", file.path.display());
+            println!("sha256 {}", file.sha256);
+        }
+        LetterCommand::Templates { out } => {
+            let templates = match out {
+                Some(folder) => privacydesk_core::letters::Templates::in_folder(folder),
+                None => privacydesk_core::letters::Templates::beside(&context.db),
+            };
+            let written = templates.write_defaults()?;
+            for path in &written.written {
+                println!("wrote {}", path.display());
+            }
+            for path in &written.kept {
+                println!("kept  {} (already there)", path.display());
+            }
+        }
+    }
     Ok(())
 }

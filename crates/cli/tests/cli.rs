@@ -545,7 +545,7 @@ fn demo_verify_backup_and_rekey() {
     assert_eq!(
         lines.next(),
         Some(
-            "year,kind,received,complied_in_whole,complied_in_part,denied,withdrawn,\
+            "year,kind,received,complied_in_whole,complied_in_part,denied,withdrawn,merged,\
              median_days_to_respond,mean_days_to_respond"
         )
     );
@@ -664,5 +664,205 @@ fn an_export_that_cannot_be_written_leaves_no_file_and_the_database_intact() {
             .as_array()
             .map(Vec::len),
         Some(1000)
+    );
+}
+
+#[test]
+fn a_letter_is_shown_edited_sent_listed_and_saved_to_a_file() {
+    let db = Db::new();
+    let r = db.new_case(&[
+        "--kind",
+        "access",
+        "--jurisdiction",
+        "gdpr",
+        "--received",
+        &days_ago(3),
+    ]);
+    // The access answer waits for the identity check.
+    fails_with(
+        &mut db.cmd(&["letter", "show", &r, "access-response"]),
+        5,
+        "verify the requester's identity",
+    );
+    fails_with(
+        &mut db.cmd(&["letter", "show", &r, "love-letter"]),
+        2,
+        "unknown letter",
+    );
+    db.stdout(&["case", "act", &r, "verify"]);
+    let shown = db
+        .cmd(&["letter", "show", &r, "access-response"])
+        .output()
+        .expect("runs");
+    assert!(shown.status.success());
+    let text = String::from_utf8(shown.stdout).expect("utf-8");
+    assert!(text.starts_with("To: Ana Ruiz <ana@example.com>\nSubject: Your privacy request"));
+    assert!(String::from_utf8_lossy(&shown.stderr).contains("template; 1 blank(s) to fill"));
+    fails_with(
+        &mut db.cmd(&["letter", "send", &r, "access-response"]),
+        2,
+        "the letter still has a blank to fill: [[list each file enclosed",
+    );
+
+    let draft = db.file("draft.txt");
+    std::fs::write(
+        &draft,
+        text.replace(
+            "[[list each file enclosed and what it contains]]",
+            "profile.json, tickets.csv",
+        ),
+    )
+    .expect("write");
+    assert!(
+        db.stdout(&[
+            "letter",
+            "draft",
+            &r,
+            "access-response",
+            "--file",
+            draft.to_str().expect("utf-8 path")
+        ])
+        .contains("0 blank(s) still to fill")
+    );
+    let again = db.stdout(&["letter", "show", &r, "access-response"]);
+    assert!(
+        again.contains("profile.json, tickets.csv"),
+        "the draft is kept: {again}"
+    );
+    let sent = db.stdout(&["letter", "send", &r, "access-response"]);
+    assert!(
+        sent.contains("letter 1 (access-response) kept on"),
+        "{sent}"
+    );
+
+    let listed = db.stdout(&["letter", "list", &r]);
+    assert!(
+        listed.contains("1  access-response        sent "),
+        "{listed}"
+    );
+    let out = db.file("answer.txt");
+    db.stdout(&[
+        "letter",
+        "export",
+        &r,
+        "1",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let saved = std::fs::read_to_string(&out).expect("written");
+    assert!(saved.contains("profile.json, tickets.csv"));
+    fails_with(
+        &mut db.cmd(&[
+            "letter",
+            "export",
+            &r,
+            "7",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]),
+        2,
+        "has no letter number 7",
+    );
+
+    let view = db.json(&["case", "show", &r, "--json"]);
+    assert_eq!(view["letters"][0]["kind"], "access_response");
+    let actions: Vec<&str> = view["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(actions.ends_with(&["letter_draft_saved", "letter_sent", "letter_exported"]));
+    assert!(
+        db.stdout(&["verify"])
+            .contains("case states:            ok")
+    );
+}
+
+#[test]
+fn the_templates_are_written_for_editing_and_used() {
+    let db = Db::new();
+    let written = db.stdout(&["letter", "templates"]);
+    assert_eq!(written.matches("wrote ").count(), 12, "{written}");
+    let folder = db.file("letters");
+    std::fs::write(
+        folder.join("company.toml"),
+        "name = \"Acme\"\nsignature = \"Acme privacy\"\n",
+    )
+    .expect("write");
+    let r = db.new_case(&["--kind", "inquiry"]);
+    let text = db.stdout(&["letter", "show", &r, "identity-request"]);
+    assert!(text.contains("\nAcme privacy\n"), "{text}");
+    assert!(db.stdout(&["letter", "templates"]).contains("kept "));
+    std::fs::write(folder.join("company.toml"), "name = [").expect("write");
+    fails_with(
+        &mut db.cmd(&["letter", "show", &r, "identity-request"]),
+        2,
+        "company.toml",
+    );
+}
+
+#[test]
+fn a_duplicate_is_flagged_when_logged_and_merged() {
+    let db = Db::new();
+    let first = db.new_case(&["--kind", "access"]);
+    let out = db
+        .cmd(&[
+            "case",
+            "new",
+            "--kind",
+            "erasure",
+            "--name",
+            "Ana Ruiz",
+            "--email",
+            " ANA@Example.com ",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let second = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_string();
+    let warning = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        warning.contains(&format!(
+            "possible duplicate: {first} (access, new, received"
+        )) && warning.contains(&format!("privacydesk case merge {second} --into {first}")),
+        "{warning}"
+    );
+    assert!(
+        db.stdout(&["case", "show", &first])
+            .contains(&format!("duplicate?:   {second}"))
+    );
+    let merged = db.stdout(&["case", "merge", &second, "--into", &first]);
+    assert!(
+        merged.contains(&format!("merged {second} into {first}")),
+        "{merged}"
+    );
+    let view = db.json(&["case", "show", &second, "--json"]);
+    assert_eq!(
+        (view["state"].as_str(), view["outcome"].as_str()),
+        (Some("closed"), Some("merged"))
+    );
+    fails_with(
+        &mut db.cmd(&["case", "merge", &second, "--into", &first]),
+        5,
+        "is closed",
+    );
+    let other = db.stdout(&[
+        "case",
+        "new",
+        "--kind",
+        "access",
+        "--name",
+        "Bo",
+        "--email",
+        "bo@example.com",
+    ]);
+    fails_with(
+        &mut db.cmd(&["case", "merge", other.trim(), "--into", &first]),
+        5,
+        "different addresses",
     );
 }
