@@ -17,6 +17,14 @@ fn main() {
         "export_cases",
         "monthly_report",
         "report_months",
+        "yearly_report",
+        "open_cases_from",
+        "merge_case",
+        "get_letter",
+        "save_letter_draft",
+        "discard_letter_draft",
+        "send_letter",
+        "export_letter",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

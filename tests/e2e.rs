@@ -581,3 +581,170 @@ async fn both_exports_write_their_files() -> TestResult {
     assert!(!nowhere.exists());
     desk.finish().await
 }
+
+impl Desk {
+    /// Sets a textarea's text as typing would (an `input` event), long letters included.
+    async fn set_text(&self, css: &str, text: &str) -> TestResult {
+        self.visible(css).await?;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]);
+                 e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(css), json!(text)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn dialog_closes(&self) -> TestResult {
+        let started = Instant::now();
+        while self
+            .js("return document.getElementById('dialog').open")
+            .await?
+            == json!(true)
+        {
+            if started.elapsed() > TIMEOUT {
+                let error = self.find("#dialog-error").await?.text().await?;
+                return Err(format!("the dialog stayed open: {error}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a display and tauri-driver: run through scripts/test"]
+async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> TestResult {
+    let desk = Desk::start().await?;
+    desk.create_database().await?;
+
+    // A forum removal, then a second request from the same address: flagged in the form.
+    desk.click("#new-case-button").await?;
+    desk.visible("#nc-kind").await?;
+    desk.choose("#nc-kind", "forum_removal").await?;
+    desk.type_into("#nc-name", "Cleo Haddad").await?;
+    desk.type_into("#nc-email", "cleo@example.com").await?;
+    desk.choose("#nc-jurisdiction", "uk_gdpr").await?;
+    desk.type_into(
+        "#nc-items",
+        "https://forum.example.com/t/1\u{E007}https://forum.example.com/t/2",
+    )
+    .await?;
+    desk.click("#dialog-ok").await?;
+    let created = desk.text_contains("#toast", "Created PR-").await?;
+    let forum = created.trim_start_matches("Created ").trim().to_string();
+    desk.text_contains("#detail-reference", &forum).await?;
+
+    desk.click("#new-case-button").await?;
+    desk.visible("#nc-kind").await?;
+    desk.type_into("#nc-name", "Cleo Haddad").await?;
+    desk.type_into("#nc-email", "CLEO@example.com").await?;
+    desk.text_contains(
+        "#nc-duplicates",
+        &format!("Already open from this address: {forum}"),
+    )
+    .await?;
+    desk.screenshot("07-duplicate-flagged").await?;
+    desk.click("#dialog-ok").await?;
+    let created = desk.text_contains("#toast", "Created PR-").await?;
+    let second = created.trim_start_matches("Created ").trim().to_string();
+    desk.text_contains("#detail-reference", &second).await?;
+    desk.text_contains("#duplicates", &forum).await?;
+    desk.click(&format!("#duplicates button.merge[data-into='{forum}']"))
+        .await?;
+    desk.text_contains("#dialog-body", "is closed as merged")
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#detail-reference", &forum).await?;
+    desk.text_contains("#timeline", &format!("from: {second}"))
+        .await?;
+
+    // Work the removal, then write the answer: blanks block sending, a draft is kept.
+    desk.act("verify", &[]).await?;
+    desk.act(
+        "remove_item",
+        &[("#ac-item", "https://forum.example.com/t/1")],
+    )
+    .await?;
+    desk.act(
+        "refuse_item",
+        &[
+            ("#ac-item", "https://forum.example.com/t/2"),
+            ("#ac-reason", "It is quoted in a court ruling"),
+        ],
+    )
+    .await?;
+    desk.choose("#letter-kind", "removal_answer").await?;
+    desk.click("#write-letter").await?;
+    let body = desk
+        .visible("#letter-body")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        body.contains("Why: It is quoted in a court ruling"),
+        "{body}"
+    );
+    assert!(body.contains("Information Commissioner's Office"), "{body}");
+    desk.text_contains("#letter-blanks", "No blanks left")
+        .await?;
+    let with_blank = body.replace("Kind regards,", "[[a word of apology]]\n\nKind regards,");
+    desk.set_text("#letter-body", &with_blank).await?;
+    desk.text_contains("#letter-blanks", "1 blank to fill")
+        .await?;
+    desk.screenshot("08-letter-editor").await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#dialog-error", "Fill the blank [[a word of apology]]")
+        .await?;
+    desk.click("#letter-save").await?;
+    desk.text_contains("#letter-status", "Draft saved").await?;
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#letters", "draft saved").await?;
+    desk.click("#letters .letter-continue").await?;
+    let kept = desk
+        .visible("#letter-body")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        kept.contains("[[a word of apology]]"),
+        "the draft came back: {kept}"
+    );
+    let final_text = kept.replace("[[a word of apology]]", "We are sorry for the trouble.");
+    desk.set_text("#letter-body", &final_text).await?;
+    desk.click("#dialog-ok").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#letters", "sent").await?;
+    desk.text_contains("#timeline", "letter sent").await?;
+
+    let saved = desk.dir.path().join("answer.txt");
+    desk.click("#letters .letter-export").await?;
+    desk.type_into("#lx-path", saved.to_str().ok_or("path")?)
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#toast", "Saved the letter").await?;
+    let text = std::fs::read_to_string(&saved)?;
+    assert_eq!(text.trim_end(), final_text.trim());
+    desk.screenshot("09-letter-sent").await?;
+
+    // The yearly metrics beside the monthly report.
+    let metrics = desk.dir.path().join("metrics.csv");
+    desk.click("#export-button").await?;
+    desk.click("input[name=ex-kind][value=yearly]").await?;
+    desk.type_into("#ex-path", metrics.to_str().ok_or("path")?)
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#toast", "metrics to").await?;
+    let text = std::fs::read_to_string(&metrics)?;
+    assert!(
+        text.starts_with("year,kind,received,complied_in_whole"),
+        "{text}"
+    );
+    desk.finish().await
+}

@@ -26,7 +26,15 @@ export const api = {
   exportCases: (filter, path, bom) => invoke("export_cases", { filter, path, bom }),
   monthlyReport: (month, path) => invoke("monthly_report", { month, path }),
   reportMonths: () => invoke("report_months"),
+  yearlyReport: (year, path) => invoke("yearly_report", { year, path }),
+  openCasesFrom: (email) => invoke("open_cases_from", { email }),
+  mergeCase: (duplicate, into) => invoke("merge_case", { duplicate, into }),
+  getLetter: (reference, kind) => invoke("get_letter", { reference, kind }),
+  saveLetterDraft: (reference, kind, body) => invoke("save_letter_draft", { reference, kind, body }),
+  discardLetterDraft: (reference, kind) => invoke("discard_letter_draft", { reference, kind }),
+  sendLetter: (reference, kind, body) => invoke("send_letter", { reference, kind, body }),
+  exportLetter: (reference, letterId, path) => invoke("export_letter", { reference, letter_id: letterId, path }),
   // The native save dialog (tauri-plugin-dialog); resolves to a path or null.
-  chooseSavePath: (defaultPath) =>
-    invoke("plugin:dialog|save", { options: { defaultPath, filters: [{ name: "CSV", extensions: ["csv"] }] } }),
+  chooseSavePath: (defaultPath, filter = { name: "CSV", extensions: ["csv"] }) =>
+    invoke("plugin:dialog|save", { options: { defaultPath, filters: [filter] } }),
 };

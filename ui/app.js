@@ -261,15 +261,19 @@ export async function openCase(index) {
 export async function showCase(reference) {
   try {
     state.current = await guarded(api.getCase(reference));
-    renderDetail($("detail"), state.current, { onChanged: caseChanged });
+    renderDetail($("detail"), state.current, detailOptions());
   } catch (e) {
     if (e.code !== "locked") toast(e.message, true);
   }
 }
 
+function detailOptions() {
+  return { onChanged: caseChanged, exportDir: state.status?.export_dir || "", openReference: showCase, notify: toast };
+}
+
 async function caseChanged(view) {
   state.current = view;
-  renderDetail($("detail"), view, { onChanged: caseChanged });
+  renderDetail($("detail"), view, detailOptions());
   await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(state.page);
 }

@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { h, clear, masked, label, daysBetween, todayIso } from "./dom.js";
-import { openAction } from "./forms.js";
+import { openAction, openLetter, openLetterExport, openMerge } from "./forms.js";
 
 function section(title, ...content) {
   return h("section", { class: "card" }, h("h3", {}, title), ...content);
@@ -12,15 +12,70 @@ function section(title, ...content) {
 function describeDetails(details) {
   if (!details || typeof details !== "object") return "";
   const parts = [];
-  if (details.from && details.to && details.from !== details.to) parts.push(`${label(details.from)} → ${label(details.to)}`);
+  const transition = details.from && details.to;
+  if (transition && details.from !== details.to) parts.push(`${label(details.from)} → ${label(details.to)}`);
   for (const [key, v] of Object.entries(details)) {
-    if (["from", "to", "note_id"].includes(key)) continue;
+    if (key === "note_id" || (transition && ["from", "to"].includes(key))) continue;
     parts.push(`${label(key)}: ${label(v)}`);
   }
   return parts.join(" · ");
 }
 
-export function renderDetail(pane, view, { onChanged }) {
+// Sent letters and drafts, and the letters that answer the case as it stands (core decides).
+function lettersSection(view, { onChanged, exportDir, notify }) {
+  const c = view;
+  const write = async (kind) => {
+    try {
+      const updated = await openLetter(c, kind);
+      onChanged(updated || (await api.getCase(c.reference)));
+    } catch (e) {
+      notify(e.message, true);
+    }
+  };
+  const list = h("ul", { class: "letters", id: "letters" }, c.letters.map((letter) =>
+    h("li", { class: letter.sent_at ? "sent" : "draft", dataset: { letterId: letter.id, kind: letter.kind } },
+      h("strong", {}, letter.title),
+      h("span", { class: "muted" }, letter.sent_at
+        ? ` · sent ${letter.sent_at.slice(0, 16).replace("T", " ")} by ${letter.author}`
+        : ` · draft saved ${letter.saved_at.slice(0, 16).replace("T", " ")} by ${letter.author}`),
+      letter.sent_at && !letter.body ? h("span", { class: "muted" }, " · text removed by retention") : null,
+      letter.sent_at && letter.body
+        ? h("button", { type: "button", class: "link letter-export", onclick: async () => {
+            const message = await openLetterExport(c, letter, exportDir);
+            if (message) notify(message);
+            onChanged(await api.getCase(c.reference));
+          } }, "Save as file…")
+        : null,
+      !letter.sent_at && c.offered_letters.some((o) => o.kind === letter.kind)
+        ? h("button", { type: "button", class: "link letter-continue", onclick: () => write(letter.kind) }, "Continue")
+        : null)));
+  const choice = h("select", { id: "letter-kind", "aria-label": "Letter" }, c.offered_letters.map((o) => h("option", { value: o.kind }, o.title)));
+  const writeButton = h("button", { type: "button", id: "write-letter", onclick: () => write(choice.value) }, "Write…");
+  return section(
+    "Letters",
+    c.letters.length ? list : null,
+    c.offered_letters.length
+      ? h("div", { class: "path-row" }, choice, writeButton)
+      : h("p", { class: "muted" }, "No letter answers this case as it stands."),
+  );
+}
+
+function duplicatesSection(view, { onChanged, openReference }) {
+  const c = view;
+  return h("section", { class: "card warning", id: "duplicates" },
+    h("h3", {}, "Possible duplicate"),
+    h("p", {}, "Also open from the same address:"),
+    h("ul", {}, c.possible_duplicates.map((other) =>
+      h("li", {},
+        h("button", { type: "button", class: "link", onclick: () => openReference(other.reference) }, other.reference),
+        ` · ${label(other.kind)} · ${label(other.state)} · received ${other.received_on} `,
+        h("button", { type: "button", class: "merge", dataset: { into: other.reference }, onclick: async () => {
+          const kept = await openMerge(c, other);
+          if (kept) await onChanged(kept);
+        } }, `Merge this case into ${other.reference}`)))));
+}
+
+export function renderDetail(pane, view, { onChanged, exportDir = "", openReference = () => {}, notify = () => {} }) {
   const c = view;
   const today = todayIso();
   const daysLeft = daysBetween(today, c.due_on);
@@ -114,7 +169,9 @@ export function renderDetail(pane, view, { onChanged }) {
             h("li", {}, h("span", { class: "badge item-" + item.outcome }, label(item.outcome)), " ", h("span", { class: "url" }, item.url), item.reason ? h("div", { class: "muted" }, item.reason) : null))),
         )
       : null,
+    c.possible_duplicates.length ? duplicatesSection(view, { onChanged, openReference }) : null,
     section("Actions", c.allowed_actions.length ? actions : h("p", { class: "muted" }, "Nothing to do.")),
+    lettersSection(view, { onChanged, exportDir, notify }),
     section("Note", noteText, noteError, noteButton),
     section(
       "Timeline",

@@ -105,6 +105,20 @@ export function openNewCase() {
     h("div", { class: "field wide" }, h("label", { for: "nc-details" }, "What they asked"), h("textarea", { id: "nc-details", rows: 4 })),
     h("div", { class: "wide", id: "nc-items-row" }, items),
   );
+  // Flag an open case from the same address as soon as the address is complete.
+  const duplicates = h("p", { class: "hint warning wide", id: "nc-duplicates", role: "status", hidden: true });
+  body.append(duplicates);
+  let lookup;
+  body.querySelector("#nc-email").addEventListener("input", (event) => {
+    clearTimeout(lookup);
+    lookup = setTimeout(async () => {
+      const found = await api.openCasesFrom(event.target.value).catch(() => []);
+      duplicates.hidden = !found.length;
+      duplicates.textContent = found.length
+        ? `Already open from this address: ${found.map((d) => `${d.reference} (${label(d.kind)}, ${label(d.state)}, received ${d.received_on})`).join("; ")}. If this is the same request, create it and merge it from the case.`
+        : "";
+    }, 250);
+  });
   const kind = body.querySelector("#nc-kind");
   const syncItems = () => (body.querySelector("#nc-items-row").hidden = kind.value !== "forum_removal");
   kind.addEventListener("change", syncItems);
@@ -183,7 +197,10 @@ export async function openExport(state, listFilter) {
   const stamp = todayIso();
   const kind = h("div", { class: "segmented", role: "radiogroup" },
     h("label", {}, h("input", { type: "radio", name: "ex-kind", value: "cases", checked: true }), " Cases CSV"),
-    h("label", {}, h("input", { type: "radio", name: "ex-kind", value: "monthly" }), " Monthly report"));
+    h("label", {}, h("input", { type: "radio", name: "ex-kind", value: "monthly" }), " Monthly report"),
+    h("label", {}, h("input", { type: "radio", name: "ex-kind", value: "yearly" }), " Yearly metrics (CCPA)"));
+  const thisYear = Number(stamp.slice(0, 4));
+  const years = [...new Set([thisYear, ...months.map((m) => Number(m.slice(0, 4)))])].sort((a, b) => b - a).map(String);
   const pathInput = h("input", { id: "ex-path", value: `${dir}/privacydesk-cases-${stamp}.csv` });
   const choose = h("button", { type: "button", id: "ex-choose" }, "Choose…");
   choose.addEventListener("click", async () => {
@@ -198,23 +215,36 @@ export async function openExport(state, listFilter) {
     h("div", { class: "field checkbox" }, h("input", { id: "ex-bom", type: "checkbox" }), h("label", { for: "ex-bom" }, "Byte-order mark (for Excel)")));
   const monthPart = h("div", { class: "form-grid", id: "ex-monthly", hidden: true },
     field("ex-month", "Month", select("ex-month", months.length ? months : [todayIso().slice(0, 7)], months[1] || months[0])));
-  const body = h("div", {}, kind, casesPart, monthPart, h("div", { class: "field wide" }, h("label", { for: "ex-path" }, "Save to"), h("div", { class: "path-row" }, pathInput, choose)));
+  const yearPart = h("div", { class: "form-grid", id: "ex-yearly", hidden: true },
+    field("ex-year", "Year", select("ex-year", years, years[1] || years[0]), "Per kind: received, complied with in whole or in part, denied, median and mean days to respond (CCPA 11 CCR §7102)."));
+  const body = h("div", {}, kind, casesPart, monthPart, yearPart, h("div", { class: "field wide" }, h("label", { for: "ex-path" }, "Save to"), h("div", { class: "path-row" }, pathInput, choose)));
+  const chosenKind = () => body.querySelector("input[name=ex-kind]:checked").value;
+  const defaultPath = () =>
+    ({
+      cases: `${dir}/privacydesk-cases-${stamp}.csv`,
+      monthly: `${dir}/privacydesk-report-${value("ex-month")}.csv`,
+      yearly: `${dir}/privacydesk-metrics-${value("ex-year")}.csv`,
+    })[chosenKind()];
   kind.addEventListener("change", () => {
-    const monthly = body.querySelector("input[name=ex-kind]:checked").value === "monthly";
-    casesPart.hidden = monthly;
-    monthPart.hidden = !monthly;
-    pathInput.value = monthly ? `${dir}/privacydesk-report-${value("ex-month")}.csv` : `${dir}/privacydesk-cases-${stamp}.csv`;
+    casesPart.hidden = chosenKind() !== "cases";
+    monthPart.hidden = chosenKind() !== "monthly";
+    yearPart.hidden = chosenKind() !== "yearly";
+    pathInput.value = defaultPath();
   });
-  monthPart.querySelector("select").addEventListener("change", () => (pathInput.value = `${dir}/privacydesk-report-${value("ex-month")}.csv`));
+  monthPart.querySelector("select").addEventListener("change", () => (pathInput.value = defaultPath()));
+  yearPart.querySelector("select").addEventListener("change", () => (pathInput.value = defaultPath()));
   return openDialog("Export", body, "Export", async () => {
     const path = value("ex-path");
     if (!path) fail("Choose where to save the file.", "ex-path");
-    const monthly = body.querySelector("input[name=ex-kind]:checked").value === "monthly";
     $("dialog-ok").textContent = "Exporting…";
     try {
-      if (monthly) {
+      if (chosenKind() === "monthly") {
         const r = await api.monthlyReport(value("ex-month"), path);
         return `Saved the ${value("ex-month")} report to ${r.path}`;
+      }
+      if (chosenKind() === "yearly") {
+        const r = await api.yearlyReport(value("ex-year"), path);
+        return `Saved the ${value("ex-year")} metrics to ${r.path}`;
       }
       const filter = {
         received_from: value("ex-from") || null,
@@ -228,4 +258,94 @@ export async function openExport(state, listFilter) {
       $("dialog-ok").textContent = "Export";
     }
   });
+}
+
+// ---------- letters ----------
+
+function blanksIn(text) {
+  return text.match(/\[\[[^\]]*\]\]/g) || [];
+}
+
+// Edits one letter: the saved draft or the template filled by the backend. Resolves to the
+// case as it is after sending, or null (a saved draft is shown when the case is reloaded).
+export async function openLetter(view, kind) {
+  const c = view;
+  const draft = await api.getLetter(c.reference, kind);
+  const status = h("p", { class: "muted", id: "letter-status" });
+  const blanks = h("p", { class: "hint", id: "letter-blanks" });
+  const text = h("textarea", { id: "letter-body", class: "letter-text", rows: 22, spellcheck: true, "aria-label": "Letter text" });
+  text.value = draft.body;
+  const save = h("button", { type: "button", id: "letter-save" }, "Save draft");
+  const reset = h("button", { type: "button", id: "letter-reset", class: "link" }, "Back to the template");
+  const showState = (saved) => {
+    status.textContent = saved ? "Your saved draft. Edit it, then mark it sent once it has gone out." : "Filled from the template. Edit it as you need, then mark it sent once it has gone out.";
+    reset.hidden = !saved;
+  };
+  const showBlanks = () => {
+    const left = blanksIn(text.value);
+    blanks.textContent = left.length ? `${left.length} blank${left.length === 1 ? "" : "s"} to fill: ${left.join(", ")}` : "No blanks left.";
+    blanks.className = left.length ? "hint warning" : "hint";
+  };
+  text.addEventListener("input", showBlanks);
+  showState(draft.saved);
+  showBlanks();
+  save.addEventListener("click", async () => {
+    $("dialog-error").textContent = "";
+    try {
+      await api.saveLetterDraft(c.reference, kind, text.value);
+      showState(true);
+      status.textContent = "Draft saved.";
+    } catch (e) {
+      $("dialog-error").textContent = e.message;
+    }
+  });
+  reset.addEventListener("click", async () => {
+    $("dialog-error").textContent = "";
+    try {
+      const fresh = await api.discardLetterDraft(c.reference, kind);
+      text.value = fresh.body;
+      showState(false);
+      showBlanks();
+    } catch (e) {
+      $("dialog-error").textContent = e.message;
+    }
+  });
+  const body = h("div", { class: "letter-editor" }, status, text, blanks, h("div", { class: "button-row" }, save, reset));
+  return openDialog(`${draft.title} · ${c.reference}`, body, "Mark as sent", async () => {
+    const left = blanksIn(text.value);
+    if (left.length) fail(`Fill the blank ${left[0]} first.`, "letter-body");
+    return await api.sendLetter(c.reference, kind, text.value);
+  });
+}
+
+// Saves a sent letter as a text file to attach to an email.
+export function openLetterExport(view, letter, exportDir) {
+  const dir = (exportDir || "").replace(/\/$/, "");
+  const pathInput = h("input", { id: "lx-path", value: `${dir}/${view.reference}-${letter.kind.replaceAll("_", "-")}-${letter.id}.txt` });
+  const choose = h("button", { type: "button", id: "lx-choose" }, "Choose…");
+  choose.addEventListener("click", async () => {
+    const chosen = await api.chooseSavePath(pathInput.value, { name: "Text", extensions: ["txt"] }).catch(() => null);
+    if (chosen) pathInput.value = chosen;
+  });
+  const body = h("div", {},
+    h("p", {}, "A plain-text copy of the letter exactly as sent, to attach to your email. Saving it is recorded on the case."),
+    h("div", { class: "field wide" }, h("label", { for: "lx-path" }, "Save to"), h("div", { class: "path-row" }, pathInput, choose)));
+  return openDialog(`Save ${letter.title}`, body, "Save", async () => {
+    const path = value("lx-path");
+    if (!path) fail("Choose where to save the file.", "lx-path");
+    const written = await api.exportLetter(view.reference, letter.id, path);
+    return `Saved the letter to ${written.path}`;
+  });
+}
+
+// ---------- duplicates ----------
+
+export function openMerge(view, other) {
+  const body = h("div", {},
+    h("p", {}, `Merge ${view.reference} into ${other.reference}?`),
+    h("ul", {},
+      h("li", {}, `${view.reference} is closed as merged; its history stays on it.`),
+      h("li", {}, `${other.reference} gets a note with what ${view.reference} said`, view.kind === "forum_removal" && other.kind === "forum_removal" ? ", and any page it listed that is new." : "."),
+      h("li", {}, "Both cases record the merge in their audit trail.")));
+  return openDialog("Merge duplicate", body, "Merge", () => api.mergeCase(view.reference, other.reference));
 }

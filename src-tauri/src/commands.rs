@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use privacydesk_core::{
-    Action, ActionForm, CaseFilter, CaseSummary, CaseView, Desk, ExportSummary, Month, NewCase,
-    Overview, Passphrase, Reference,
+    Action, ActionForm, CaseFilter, CaseSummary, CaseView, Desk, ExportSummary, LetterDraft,
+    LetterKind, Month, NewCase, Overview, Passphrase, PossibleDuplicate, Reference, WrittenFile,
+    Year,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -233,4 +234,113 @@ pub async fn monthly_report(
 #[tauri::command]
 pub async fn report_months(session: State<'_, Session>) -> Result<Vec<String>, ApiError> {
     session.with_desk(|desk| desk.report_months()).await
+}
+
+#[tauri::command]
+pub async fn yearly_report(
+    session: State<'_, Session>,
+    year: String,
+    path: String,
+) -> Result<ExportSummary, ApiError> {
+    let year = Year::parse(&year)?;
+    let path = target_file(&path)?;
+    session
+        .with_desk(move |desk| desk.yearly_report(year, &path))
+        .await
+}
+
+#[tauri::command]
+pub async fn open_cases_from(
+    session: State<'_, Session>,
+    email: String,
+) -> Result<Vec<PossibleDuplicate>, ApiError> {
+    session
+        .with_desk(move |desk| desk.open_cases_from(&email))
+        .await
+}
+
+#[tauri::command]
+pub async fn merge_case(
+    session: State<'_, Session>,
+    duplicate: String,
+    into: String,
+) -> Result<CaseView, ApiError> {
+    let duplicate: Reference = duplicate.parse()?;
+    let into: Reference = into.parse()?;
+    session
+        .with_desk(move |desk| desk.merge(&duplicate, &into))
+        .await
+}
+
+#[tauri::command]
+pub async fn get_letter(
+    session: State<'_, Session>,
+    reference: String,
+    kind: String,
+) -> Result<LetterDraft, ApiError> {
+    let reference: Reference = reference.parse()?;
+    let kind: LetterKind = kind.parse()?;
+    session
+        .with_desk(move |desk| desk.letter(&reference, kind))
+        .await
+}
+
+#[tauri::command]
+pub async fn save_letter_draft(
+    session: State<'_, Session>,
+    reference: String,
+    kind: String,
+    body: String,
+) -> Result<LetterDraft, ApiError> {
+    let reference: Reference = reference.parse()?;
+    let kind: LetterKind = kind.parse()?;
+    session
+        .with_desk(move |desk| desk.save_letter_draft(&reference, kind, &body))
+        .await
+}
+
+#[tauri::command]
+pub async fn discard_letter_draft(
+    session: State<'_, Session>,
+    reference: String,
+    kind: String,
+) -> Result<LetterDraft, ApiError> {
+    let reference: Reference = reference.parse()?;
+    let kind: LetterKind = kind.parse()?;
+    session
+        .with_desk(move |desk| desk.discard_letter_draft(&reference, kind))
+        .await
+}
+
+/// Marks a letter sent and returns the case as it now is.
+#[tauri::command]
+pub async fn send_letter(
+    session: State<'_, Session>,
+    reference: String,
+    kind: String,
+    body: String,
+) -> Result<CaseView, ApiError> {
+    let reference: Reference = reference.parse()?;
+    let kind: LetterKind = kind.parse()?;
+    session
+        .with_desk(move |desk| {
+            desk.send_letter(&reference, kind, &body)?;
+            desk.case(&reference)
+        })
+        .await
+}
+
+// Arguments keep the snake_case spelling the rest of the IPC payloads use.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_letter(
+    session: State<'_, Session>,
+    reference: String,
+    letter_id: i64,
+    path: String,
+) -> Result<WrittenFile, ApiError> {
+    let reference: Reference = reference.parse()?;
+    let path = target_file(&path)?;
+    session
+        .with_desk(move |desk| desk.export_letter(&reference, letter_id, &path))
+        .await
 }

@@ -35,6 +35,14 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
             commands::export_cases,
             commands::monthly_report,
             commands::report_months,
+            commands::yearly_report,
+            commands::open_cases_from,
+            commands::merge_case,
+            commands::get_letter,
+            commands::save_letter_draft,
+            commands::discard_letter_draft,
+            commands::send_letter,
+            commands::export_letter,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

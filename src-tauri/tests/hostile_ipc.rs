@@ -134,7 +134,8 @@ fn text() -> impl Strategy<Value = String> {
             "ccpa", "in-progress", "closed", "2026-02-30", "2026-11-26", "9999-12-31",
             "2026-11", "1970-01", "ana@example.com", "not-an-email", "Ana Ruiz",
             "https://forum.example.com/1", "=HYPERLINK(\"x\")", "<img src=x onerror=alert(1)>",
-            "", " ", "../../x.csv", "\u{0}", "'; DROP TABLE cases; --",
+            "", " ", "../../x.csv", "\u{0}", "'; DROP TABLE cases; --", "identity-request",
+            "removal_answer", "customer-forwarding", "Dear {{ x }} [[blank]]", "2025",
         ]).prop_map(str::to_owned),
         1 => "\\PC{0,60}",
         1 => Just("y".repeat(150_000)),
@@ -164,6 +165,14 @@ fn shaped(command: String) -> BoxedStrategy<Value> {
             }}),
             "export_cases" => json!({ "filter": { "search": t[0] }, "path": t[1], "bom": flag }),
             "monthly_report" => json!({ "month": t[0], "path": t[1] }),
+            "yearly_report" => json!({ "year": t[0], "path": t[1] }),
+            "open_cases_from" => json!({ "email": t[0] }),
+            "merge_case" => json!({ "duplicate": t[0], "into": t[1] }),
+            "get_letter" | "discard_letter_draft" => json!({ "reference": t[0], "kind": t[1] }),
+            "save_letter_draft" | "send_letter" => {
+                json!({ "reference": t[0], "kind": t[1], "body": t[2] })
+            }
+            "export_letter" => json!({ "reference": t[0], "letter_id": a, "path": t[1] }),
             _ => json!({}),
         })
         .boxed()

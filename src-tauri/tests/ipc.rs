@@ -177,3 +177,100 @@ fn unlocking_applies_retention_and_says_so() {
     let again = app.ok("unlock", json!({ "passphrase": "a long passphrase" }));
     assert!(again["notice"].is_null(), "{again}");
 }
+
+#[test]
+fn letters_duplicates_and_yearly_metrics_work_through_ipc() {
+    let app = app();
+    app.ok(
+        "create_database",
+        json!({ "passphrase": "a long passphrase" }),
+    );
+    let form = json!({ "form": {
+        "kind": "forum-removal", "name": "Ana Ruiz", "email": "ana@example.com",
+        "jurisdiction": "gdpr", "items": ["https://forum.example.com/t/1"],
+    }});
+    let first = app.ok("new_case", form.clone());
+    let first = first.as_str().expect("reference").to_string();
+    let found = app.ok("open_cases_from", json!({ "email": " ANA@example.com" }));
+    assert_eq!(found[0]["reference"], first.as_str());
+    assert_eq!(
+        app.ok("open_cases_from", json!({ "email": "ana@" })),
+        json!([])
+    );
+    let second = app.ok("new_case", form);
+    let second = second.as_str().expect("reference").to_string();
+    let view = app.ok("get_case", json!({ "reference": second }));
+    assert_eq!(view["possible_duplicates"][0]["reference"], first.as_str());
+    let kept = app.ok("merge_case", json!({ "duplicate": second, "into": first }));
+    assert_eq!(kept["reference"], first.as_str());
+    assert_eq!(
+        app.err("merge_case", json!({ "duplicate": second, "into": first }))["code"],
+        "not_allowed"
+    );
+
+    let early = app.err(
+        "get_letter",
+        json!({ "reference": first, "kind": "removal_answer" }),
+    );
+    assert_eq!(early["code"], "not_allowed");
+    app.ok(
+        "act",
+        json!({ "reference": first, "action": "verify", "form": {} }),
+    );
+    app.ok(
+        "act",
+        json!({ "reference": first, "action": "refuse_item",
+                "form": { "item": "https://forum.example.com/t/1", "reason": "a court ordered it kept" } }),
+    );
+    let draft = app.ok(
+        "get_letter",
+        json!({ "reference": first, "kind": "removal_answer" }),
+    );
+    assert_eq!(draft["saved"], false);
+    let body = draft["body"].as_str().expect("body").to_string();
+    assert!(body.contains("Why: a court ordered it kept"), "{body}");
+    let saved = app.ok(
+        "save_letter_draft",
+        json!({ "reference": first, "kind": "removal_answer", "body": format!("{body}\n[[sign]]") }),
+    );
+    assert_eq!(saved["blanks"], json!(["[[sign]]"]));
+    let blank = app.err(
+        "send_letter",
+        json!({ "reference": first, "kind": "removal_answer", "body": format!("{body}\n[[sign]]") }),
+    );
+    assert_eq!(blank["code"], "invalid_input");
+    let view = app.ok(
+        "send_letter",
+        json!({ "reference": first, "kind": "removal_answer", "body": body }),
+    );
+    let letter_id = view["letters"][0]["id"].as_i64().expect("letter id");
+    assert!(view["letters"][0]["sent_at"].is_string());
+    let out = app.dir.path().join("answer.txt");
+    let written = app.ok(
+        "export_letter",
+        json!({ "reference": first, "letter_id": letter_id, "path": out }),
+    );
+    assert_eq!(written["path"], json!(out));
+    assert!(
+        std::fs::read_to_string(&out)
+            .expect("written")
+            .contains("a court ordered it kept")
+    );
+    assert_eq!(
+        app.err(
+            "export_letter",
+            json!({ "reference": first, "letter_id": letter_id, "path": "relative.txt" })
+        )["code"],
+        "invalid_input"
+    );
+
+    let metrics = app.dir.path().join("metrics.csv");
+    let year = chrono::Local::now().format("%Y").to_string();
+    app.ok("yearly_report", json!({ "year": year, "path": metrics }));
+    let text = std::fs::read_to_string(&metrics).expect("metrics");
+    assert!(text.starts_with("year,kind,received,"), "{text}");
+    assert_eq!(
+        app.err("yearly_report", json!({ "year": "25", "path": metrics }))["code"],
+        "invalid_input"
+    );
+}
