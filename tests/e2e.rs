@@ -746,5 +746,37 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
         text.starts_with("year,kind,received,complied_in_whole"),
         "{text}"
     );
+
+    // Someone under 18: highlighted, the guardian check asked for, the erasure opened.
+    desk.click("#new-case-button").await?;
+    desk.visible("#nc-kind").await?;
+    desk.type_into("#nc-name", "Mia Haddad").await?;
+    desk.type_into("#nc-email", "mia.parent@example.com")
+        .await?;
+    desk.click("#nc-minor").await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#toast", "Created PR-").await?;
+    desk.text_contains("#detail .badge.minor", "under 18")
+        .await?;
+    desk.text_contains("#timeline", "verify a parent or guardian")
+        .await?;
+    desk.click("#detail button.action[data-action='verify']")
+        .await?;
+    desk.text_contains(
+        "label[for=ac-reason]",
+        "How the parent or guardian was verified",
+    )
+    .await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#dialog-error", "Give the reason")
+        .await?;
+    desk.type_into("#ac-reason", "Mother's ID checked on a video call")
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.dialog_closes().await?;
+    desk.act("close", &[("#ac-outcome", "fulfilled")]).await?;
+    desk.text_contains("#toast", "erasure of the data we should not have collected")
+        .await?;
+    desk.screenshot("10-minor-follow-up").await?;
     desk.finish().await
 }

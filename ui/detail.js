@@ -104,7 +104,10 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
           dataset: { action: spec.action },
           onclick: async () => {
             const updated = await openAction(c, spec);
-            if (updated) await onChanged(updated);
+            if (!updated) return;
+            const followUp = updated.events.at(-1)?.details?.follow_up;
+            if (followUp) notify(`Opened ${followUp}: erasure of the data we should not have collected (the person is under 18).`);
+            await onChanged(updated);
           },
         },
         label(spec.action),

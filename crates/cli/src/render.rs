@@ -284,6 +284,17 @@ pub fn acted(view: &CaseView) {
         case.state.cli_name(),
         case.due_on
     );
+    let follow_up = view
+        .events
+        .last()
+        .and_then(|e| e.details.get("follow_up"))
+        .and_then(|r| r.as_str());
+    if let Some(follow_up) = follow_up {
+        println!(
+            "opened {follow_up}: erasure of the data the company should not have collected \
+             (the person is under 18)"
+        );
+    }
 }
 
 pub fn verify(report: &VerifyReport) {

@@ -866,3 +866,41 @@ fn a_duplicate_is_flagged_when_logged_and_merged() {
         "different addresses",
     );
 }
+
+#[test]
+fn a_minors_access_request_needs_the_guardian_check_and_opens_the_erasure() {
+    let db = Db::new();
+    let r = db.new_case(&["--kind", "access", "--minor"]);
+    assert!(
+        db.stdout(&["case", "show", &r])
+            .contains("verify a parent or guardian")
+    );
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "verify"]),
+        2,
+        "how the parent or guardian was verified",
+    );
+    db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "verify",
+        "--reason",
+        "Mother's ID checked on a call",
+    ]);
+    let closed = db.stdout(&["case", "act", &r, "close", "--outcome", "fulfilled"]);
+    let follow_up = closed
+        .lines()
+        .find_map(|l| l.strip_prefix("opened "))
+        .and_then(|l| l.split(':').next())
+        .expect("a follow-up is named")
+        .to_string();
+    let view = db.json(&["case", "show", &follow_up, "--json"]);
+    assert_eq!(view["kind"], "erasure");
+    assert_eq!(
+        view["is_minor"]
+            .as_bool()
+            .or(view["requester"]["is_minor"].as_bool()),
+        Some(true)
+    );
+}

@@ -14,6 +14,12 @@ pub const DUE_SOON_DAYS: i64 = 7;
 /// Days after the account's termination at which its data is deleted (privacy policy).
 pub const PURGE_AFTER_DAYS: u64 = 30;
 
+/// The note a case about someone under 18 starts with: the policy's special handling.
+pub const MINOR_GUIDANCE: &str = "Under 18. Before disclosing or removing anything, verify a \
+parent or guardian: their identity and their parental responsibility (record how when you \
+verify). The company does not knowingly collect data from under-18s: once this is answered, \
+the data it should not have collected is erased (closing an access request opens the erasure).";
+
 /// The person who asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Requester {
@@ -182,6 +188,17 @@ impl Case {
     /// Past its [`attention_on`](Self::attention_on) date on `today`.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
         self.attention_on().is_some_and(|on| on < today)
+    }
+
+    /// Whether it is an access or removal request about someone under 18: the policy's special
+    /// handling applies (a parent or guardian verified before anything is disclosed or
+    /// removed; the data we should not have collected erased).
+    pub fn needs_guardian_check(&self) -> bool {
+        self.requester.is_minor
+            && matches!(
+                self.kind,
+                Kind::Access | Kind::ForumRemoval | Kind::Erasure | Kind::AccountClosure
+            )
     }
 
     /// Within [`DUE_SOON_DAYS`] of its [`attention_on`](Self::attention_on) date on `today`.

@@ -224,7 +224,13 @@ fn plan(rng: &mut ChaCha8Rng, case: &Case) -> Vec<Step> {
         // New requests wait a day or two before anyone looks at them.
         day = after(day, rng.random_range(0..3));
     }
-    push(day, Action::Verify, ActionInput::default());
+    let verify = ActionInput {
+        reason: case.needs_guardian_check().then(|| {
+            "Mother's ID and the child's birth certificate checked by video call.".to_string()
+        }),
+        ..Default::default()
+    };
+    push(day, Action::Verify, verify);
     if case.customer.is_some() && rng.random_bool(0.7) {
         day = after(day, rng.random_range(0..4));
         push(day, Action::Forward, ActionInput::default());

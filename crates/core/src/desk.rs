@@ -221,7 +221,7 @@ impl Desk {
             attention_on: case.attention_on(),
             allowed_actions: workflow::allowed_actions(&case, today)
                 .into_iter()
-                .map(Action::spec)
+                .map(|action| workflow::spec_for(&case, action))
                 .collect(),
             events,
             letters: store::letters::letters_for_case(self.store.conn(), case.id)?,
@@ -289,7 +289,21 @@ impl Desk {
                 store::reindex(tx, case.id, &change.case, &notes)?;
             }
             store::update_case(tx, &change.case, &now)?;
-            store::append_one(
+            let mut cursor = store::ChainCursor::load(tx)?;
+            let follow_up = minor_follow_up(&case, &change.case, today);
+            if let Some(valid) = &follow_up {
+                // The reference is handed out first so the close event can name it.
+                let erasure = insert_new_case(
+                    tx,
+                    valid.clone(),
+                    &now,
+                    &actor,
+                    &mut cursor,
+                    json!({ "follow_up_of": case.reference }),
+                )?;
+                details["follow_up"] = json!(erasure.reference);
+            }
+            cursor.append(
                 tx,
                 &EventDraft {
                     case_id: Some(case.id),
@@ -299,6 +313,7 @@ impl Desk {
                     details: details.to_string(),
                 },
             )?;
+            cursor.save(tx)?;
             Ok(change.case)
         })?;
         self.view(case)
@@ -496,6 +511,35 @@ impl Desk {
     }
 }
 
+/// The erasure a minor's access request leads to once answered: the policy does not collect
+/// data from under-18s, so what was found is erased as a case of its own, with its deadline.
+fn minor_follow_up(before: &Case, after: &Case, today: NaiveDate) -> Option<ValidNewCase> {
+    let answered = matches!(
+        after.outcome,
+        Some(crate::Outcome::Fulfilled | crate::Outcome::PartiallyFulfilled)
+    );
+    (before.state != State::Closed
+        && after.state == State::Closed
+        && answered
+        && after.kind == crate::Kind::Access
+        && after.requester.is_minor)
+        .then(|| ValidNewCase {
+            kind: crate::Kind::Erasure,
+            requester: after.requester.clone(),
+            received_on: today,
+            jurisdiction: after.jurisdiction,
+            customer: after.customer.clone(),
+            channel: after.channel,
+            details: format!(
+                "Follow-up to {}: the person is under 18. Erase the personal data found that \
+                 the company should not have collected (privacy policy, children's personal \
+                 information).",
+                after.reference
+            ),
+            items: Vec::new(),
+        })
+}
+
 /// Inserts a validated new case and its `created` event; `origin` adds to the event's details.
 pub(crate) fn insert_new_case(
     tx: &rusqlite::Transaction<'_>,
@@ -530,6 +574,27 @@ pub(crate) fn insert_new_case(
             details: details.to_string(),
         },
     )?;
+    if case.requester.is_minor {
+        let note_id = store::insert_note(
+            tx,
+            case.id,
+            at,
+            actor,
+            "guidance",
+            crate::case::MINOR_GUIDANCE,
+        )?;
+        store::reindex(tx, case.id, &case, crate::case::MINOR_GUIDANCE)?;
+        cursor.append(
+            tx,
+            &EventDraft {
+                case_id: Some(case.id),
+                at,
+                actor,
+                action: "note",
+                details: json!({ "note_id": note_id, "guidance": "minor" }).to_string(),
+            },
+        )?;
+    }
     Ok(case)
 }
 

@@ -9,6 +9,10 @@ use crate::desk::timestamp;
 use crate::store::{self, EventDraft};
 use crate::{Case, CaseView, Desk, Error, Kind, Outcome, Reference, Result, State};
 
+/// How many other open cases from one address are listed: a customer's contact may file
+/// hundreds for their users, and the first few say enough.
+pub const MAX_SHOWN: u32 = 20;
+
 /// Another open case from the same address, as the form and the case view flag it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PossibleDuplicate {
@@ -78,7 +82,7 @@ impl Desk {
         match crate::text::Email::parse(email) {
             Ok(email) => Ok(self
                 .store()
-                .open_cases_from(email.as_str(), None)?
+                .open_cases_from(email.as_str(), None, MAX_SHOWN)?
                 .into_iter()
                 .map(PossibleDuplicate::from)
                 .collect()),
@@ -93,7 +97,7 @@ impl Desk {
         }
         Ok(self
             .store()
-            .open_cases_from(case.requester.email.as_str(), Some(case.id))?
+            .open_cases_from(case.requester.email.as_str(), Some(case.id), MAX_SHOWN)?
             .into_iter()
             .map(PossibleDuplicate::from)
             .collect())

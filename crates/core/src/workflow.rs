@@ -351,6 +351,12 @@ pub fn apply(
             details["item"] = json!(index + 1);
             details["item_outcome"] = json!(outcome);
         }
+        Action::Verify if case.needs_guardian_check() => {
+            text = Some(required_reason(
+                input,
+                "how the parent or guardian was verified (identity and parental responsibility)",
+            )?);
+        }
         _ => text = optional_reason(input)?,
     }
 
@@ -461,8 +467,18 @@ pub struct ActionSpec {
     pub needs_item: bool,
 }
 
+/// What `action` needs from the agent on this `case` (a minor's access or removal needs the
+/// guardian check recorded when verifying).
+pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
+    let mut spec = action.spec();
+    if action == Action::Verify && case.needs_guardian_check() {
+        spec.needs_reason = true;
+    }
+    spec
+}
+
 impl Action {
-    /// What this action needs from the agent.
+    /// What this action needs from the agent on any case.
     pub fn spec(self) -> ActionSpec {
         use Action as A;
         ActionSpec {

@@ -520,14 +520,19 @@ impl Store {
 
 impl Store {
     /// The open cases whose requester has this address (trimmed, any letter case), oldest
-    /// first, leaving out `except`.
-    pub(crate) fn open_cases_from(&self, email: &str, except: Option<CaseId>) -> Result<Vec<Case>> {
+    /// first, leaving out `except`; at most `limit`.
+    pub(crate) fn open_cases_from(
+        &self,
+        email: &str,
+        except: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<Case>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {CASE_COLUMNS}, redacted_on FROM cases INDEXED BY cases_by_email
              WHERE requester_email = ?1 COLLATE NOCASE AND state <> 'closed' AND id IS NOT ?2
-             ORDER BY id"
+             ORDER BY id LIMIT ?3"
         ))?;
-        let rows = stmt.query_map(params![email.trim(), except.map(|c| c.0)], read_case)?;
+        let rows = stmt.query_map(params![email.trim(), except.map(|c| c.0), limit], read_case)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

@@ -346,7 +346,7 @@ fn extension_rules_reach_the_workflow() -> Result<(), Error> {
 
 pub(crate) fn input_for(action: Action, case: &Case, pick: u8, until_offset: u64) -> ActionInput {
     let mut input = ActionInput::default();
-    let spec = action.spec();
+    let spec = super::spec_for(case, action);
     if spec.needs_reason || pick.is_multiple_of(3) {
         input.reason = Some("because".into());
     }
