@@ -25,6 +25,8 @@ fn main() {
         "discard_letter_draft",
         "send_letter",
         "export_letter",
+        "customer_view",
+        "set_customer",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

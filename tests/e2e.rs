@@ -778,5 +778,42 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     desk.text_contains("#toast", "erasure of the data we should not have collected")
         .await?;
     desk.screenshot("10-minor-follow-up").await?;
+
+    // A processor case: the forwarding date beside the legal one, the customer's own view.
+    desk.new_case(
+        "correction",
+        "Ines Costa",
+        "ines@example.com",
+        &[("#nc-customer", "Acme Retail")],
+    )
+    .await?;
+    desk.text_contains("#detail-forward", "Forward to Acme Retail by")
+        .await?;
+    desk.text_contains("#detail-forward", "(5 business days)")
+        .await?;
+    let picked = desk
+        .js(
+            "const b = [...document.querySelectorAll('#views button.view')]
+               .find(b => b.querySelector('.view-title').textContent === 'Acme Retail');
+             if (b) b.click();
+             return !!b;",
+        )
+        .await?;
+    assert_eq!(picked, json!(true), "the customer is in the side bar");
+    desk.text_contains("#customer-bar", "forward within 5 business days (default)")
+        .await?;
+    desk.click("#edit-customer").await?;
+    desk.type_into("#cu-contact", "privacy@acme.example")
+        .await?;
+    desk.type_into("#cu-days", "3").await?;
+    desk.click("#dialog-ok").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains(
+        "#customer-bar",
+        "privacy@acme.example · forward within 3 business days",
+    )
+    .await?;
+    desk.text_contains("#case-list", "Correction").await?;
+    desk.screenshot("11-customer-view").await?;
     desk.finish().await
 }

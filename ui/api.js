@@ -34,6 +34,8 @@ export const api = {
   discardLetterDraft: (reference, kind) => invoke("discard_letter_draft", { reference, kind }),
   sendLetter: (reference, kind, body) => invoke("send_letter", { reference, kind, body }),
   exportLetter: (reference, letterId, path) => invoke("export_letter", { reference, letter_id: letterId, path }),
+  customerView: (name) => invoke("customer_view", { name }),
+  setCustomer: (name, contact, forwardDays) => invoke("set_customer", { name, contact, forward_days: forwardDays }),
   // The native save dialog (tauri-plugin-dialog); resolves to a path or null.
   chooseSavePath: (defaultPath, filter = { name: "CSV", extensions: ["csv"] }) =>
     invoke("plugin:dialog|save", { options: { defaultPath, filters: [filter] } }),

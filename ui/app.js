@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { h, clear, masked, label, daysBetween, todayIso, formatNumber } from "./dom.js";
 import { renderDetail } from "./detail.js";
-import { openNewCase, openExport, showMessage } from "./forms.js";
+import { openNewCase, openExport, showMessage, openCustomer } from "./forms.js";
 
 const PAGE_SIZE = 50;
 const $ = (id) => document.getElementById(id);
@@ -238,9 +238,37 @@ async function loadPage(page) {
     state.total = result.total;
     state.selected = Math.min(Math.max(state.selected, 0), state.cases.length - 1);
     renderList();
+    await renderCustomerBar();
   } catch (e) {
     if (e.code !== "locked") toast(e.message, true);
   }
+}
+
+// A customer's view: its contact and forwarding time above its open cases.
+async function renderCustomerBar() {
+  const bar = $("customer-bar");
+  const name = !state.search.trim() && state.view?.filter?.customer;
+  bar.hidden = !name;
+  if (!name) return;
+  const customer = await guarded(api.customerView(name));
+  const edit = h("button", { type: "button", id: "edit-customer", class: "link" }, "Edit…");
+  edit.addEventListener("click", async () => {
+    const saved = await openCustomer(customer);
+    if (saved) {
+      toast(`Saved ${saved.name}`);
+      await loadPage(state.page);
+    }
+  });
+  // Through h(), which leaves out what is null (append would print it).
+  clear(bar).append(h("span", { class: "list-bar-content" },
+    h("span", {}, h("strong", {}, customer.name), " · ", customer.contact || "no contact set",
+      ` · forward within ${customer.forward_within_business_days} business days`,
+      customer.configured ? "" : " (default)"),
+    customer.forwarding_late
+      ? h("span", { class: "badge overdue", id: "forwarding-late" }, `${customer.forwarding_late} late to forward`)
+      : null,
+    edit,
+  ));
 }
 
 function moveSelection(delta) {

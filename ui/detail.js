@@ -151,6 +151,13 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
       h("p", { class: "due " + (view.overdue ? "overdue" : view.due_soon ? "soon" : ""), id: "detail-due" }, c.due_on, when),
       h("ol", { class: "explanation", id: "deadline-explanation" }, c.deadline.explanation.map((line) => h("li", {}, line))),
       c.purge_on ? h("p", {}, "Data deleted on ", h("strong", {}, c.purge_on), c.legal_hold ? " — held: " : "", c.legal_hold || "") : null,
+      c.forwarding
+        ? h("p", { id: "detail-forward", class: c.forwarding.late ? "overdue" : "" },
+            "Forward to ", c.customer, " by ", h("strong", {}, c.forwarding.forward_by),
+            ` (${c.forwarding.within_business_days} business days)`,
+            c.forwarding.forwarded_on ? ` — forwarded ${c.forwarding.forwarded_on}` : "",
+            c.forwarding.late ? (c.forwarding.forwarded_on ? ", late" : " — late") : "")
+        : null,
     ),
     section(
       "Requester",

@@ -352,3 +352,16 @@ export function openMerge(view, other) {
       h("li", {}, "Both cases record the merge in their audit trail.")));
   return openDialog("Merge duplicate", body, "Merge", () => api.mergeCase(view.reference, other.reference));
 }
+
+// ---------- customers ----------
+
+export function openCustomer(customer) {
+  const body = h("div", { class: "form-grid" },
+    field("cu-contact", "Contact for forwarded requests", h("input", { id: "cu-contact", type: "email", value: customer.contact || "", autocomplete: "off" }), "The customer's privacy contact (an email address)."),
+    field("cu-days", "Forward within (business days)", h("input", { id: "cu-days", type: "number", min: 1, max: 60, value: customer.forward_within_business_days }), "As the contract says; 5 when it says nothing."));
+  return openDialog(`Customer · ${customer.name}`, body, "Save", async () => {
+    const days = Number(value("cu-days"));
+    if (!Number.isInteger(days) || days < 1) fail("Give the number of business days (1 or more).", "cu-days");
+    return await api.setCustomer(customer.name, value("cu-contact"), days);
+  });
+}

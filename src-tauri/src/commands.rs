@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use privacydesk_core::{
-    Action, ActionForm, CaseFilter, CaseSummary, CaseView, Desk, ExportSummary, LetterDraft,
-    LetterKind, Month, NewCase, Overview, Passphrase, PossibleDuplicate, Reference, WrittenFile,
-    Year,
+    Action, ActionForm, CaseFilter, CaseSummary, CaseView, Customer, CustomerView, Desk,
+    ExportSummary, LetterDraft, LetterKind, Month, NewCase, Overview, Passphrase,
+    PossibleDuplicate, Reference, WrittenFile, Year,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -342,5 +342,28 @@ pub async fn export_letter(
     let path = target_file(&path)?;
     session
         .with_desk(move |desk| desk.export_letter(&reference, letter_id, &path))
+        .await
+}
+
+#[tauri::command]
+pub async fn customer_view(
+    session: State<'_, Session>,
+    name: String,
+) -> Result<CustomerView, ApiError> {
+    session
+        .with_desk(move |desk| desk.customer_view(&name))
+        .await
+}
+
+// Arguments keep the snake_case spelling the rest of the IPC payloads use.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_customer(
+    session: State<'_, Session>,
+    name: String,
+    contact: Option<String>,
+    forward_days: Option<u32>,
+) -> Result<Customer, ApiError> {
+    session
+        .with_desk(move |desk| desk.set_customer(&name, contact.as_deref(), forward_days))
         .await
 }

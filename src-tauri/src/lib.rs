@@ -43,6 +43,8 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
             commands::discard_letter_draft,
             commands::send_letter,
             commands::export_letter,
+            commands::customer_view,
+            commands::set_customer,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

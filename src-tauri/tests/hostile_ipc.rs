@@ -173,6 +173,8 @@ fn shaped(command: String) -> BoxedStrategy<Value> {
                 json!({ "reference": t[0], "kind": t[1], "body": t[2] })
             }
             "export_letter" => json!({ "reference": t[0], "letter_id": a, "path": t[1] }),
+            "customer_view" => json!({ "name": t[0] }),
+            "set_customer" => json!({ "name": t[0], "contact": t[1], "forward_days": b }),
             _ => json!({}),
         })
         .boxed()

@@ -264,6 +264,22 @@ fn letters_duplicates_and_yearly_metrics_work_through_ipc() {
         "invalid_input"
     );
 
+    let set = app.ok(
+        "set_customer",
+        json!({ "name": "Acme", "contact": "privacy@acme.example", "forward_days": 3 }),
+    );
+    assert_eq!(set["forward_within_business_days"], 3);
+    assert_eq!(
+        app.err(
+            "set_customer",
+            json!({ "name": "Acme", "contact": "nope", "forward_days": null })
+        )["code"],
+        "invalid_input"
+    );
+    let customer = app.ok("customer_view", json!({ "name": "acme" }));
+    assert_eq!(customer["contact"], "privacy@acme.example");
+    assert_eq!(customer["open_cases"], json!([]));
+
     let metrics = app.dir.path().join("metrics.csv");
     let year = chrono::Local::now().format("%Y").to_string();
     app.ok("yearly_report", json!({ "year": year, "path": metrics }));

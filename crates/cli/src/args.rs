@@ -34,6 +34,9 @@ pub enum Command {
     /// Write reports as CSV
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The customers whose data the company processes: contacts, forwarding times, open cases
+    #[command(subcommand)]
+    Customer(CustomerCommand),
     /// Write, keep and save the letters of a case (templates: the `letters` folder beside the
     /// database)
     #[command(subcommand)]
@@ -304,5 +307,27 @@ pub enum ReportCommand {
         /// The CSV file to write
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Every customer named on an open case or configured, with its settings
+    List,
+    /// A customer's settings and open cases, with their forwarding dates
+    Show {
+        /// The customer's name
+        name: String,
+    },
+    /// Set a customer's contact or forwarding time
+    Set {
+        /// The customer's name, as on its cases
+        name: String,
+        /// Where forwarded requests go (an email address; "" to clear)
+        #[arg(long, value_name = "EMAIL")]
+        contact: Option<String>,
+        /// The contract's time to forward a request, in business days [default: 5]
+        #[arg(long, value_name = "DAYS")]
+        forward_days: Option<u32>,
     },
 }

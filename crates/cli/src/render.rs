@@ -124,6 +124,18 @@ pub fn case(view: &CaseView) {
         case.requester.name, case.requester.email
     );
     println!("customer:     {}", case.customer.as_deref().unwrap_or("-"));
+    if let Some(forwarding) = &view.forwarding {
+        let status = match (forwarding.forwarded_on, forwarding.late) {
+            (Some(on), false) => format!("forwarded {on}"),
+            (Some(on), true) => format!("forwarded {on}, LATE"),
+            (None, true) => "not forwarded, LATE".to_string(),
+            (None, false) => "not forwarded yet".to_string(),
+        };
+        println!(
+            "forward by:   {} ({} business days; {status})",
+            forwarding.forward_by, forwarding.within_business_days
+        );
+    }
     println!(
         "channel:      {}    jurisdiction: {}",
         case.channel.cli_name(),
@@ -242,6 +254,26 @@ fn event_details(details: &serde_json::Value) -> String {
         String::new()
     } else {
         format!(" {}", parts.join(", "))
+    }
+}
+
+/// Customers, one line each: name, contact, forwarding time.
+pub fn customers(customers: &[privacydesk_core::Customer]) {
+    if customers.is_empty() {
+        println!("no customers");
+    }
+    for customer in customers {
+        let defaults = if customer.configured {
+            ""
+        } else {
+            "  (defaults)"
+        };
+        println!(
+            "{:<30} {:<32} forward within {} business days{defaults}",
+            customer.name,
+            customer.contact.as_deref().unwrap_or("(no contact set)"),
+            customer.forward_within_business_days
+        );
     }
 }
 

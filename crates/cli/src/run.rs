@@ -11,7 +11,8 @@ use privacydesk_core::{
 };
 
 use crate::args::{
-    ActArgs, CaseCommand, Cli, Command, ExportCommand, LetterCommand, ListArgs, ReportCommand,
+    ActArgs, CaseCommand, Cli, Command, CustomerCommand, ExportCommand, LetterCommand, ListArgs,
+    ReportCommand,
 };
 use crate::{render, secrets};
 
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Case(command) => return case(&context, command),
         Command::Letter(command) => letter(&context, command)?,
+        Command::Customer(command) => customer(&context, command)?,
         Command::Export(ExportCommand::Cases {
             out,
             from,
@@ -406,6 +408,34 @@ fn letter(context: &Context, command: LetterCommand) -> Result<()> {
             for path in &written.kept {
                 println!("kept  {} (already there)", path.display());
             }
+        }
+    }
+    Ok(())
+}
+
+fn customer(context: &Context, command: CustomerCommand) -> Result<()> {
+    match command {
+        CustomerCommand::List => render::customers(&context.open()?.customers()?),
+        CustomerCommand::Show { name } => {
+            let desk = context.open()?;
+            let view = desk.customer_view(&name)?;
+            render::customers(std::slice::from_ref(&view.customer));
+            println!(
+                "{} open case(s), {} past the forwarding date and not forwarded",
+                view.open_cases.len(),
+                view.forwarding_late
+            );
+            render::list(&view.open_cases, view.open_cases.len() as u64, desk.today());
+        }
+        CustomerCommand::Set {
+            name,
+            contact,
+            forward_days,
+        } => {
+            let set = context
+                .open()?
+                .set_customer(&name, contact.as_deref(), forward_days)?;
+            render::customers(&[set]);
         }
     }
     Ok(())

@@ -904,3 +904,55 @@ fn a_minors_access_request_needs_the_guardian_check_and_opens_the_erasure() {
         Some(true)
     );
 }
+
+#[test]
+fn customers_are_set_listed_and_shown_with_their_forwarding_dates() {
+    let db = Db::new();
+    let r = db.new_case(&[
+        "--kind",
+        "access",
+        "--customer",
+        "Acme Retail",
+        "--received",
+        &days_ago(20),
+    ]);
+    assert!(
+        db.stdout(&["customer", "list"])
+            .contains("Acme Retail                    (no contact set)")
+    );
+    let set = db.stdout(&[
+        "customer",
+        "set",
+        "acme retail",
+        "--contact",
+        "privacy@acme.example",
+        "--forward-days",
+        "3",
+    ]);
+    assert!(
+        set.contains("privacy@acme.example") && set.contains("forward within 3 business days"),
+        "{set}"
+    );
+    fails_with(
+        &mut db.cmd(&["customer", "set", "Acme Retail", "--forward-days", "0"]),
+        2,
+        "1 to 60 business days",
+    );
+    let shown = db.stdout(&["customer", "show", "Acme Retail"]);
+    assert!(
+        shown.contains("1 open case(s), 1 past the forwarding date"),
+        "{shown}"
+    );
+    assert!(shown.contains(&r), "{shown}");
+    assert!(
+        db.stdout(&["case", "show", &r])
+            .contains("not forwarded, LATE")
+    );
+    let packet = db.stdout(&["letter", "show", &r, "customer-forwarding"]);
+    assert!(
+        packet.starts_with("To: Acme Retail <privacy@acme.example>"),
+        "{packet}"
+    );
+    db.stdout(&["case", "act", &r, "forward"]);
+    assert!(db.stdout(&["case", "show", &r]).contains("forwarded "));
+}

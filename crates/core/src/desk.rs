@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::audit::Event;
 use crate::case::ValidNewCase;
+use crate::customers::Forwarding;
 use crate::deadline::Deadline;
 use crate::duplicates::PossibleDuplicate;
 use crate::letters::{Letter, OfferedLetter, Templates};
@@ -81,6 +82,8 @@ pub struct CaseView {
     pub offered_letters: Vec<OfferedLetter>,
     /// Other open cases from the same requester address (empty once closed).
     pub possible_duplicates: Vec<PossibleDuplicate>,
+    /// For a processor case, the customer's forwarding deadline beside the legal one.
+    pub forwarding: Option<Forwarding>,
 }
 
 /// The outcome of `verify`.
@@ -214,6 +217,10 @@ impl Desk {
             .into_iter()
             .map(|event| self.timeline_entry(event))
             .collect::<Result<Vec<_>>>()?;
+        let forwarding = match &case.customer {
+            Some(name) => Some(Forwarding::of(&case, &self.customer(name)?, &events, today)),
+            None => None,
+        };
         Ok(CaseView {
             deadline: case.deadline(),
             overdue: case.is_overdue(today),
@@ -227,6 +234,7 @@ impl Desk {
             letters: store::letters::letters_for_case(self.store.conn(), case.id)?,
             offered_letters: crate::letters::offered(&case, today),
             possible_duplicates: self.possible_duplicates(&case)?,
+            forwarding,
             case,
         })
     }

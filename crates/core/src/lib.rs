@@ -8,6 +8,7 @@ mod atomic_file;
 pub mod audit;
 pub mod case;
 pub mod csv_safe;
+pub mod customers;
 pub mod deadline;
 mod demo;
 mod desk;
@@ -31,6 +32,7 @@ pub mod yearly;
 
 pub use atomic_file::WrittenFile;
 pub use case::{Case, Item, NewCase, Requester};
+pub use customers::{Customer, CustomerView, Forwarding};
 pub use desk::{CaseSummary, CaseView, Desk, TimelineEntry, VerifyReport, VerifyStage};
 pub use duplicates::PossibleDuplicate;
 pub use error::{Error, Result, RowError};

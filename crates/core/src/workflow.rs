@@ -351,6 +351,11 @@ pub fn apply(
             details["item"] = json!(index + 1);
             details["item_outcome"] = json!(outcome);
         }
+        Action::Forward => {
+            // The day it went to the customer, against the contract's forwarding time.
+            details["forwarded_on"] = json!(today);
+            text = optional_reason(input)?;
+        }
         Action::Verify if case.needs_guardian_check() => {
             text = Some(required_reason(
                 input,

@@ -31,7 +31,14 @@ impl Desk {
         if let Some(draft) = store::letters::draft(self.store.conn(), case.id, kind)? {
             return Ok(LetterDraft::new(kind, draft.body, true));
         }
-        let body = self.templates.fill(kind, &case, today)?;
+        let customer = case
+            .customer
+            .as_deref()
+            .map(|name| self.customer(name))
+            .transpose()?;
+        let body = self
+            .templates
+            .fill_for(kind, &case, customer.as_ref(), today)?;
         Ok(LetterDraft::new(kind, body, false))
     }
 

@@ -14,7 +14,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
 
 use super::LetterKind;
-use crate::{Case, Error, ItemOutcome, Jurisdiction, Kind, Result};
+use crate::{Case, Customer, Error, ItemOutcome, Jurisdiction, Kind, Result};
 
 /// The templates folder's name beside the database file.
 pub const FOLDER: &str = "letters";
@@ -201,8 +201,19 @@ impl Templates {
         })
     }
 
-    /// Fills the template for `kind` from `case`, written by `agent` on `today`.
+    /// Fills the template for `kind` from `case` on `today`, without customer settings.
     pub fn fill(&self, kind: LetterKind, case: &Case, today: NaiveDate) -> Result<String> {
+        self.fill_for(kind, case, None, today)
+    }
+
+    /// Fills the template for `kind` from `case` and its customer's settings on `today`.
+    pub fn fill_for(
+        &self,
+        kind: LetterKind,
+        case: &Case,
+        customer: Option<&Customer>,
+        today: NaiveDate,
+    ) -> Result<String> {
         let company = self.company()?;
         let (path, source) = self.source(kind)?;
         let name = path
@@ -222,7 +233,7 @@ impl Templates {
             ))
         };
         let template = env.template_from_str(&source).map_err(broken)?;
-        let context = Context::of(case, &company, today);
+        let context = Context::of(case, &company, customer, today);
         template.render(&context).map_err(broken)
     }
 
@@ -333,13 +344,21 @@ struct Context<'a> {
     denial_reason: Option<&'a str>,
     clock_stops: bool,
     customer_reply_by: String,
+    customer_contact: Option<&'a str>,
+    forward_by: Option<String>,
     today: String,
+    pending: Vec<&'a str>,
     removed: Vec<&'a str>,
     refused: Vec<RefusedItem<'a>>,
 }
 
 impl<'a> Context<'a> {
-    fn of(case: &'a Case, company: &'a Company, today: NaiveDate) -> Self {
+    fn of(
+        case: &'a Case,
+        company: &'a Company,
+        customer: Option<&'a Customer>,
+        today: NaiveDate,
+    ) -> Self {
         let deadline = case.deadline();
         let rule = case.jurisdiction.rule();
         let reply_by = deadline
@@ -371,7 +390,20 @@ impl<'a> Context<'a> {
             denial_reason: case.denial_reason.as_deref(),
             clock_stops: rule.pauses_for_requester,
             customer_reply_by: long(reply_by),
+            customer_contact: customer.and_then(|c| c.contact.as_deref()),
+            forward_by: customer.map(|c| {
+                long(crate::deadline::add_business_days(
+                    case.received_on,
+                    c.forward_within_business_days,
+                ))
+            }),
             today: long(today),
+            pending: case
+                .items
+                .iter()
+                .filter(|i| i.outcome == ItemOutcome::Pending)
+                .map(|i| i.url.as_str())
+                .collect(),
             removed: case
                 .items
                 .iter()

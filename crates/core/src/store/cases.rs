@@ -211,7 +211,7 @@ impl CaseFilter {
             values.push(Box::new(assignee.clone()));
         }
         if let Some(customer) = &self.customer {
-            clauses.push("customer = ?");
+            clauses.push("customer = ? COLLATE NOCASE");
             values.push(Box::new(customer.clone()));
         }
         if let Some(from) = self.received_from {
