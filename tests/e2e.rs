@@ -648,9 +648,23 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     .await?;
     desk.screenshot("07-duplicate-flagged").await?;
     desk.click("#dialog-ok").await?;
-    let created = desk.text_contains("#toast", "Created PR-").await?;
-    let second = created.trim_start_matches("Created ").trim().to_string();
-    desk.text_contains("#detail-reference", &second).await?;
+    desk.dialog_closes().await?;
+    // The new case opens in the detail pane (the toast may still show the first one).
+    let started = Instant::now();
+    let second = loop {
+        // Read by script: the pane re-renders under a held element reference.
+        let shown = desk
+            .js("return document.getElementById('detail-reference')?.textContent || ''")
+            .await?;
+        let shown = shown.as_str().unwrap_or_default().to_string();
+        if shown.starts_with("PR-") && shown != forum {
+            break shown;
+        }
+        if started.elapsed() > TIMEOUT {
+            return Err("the second case never opened".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     desk.text_contains("#duplicates", &forum).await?;
     desk.click(&format!("#duplicates button.merge[data-into='{forum}']"))
         .await?;
