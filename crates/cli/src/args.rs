@@ -34,6 +34,9 @@ pub enum Command {
     /// Write reports as CSV
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Your saved views of the case list
+    #[command(subcommand)]
+    View(ViewCommand),
     /// The customers whose data the company processes: contacts, forwarding times, open cases
     #[command(subcommand)]
     Customer(CustomerCommand),
@@ -101,6 +104,9 @@ pub enum CaseCommand {
     },
     /// Do something to a case
     Act(ActArgs),
+    /// Assign, forward or note several cases at once (each gets its own audit event)
+    #[command(subcommand)]
+    Bulk(BulkCommand),
     /// Merge a duplicate into another open case from the same address: the duplicate is
     /// closed as merged, both keep their history
     Merge {
@@ -109,6 +115,52 @@ pub enum CaseCommand {
         /// The case to keep
         #[arg(long, value_name = "REFERENCE")]
         into: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BulkCommand {
+    /// Give the cases to an agent
+    Assign {
+        /// The agent
+        #[arg(long, value_name = "AGENT")]
+        to: String,
+        /// Case references
+        #[arg(required = true)]
+        references: Vec<String>,
+    },
+    /// Forward the cases to their customers
+    Forward {
+        /// Case references
+        #[arg(required = true)]
+        references: Vec<String>,
+    },
+    /// Add the same note to each case
+    Note {
+        /// The note
+        #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+        text: String,
+        /// Case references
+        #[arg(required = true)]
+        references: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ViewCommand {
+    /// Save a named set of filters for `case list --view NAME` (yours alone)
+    Save {
+        /// The view's name
+        name: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Your saved views
+    List,
+    /// Delete one of your saved views
+    Delete {
+        /// The view's name
+        name: String,
     },
 }
 
@@ -210,12 +262,30 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Start from this saved view (see `privacydesk view`); other filters narrow it
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// At most this many cases [default: 50 as a table, all as JSON; 0 for all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Print a JSON array
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
     /// Only this state (new, verifying-identity, in-progress, awaiting-customer, awaiting-requester, deletion-scheduled, closed)
     #[arg(long)]
     pub state: Option<String>,
     /// Only this kind
     #[arg(long)]
     pub kind: Option<String>,
+    /// Only open cases
+    #[arg(long)]
+    pub open: bool,
     /// Only open cases past their due date
     #[arg(long)]
     pub overdue: bool,
@@ -225,12 +295,12 @@ pub struct ListArgs {
     /// Search reference, name, email, details and notes
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
-    /// At most this many cases [default: 50 as a table, all as JSON; 0 for all]
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u32>,
-    /// Print a JSON array
-    #[arg(long)]
-    pub json: bool,
+    /// Only this customer's cases
+    #[arg(long, value_name = "NAME")]
+    pub customer: Option<String>,
+    /// Only cases assigned to this agent
+    #[arg(long, value_name = "AGENT")]
+    pub assignee: Option<String>,
 }
 
 #[derive(Debug, Args)]

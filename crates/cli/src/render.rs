@@ -366,3 +366,37 @@ pub fn verify(report: &VerifyReport) {
         }
     }
 }
+
+/// A filter in a few words: "open, kind erasure, customer Acme".
+pub fn filter(filter: &privacydesk_core::CaseFilter) -> String {
+    let mut parts = Vec::new();
+    if filter.open {
+        parts.push("open".to_string());
+    }
+    if let Some(state) = filter.state {
+        parts.push(format!("state {}", state.cli_name()));
+    }
+    if let Some(kind) = filter.kind {
+        parts.push(format!("kind {}", kind.cli_name()));
+    }
+    if filter.overdue {
+        parts.push("overdue".to_string());
+    }
+    if let Some(days) = filter.due_within {
+        parts.push(format!("due within {days} days"));
+    }
+    if let Some(customer) = &filter.customer {
+        parts.push(format!("customer {customer}"));
+    }
+    if let Some(assignee) = &filter.assignee {
+        parts.push(format!("assigned to {assignee}"));
+    }
+    if let Some(search) = &filter.search {
+        parts.push(format!("search {search:?}"));
+    }
+    if parts.is_empty() {
+        "all cases".to_string()
+    } else {
+        parts.join(", ")
+    }
+}

@@ -11,8 +11,8 @@ use privacydesk_core::{
 };
 
 use crate::args::{
-    ActArgs, CaseCommand, Cli, Command, CustomerCommand, ExportCommand, LetterCommand, ListArgs,
-    ReportCommand,
+    ActArgs, BulkCommand, CaseCommand, Cli, Command, CustomerCommand, ExportCommand, FilterArgs,
+    LetterCommand, ListArgs, ReportCommand, ViewCommand,
 };
 use crate::{render, secrets};
 
@@ -68,6 +68,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Case(command) => return case(&context, command),
         Command::Letter(command) => letter(&context, command)?,
         Command::Customer(command) => customer(&context, command)?,
+        Command::View(command) => view(&context, command)?,
         Command::Export(ExportCommand::Cases {
             out,
             from,
@@ -234,6 +235,7 @@ fn case(context: &Context, command: CaseCommand) -> Result<ExitCode> {
                 );
             }
         }
+        CaseCommand::Bulk(command) => return bulk(context, command),
         CaseCommand::Merge { duplicate, into } => {
             let duplicate = reference(&duplicate)?;
             let view = context.open()?.merge(&duplicate, &reference(&into)?)?;
@@ -266,20 +268,49 @@ fn case(context: &Context, command: CaseCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `base` narrowed by the filters given on the command line.
+fn narrowed(base: CaseFilter, args: FilterArgs) -> Result<CaseFilter> {
+    Ok(CaseFilter {
+        state: match args.state.as_deref() {
+            Some(state) => Some(state.parse()?),
+            None => base.state,
+        },
+        kind: match args.kind.as_deref() {
+            Some(kind) => Some(kind.parse()?),
+            None => base.kind,
+        },
+        open: base.open || args.open,
+        overdue: base.overdue || args.overdue,
+        due_within: args.due_within.or(base.due_within),
+        search: args.search.or(base.search),
+        customer: args.customer.or(base.customer),
+        assignee: args.assignee.or(base.assignee),
+        ..base
+    })
+}
+
 fn list(desk: &Desk, args: ListArgs) -> Result<()> {
     let limit = match (args.limit, args.json) {
         (Some(0), _) | (None, true) => None,
         (Some(n), _) => Some(n),
         (None, false) => Some(render::DEFAULT_LIST_LIMIT),
     };
+    let base = match &args.view {
+        Some(name) => desk
+            .saved_views()?
+            .into_iter()
+            .find(|v| v.name.eq_ignore_ascii_case(name.trim()))
+            .map(|v| v.filter)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "you have no saved view {name:?} (see `privacydesk view list`)"
+                ))
+            })?,
+        None => CaseFilter::default(),
+    };
     let filter = CaseFilter {
-        state: args.state.as_deref().map(str::parse).transpose()?,
-        kind: args.kind.as_deref().map(str::parse).transpose()?,
-        overdue: args.overdue,
-        due_within: args.due_within,
-        search: args.search,
         limit,
-        ..CaseFilter::default()
+        ..narrowed(base, args.filter)?
     };
     let cases = desk.list(&filter)?;
     if args.json {
@@ -436,6 +467,83 @@ fn customer(context: &Context, command: CustomerCommand) -> Result<()> {
                 .open()?
                 .set_customer(&name, contact.as_deref(), forward_days)?;
             render::customers(&[set]);
+        }
+    }
+    Ok(())
+}
+
+fn references(texts: &[String]) -> Result<Vec<Reference>> {
+    texts.iter().map(|t| reference(t)).collect()
+}
+
+/// Prints what a bulk request did; exit code 5 when any case was refused.
+fn bulk(context: &Context, command: BulkCommand) -> Result<ExitCode> {
+    let mut desk = context.open()?;
+    let (what, outcome) = match command {
+        BulkCommand::Assign { to, references: r } => (
+            format!("assigned to {to}"),
+            desk.act_on_many(
+                &references(&r)?,
+                Action::Assign,
+                &ActionForm {
+                    to: Some(to.clone()),
+                    ..ActionForm::default()
+                }
+                .parse()?,
+            )?,
+        ),
+        BulkCommand::Forward { references: r } => (
+            "forwarded".to_string(),
+            desk.act_on_many(
+                &references(&r)?,
+                Action::Forward,
+                &privacydesk_core::ActionInput::default(),
+            )?,
+        ),
+        BulkCommand::Note {
+            text,
+            references: r,
+        } => (
+            "noted".to_string(),
+            desk.note_on_many(&references(&r)?, &text)?,
+        ),
+    };
+    for reference in &outcome.done {
+        println!("{reference}: {what}");
+    }
+    for refusal in &outcome.refused {
+        eprintln!("{}: refused: {}", refusal.reference, refusal.message);
+    }
+    eprintln!("{}", outcome.describe(&what));
+    Ok(if outcome.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(5)
+    })
+}
+
+fn view(context: &Context, command: ViewCommand) -> Result<()> {
+    match command {
+        ViewCommand::Save { name, filter } => {
+            let filter = narrowed(CaseFilter::default(), filter)?;
+            let saved = context.open()?.save_view(&name, &filter)?;
+            println!(
+                "saved view {:?}; list it with: privacydesk case list --view {:?}",
+                saved.name, saved.name
+            );
+        }
+        ViewCommand::List => {
+            let views = context.open()?.saved_views()?;
+            if views.is_empty() {
+                println!("no saved views");
+            }
+            for view in views {
+                println!("{:<30} {}", view.name, render::filter(&view.filter));
+            }
+        }
+        ViewCommand::Delete { name } => {
+            context.open()?.delete_view(&name)?;
+            println!("deleted view {name:?}");
         }
     }
     Ok(())

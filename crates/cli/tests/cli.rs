@@ -956,3 +956,75 @@ fn customers_are_set_listed_and_shown_with_their_forwarding_dates() {
     db.stdout(&["case", "act", &r, "forward"]);
     assert!(db.stdout(&["case", "show", &r]).contains("forwarded "));
 }
+
+#[test]
+fn bulk_work_and_saved_views() {
+    let db = Db::new();
+    let a = db.new_case(&["--kind", "erasure", "--customer", "Acme"]);
+    let b = db.new_case(&["--kind", "erasure", "--customer", "Acme"]);
+    let c = db.new_case(&["--kind", "access"]);
+    db.stdout(&["case", "act", &c, "close", "--outcome", "withdrawn"]);
+    let out = db
+        .cmd(&["case", "bulk", "assign", "--to", "dana", &a, &b, &c])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(5), "one refused");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains(&format!("{a}: assigned to dana"))
+            && stdout.contains(&format!("{b}: assigned to dana")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{c}: refused: assign is not possible while the case is closed"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("assigned to dana: 2 cases; 1 case refused"),
+        "{stderr}"
+    );
+    db.stdout(&["case", "bulk", "note", "--text", "Chased by phone", &a, &b]);
+    db.stdout(&["case", "bulk", "forward", &a, &b]);
+    let view = db.json(&["case", "show", &b, "--json"]);
+    assert_eq!(view["state"], "awaiting_customer");
+    assert_eq!(view["assignee"], "dana");
+    fails_with(
+        &mut db.cmd(&["case", "bulk", "note", "--text", "", &a]),
+        2,
+        "note is required",
+    );
+
+    assert!(db.stdout(&["view", "list"]).contains("no saved views"));
+    db.stdout(&[
+        "view",
+        "save",
+        "Acme erasures",
+        "--open",
+        "--kind",
+        "erasure",
+        "--customer",
+        "acme",
+    ]);
+    assert!(
+        db.stdout(&["view", "list"])
+            .contains("open, kind erasure, customer acme")
+    );
+    let listed = db.json(&["case", "list", "--view", "acme ERASURES", "--json"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    fails_with(
+        &mut db.cmd(&["case", "list", "--view", "nope"]),
+        2,
+        "no saved view",
+    );
+    // Views are per agent.
+    let other = db
+        .cmd(&["view", "list"])
+        .args(["--agent", "someone-else"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&other.stdout).contains("no saved views"));
+    db.stdout(&["view", "delete", "Acme erasures"]);
+}

@@ -6,6 +6,7 @@
 
 mod atomic_file;
 pub mod audit;
+pub mod bulk;
 pub mod case;
 pub mod csv_safe;
 pub mod customers;
@@ -26,11 +27,13 @@ mod secret;
 mod spelling;
 pub mod store;
 pub mod text;
+pub mod views;
 mod vocabulary;
 pub mod workflow;
 pub mod yearly;
 
 pub use atomic_file::WrittenFile;
+pub use bulk::BulkOutcome;
 pub use case::{Case, Item, NewCase, Requester};
 pub use customers::{Customer, CustomerView, Forwarding};
 pub use desk::{CaseSummary, CaseView, Desk, TimelineEntry, VerifyReport, VerifyStage};
@@ -45,6 +48,7 @@ pub use report::Month;
 pub use retention::RetentionReport;
 pub use secret::Passphrase;
 pub use store::CaseFilter;
+pub use views::SavedView;
 pub use vocabulary::{Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, State};
 pub use workflow::{Action, ActionForm, ActionInput};
 pub use yearly::Year;

@@ -78,7 +78,7 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
 }
 
 /// Which cases a list or export wants.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct CaseFilter {
     /// Only cases in this state.
