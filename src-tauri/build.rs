@@ -27,6 +27,11 @@ fn main() {
         "export_letter",
         "customer_view",
         "set_customer",
+        "act_on_many",
+        "note_on_many",
+        "saved_views",
+        "save_view",
+        "delete_view",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

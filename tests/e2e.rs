@@ -831,3 +831,82 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     desk.screenshot("11-customer-view").await?;
     desk.finish().await
 }
+
+#[tokio::test]
+#[ignore = "needs a display and tauri-driver: run through scripts/test"]
+async fn several_cases_are_assigned_and_noted_at_once_and_a_view_is_saved() -> TestResult {
+    let desk = Desk::start().await?;
+    desk.create_database().await?;
+    let a = desk
+        .new_case("erasure", "Ana Ruiz", "ana@example.com", &[])
+        .await?;
+    let b = desk
+        .new_case("erasure", "Bo Li", "bo@example.com", &[])
+        .await?;
+    let c = desk
+        .new_case("access", "Cleo Haddad", "cleo@example.com", &[])
+        .await?;
+    desk.act("close", &[("#ac-outcome", "withdrawn")]).await?;
+    // The closed case is not in the open list; search all cases to tick all three.
+    desk.type_into("#search", "example.com").await?;
+    desk.text_contains("#page-info", "of 3").await?;
+    for reference in [&a, &b, &c] {
+        desk.click(&format!(
+            "#case-list li[data-reference='{reference}'] .row-check"
+        ))
+        .await?;
+    }
+    desk.text_contains("#bulk-count", "3 selected").await?;
+    desk.screenshot("12-bulk-selection").await?;
+    desk.click("#bulk-assign").await?;
+    desk.type_into("#bk-to", "dana").await?;
+    desk.click("#dialog-ok").await?;
+    // One refusal: the closed case. The reasons are shown, case by case.
+    desk.text_contains("#dialog-title", "Assigned 2 of 3")
+        .await?;
+    desk.text_contains(
+        "#dialog-body",
+        &format!("{c}: assign is not possible while the case is closed"),
+    )
+    .await?;
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#bulk-count", "1 selected").await?;
+    desk.click("#bulk-note").await?;
+    desk.type_into("#bk-text", "Reviewed in the weekly call")
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#toast", "Noted 1 case").await?;
+    desk.js("document.getElementById('search').value = ''; document.getElementById('search').dispatchEvent(new Event('input'))")
+        .await?;
+    desk.click(&format!("#case-list li[data-reference='{a}']"))
+        .await?;
+    desk.text_contains("#detail", "assigned to dana").await?;
+
+    // Save the list as it is filtered now: the agent's own view in the side bar.
+    let picked = desk
+        .js(
+            "const b = [...document.querySelectorAll('#views button.view')]
+               .find(b => b.querySelector('.view-title').textContent === 'dana');
+             if (b) b.click();
+             return !!b;",
+        )
+        .await?;
+    assert_eq!(picked, json!(true), "dana is in the Agents group");
+    desk.text_contains("#page-info", "of 2").await?;
+    desk.click("#save-view").await?;
+    desk.type_into("#sv-name", "Dana's erasures").await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#views", "My views").await?;
+    desk.text_contains("#list-header", "Dana's erasures")
+        .await?;
+    desk.text_contains("#page-info", "of 2").await?;
+    desk.screenshot("13-saved-view").await?;
+    desk.click("#views .delete-view").await?;
+    desk.text_contains("#toast", "Deleted the view").await?;
+    let left = desk
+        .js("return document.querySelectorAll('#views .delete-view').length")
+        .await?;
+    assert_eq!(left, json!(0));
+    desk.finish().await
+}

@@ -36,6 +36,11 @@ export const api = {
   exportLetter: (reference, letterId, path) => invoke("export_letter", { reference, letter_id: letterId, path }),
   customerView: (name) => invoke("customer_view", { name }),
   setCustomer: (name, contact, forwardDays) => invoke("set_customer", { name, contact, forward_days: forwardDays }),
+  actOnMany: (references, action, form) => invoke("act_on_many", { references, action, form }),
+  noteOnMany: (references, text) => invoke("note_on_many", { references, text }),
+  savedViews: () => invoke("saved_views"),
+  saveView: (name, filter) => invoke("save_view", { name, filter }),
+  deleteView: (name) => invoke("delete_view", { name }),
   // The native save dialog (tauri-plugin-dialog); resolves to a path or null.
   chooseSavePath: (defaultPath, filter = { name: "CSV", extensions: ["csv"] }) =>
     invoke("plugin:dialog|save", { options: { defaultPath, filters: [filter] } }),

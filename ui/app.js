@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { h, clear, masked, label, daysBetween, todayIso, formatNumber } from "./dom.js";
 import { renderDetail } from "./detail.js";
-import { openNewCase, openExport, showMessage, openCustomer } from "./forms.js";
+import { openNewCase, openExport, showMessage, openCustomer, openBulk, openSaveView } from "./forms.js";
 
 const PAGE_SIZE = 50;
 const $ = (id) => document.getElementById(id);
@@ -18,6 +18,9 @@ const state = {
   total: 0,
   selected: -1,
   current: null,
+  // References ticked for bulk work; kept across pages until cleared.
+  checked: new Set(),
+  savedViews: [],
 };
 
 // ---------- unlock ----------
@@ -130,11 +133,15 @@ function viewList(overview) {
   for (const [assignee, count] of overview.assignees.slice(0, 12)) {
     views.push({ key: "assignee:" + assignee, group: "Agents", title: assignee, count, filter: { open: true, assignee } });
   }
+  for (const saved of state.savedViews) {
+    views.push({ key: "saved:" + saved.name, group: "My views", title: saved.name, count: null, filter: saved.filter, saved: true });
+  }
   return views;
 }
 
 async function refreshViews() {
   const overview = await guarded(api.overview());
+  state.savedViews = await guarded(api.savedViews()).catch(() => state.savedViews);
   state.views = viewList(overview);
   if (state.view) state.view = state.views.find((v) => v.key === state.view.key) || state.views[0];
   const nav = clear($("views"));
@@ -155,9 +162,36 @@ async function refreshViews() {
           onclick: () => selectView(view),
         },
         h("span", { class: "view-title" }, view.title),
-        h("span", { class: "count" }, formatNumber(view.count)),
+        view.saved
+          ? h("span", { class: "delete-view", role: "button", title: `Delete the view “${view.title}”`, "aria-label": `Delete ${view.title}`, onclick: (event) => deleteView(event, view) }, "×")
+          : h("span", { class: "count" }, formatNumber(view.count)),
       ),
     );
+  }
+  nav.append(h("button", { type: "button", id: "save-view", class: "link save-view", onclick: saveView }, "Save this view…"));
+}
+
+async function saveView() {
+  const saved = await openSaveView(currentFilter(), state.search.trim() ? "" : state.view.title);
+  if (!saved) return;
+  toast(`Saved the view “${saved.name}”`);
+  state.view = { key: "saved:" + saved.name };
+  state.search = "";
+  $("search").value = "";
+  await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
+  await loadPage(0);
+}
+
+async function deleteView(event, view) {
+  event.stopPropagation();
+  try {
+    await guarded(api.deleteView(view.title));
+    toast(`Deleted the view “${view.title}”`);
+    if (state.view && state.view.key === view.key) state.view = state.views[0];
+    await refreshViews();
+    await loadPage(0);
+  } catch (e) {
+    if (e.code !== "locked") toast(e.message, true);
   }
 }
 
@@ -206,6 +240,18 @@ function renderList() {
         h(
           "div",
           { class: "row-line" },
+          h("input", {
+            type: "checkbox",
+            class: "row-check",
+            "aria-label": `Select ${c.reference}`,
+            checked: state.checked.has(c.reference),
+            onclick: (event) => {
+              event.stopPropagation();
+              if (event.target.checked) state.checked.add(c.reference);
+              else state.checked.delete(c.reference);
+              renderBulkBar();
+            },
+          }),
           h("span", { class: "reference" }, c.reference),
           h("span", { class: "kind" }, label(c.kind)),
           h("span", { class: "customer muted" }, c.customer || "—"),
@@ -228,6 +274,42 @@ function renderList() {
   $("prev-page").disabled = state.page === 0;
   $("next-page").disabled = last >= state.total;
   $("list-header").textContent = state.search.trim() ? `Search: “${state.search.trim()}” in all cases` : state.view.title;
+  renderBulkBar();
+}
+
+// Work on the ticked cases: the backend does each case on its own and says which it refused.
+function renderBulkBar() {
+  const bar = $("bulk-bar");
+  const count = state.checked.size;
+  bar.hidden = count === 0;
+  if (!count) return;
+  const run = (kind) => async () => {
+    const references = [...state.checked];
+    const result = await openBulk(kind, references);
+    if (!result) return;
+    const done = result.done.length;
+    const verb = { assign: "Assigned", forward: "Forwarded", note: "Noted" }[kind];
+    if (result.refused.length) {
+      await showMessage(
+        `${verb} ${done} of ${references.length}`,
+        result.refused.map((r) => `${r.reference}: ${r.message}`).join("\n"),
+      );
+    } else {
+      toast(`${verb} ${done} case${done === 1 ? "" : "s"}`);
+    }
+    for (const reference of result.done) state.checked.delete(reference);
+    await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
+    await loadPage(state.page);
+    if (state.current) await showCase(state.current.reference);
+  };
+  clear(bar).append(
+    h("span", { class: "list-bar-content" },
+      h("strong", { id: "bulk-count" }, `${count} selected`),
+      h("button", { type: "button", id: "bulk-assign", onclick: run("assign") }, "Assign…"),
+      h("button", { type: "button", id: "bulk-forward", onclick: run("forward") }, "Forward…"),
+      h("button", { type: "button", id: "bulk-note", onclick: run("note") }, "Add note…"),
+      h("button", { type: "button", id: "bulk-clear", class: "link", onclick: () => { state.checked.clear(); renderList(); } }, "Clear")),
+  );
 }
 
 async function loadPage(page) {

@@ -68,7 +68,8 @@ function openDialog(title, body, okLabel, submit) {
       }
     };
     $("dialog-cancel").onclick = () => finish(null);
-    dialog.onclose = () => finish(null);
+    // A close event still queued from the dialog before this one must not close this one.
+    dialog.onclose = () => !dialog.open && finish(null);
     dialog.showModal();
     const first = body.querySelector("input, select, textarea");
     (first || $("dialog-cancel")).focus();
@@ -363,5 +364,35 @@ export function openCustomer(customer) {
     const days = Number(value("cu-days"));
     if (!Number.isInteger(days) || days < 1) fail("Give the number of business days (1 or more).", "cu-days");
     return await api.setCustomer(customer.name, value("cu-contact"), days);
+  });
+}
+
+// ---------- bulk work and saved views ----------
+
+// Asks for what a bulk action needs; resolves to the backend's {done, refused}, or null.
+export function openBulk(kind, references) {
+  const count = `${references.length} case${references.length === 1 ? "" : "s"}`;
+  const parts = [h("p", { class: "muted" }, `Each case is done on its own and gets its own audit event; any the workflow refuses are listed after. (${references.join(", ")})`)];
+  if (kind === "assign") parts.push(field("bk-to", "Assign to", h("input", { id: "bk-to", autocomplete: "off" })));
+  if (kind === "note") parts.push(h("div", { class: "field wide" }, h("label", { for: "bk-text" }, "Note"), h("textarea", { id: "bk-text", rows: 3 })));
+  const title = { assign: `Assign ${count}`, forward: `Forward ${count} to their customers`, note: `Add a note to ${count}` }[kind];
+  const ok = { assign: "Assign", forward: "Forward", note: "Add note" }[kind];
+  return openDialog(title, h("div", {}, parts), ok, async () => {
+    if (kind === "assign") {
+      if (!value("bk-to")) fail("Name the agent.", "bk-to");
+      return await api.actOnMany(references, "assign", { to: value("bk-to") });
+    }
+    if (kind === "forward") return await api.actOnMany(references, "forward", {});
+    if (!value("bk-text")) fail("Write the note first.", "bk-text");
+    return await api.noteOnMany(references, value("bk-text"));
+  });
+}
+
+export function openSaveView(filter, suggestion) {
+  const body = h("div", {},
+    field("sv-name", "Name", h("input", { id: "sv-name", maxlength: 80, value: suggestion || "", autocomplete: "off" }), "The list as it is filtered now, under this name, in your side bar. Yours alone."));
+  return openDialog("Save this view", body, "Save", async () => {
+    if (!value("sv-name")) fail("Name the view.", "sv-name");
+    return await api.saveView(value("sv-name"), filter);
   });
 }

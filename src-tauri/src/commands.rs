@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use privacydesk_core::{
-    Action, ActionForm, CaseFilter, CaseSummary, CaseView, Customer, CustomerView, Desk,
-    ExportSummary, LetterDraft, LetterKind, Month, NewCase, Overview, Passphrase,
-    PossibleDuplicate, Reference, WrittenFile, Year,
+    Action, ActionForm, BulkOutcome, CaseFilter, CaseSummary, CaseView, Customer, CustomerView,
+    Desk, ExportSummary, LetterDraft, LetterKind, Month, NewCase, Overview, Passphrase,
+    PossibleDuplicate, Reference, SavedView, WrittenFile, Year,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -366,4 +366,59 @@ pub async fn set_customer(
     session
         .with_desk(move |desk| desk.set_customer(&name, contact.as_deref(), forward_days))
         .await
+}
+
+#[tauri::command]
+pub async fn act_on_many(
+    session: State<'_, Session>,
+    references: Vec<String>,
+    action: String,
+    form: ActionForm,
+) -> Result<BulkOutcome, ApiError> {
+    let references = parse_references(&references)?;
+    let action: Action = action.parse()?;
+    let input = form.parse()?;
+    session
+        .with_desk(move |desk| desk.act_on_many(&references, action, &input))
+        .await
+}
+
+#[tauri::command]
+pub async fn note_on_many(
+    session: State<'_, Session>,
+    references: Vec<String>,
+    text: String,
+) -> Result<BulkOutcome, ApiError> {
+    let references = parse_references(&references)?;
+    session
+        .with_desk(move |desk| desk.note_on_many(&references, &text))
+        .await
+}
+
+fn parse_references(texts: &[String]) -> Result<Vec<Reference>, ApiError> {
+    Ok(texts
+        .iter()
+        .map(|t| t.parse())
+        .collect::<Result<Vec<Reference>, _>>()?)
+}
+
+#[tauri::command]
+pub async fn saved_views(session: State<'_, Session>) -> Result<Vec<SavedView>, ApiError> {
+    session.with_desk(|desk| desk.saved_views()).await
+}
+
+#[tauri::command]
+pub async fn save_view(
+    session: State<'_, Session>,
+    name: String,
+    filter: CaseFilter,
+) -> Result<SavedView, ApiError> {
+    session
+        .with_desk(move |desk| desk.save_view(&name, &filter))
+        .await
+}
+
+#[tauri::command]
+pub async fn delete_view(session: State<'_, Session>, name: String) -> Result<(), ApiError> {
+    session.with_desk(move |desk| desk.delete_view(&name)).await
 }

@@ -45,6 +45,11 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
             commands::export_letter,
             commands::customer_view,
             commands::set_customer,
+            commands::act_on_many,
+            commands::note_on_many,
+            commands::saved_views,
+            commands::save_view,
+            commands::delete_view,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

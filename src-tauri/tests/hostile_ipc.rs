@@ -174,6 +174,12 @@ fn shaped(command: String) -> BoxedStrategy<Value> {
             }
             "export_letter" => json!({ "reference": t[0], "letter_id": a, "path": t[1] }),
             "customer_view" => json!({ "name": t[0] }),
+            "act_on_many" => json!({ "references": [t[0], t[1]], "action": t[2], "form": {
+                "to": t[3], "reason": t[4],
+            }}),
+            "note_on_many" => json!({ "references": [t[0], t[1], t[2]], "text": t[3] }),
+            "save_view" => json!({ "name": t[0], "filter": { "search": t[1], "customer": t[2], "overdue": flag } }),
+            "delete_view" => json!({ "name": t[0] }),
             "set_customer" => json!({ "name": t[0], "contact": t[1], "forward_days": b }),
             _ => json!({}),
         })

@@ -280,6 +280,35 @@ fn letters_duplicates_and_yearly_metrics_work_through_ipc() {
     assert_eq!(customer["contact"], "privacy@acme.example");
     assert_eq!(customer["open_cases"], json!([]));
 
+    let bulk = app.ok(
+        "act_on_many",
+        json!({ "references": [first, second], "action": "assign", "form": { "to": "dana" } }),
+    );
+    assert_eq!(bulk["done"], json!([first]));
+    assert_eq!(bulk["refused"][0]["reference"], second.as_str());
+    assert_eq!(bulk["refused"][0]["code"], "not_allowed");
+    let noted = app.ok(
+        "note_on_many",
+        json!({ "references": [first, second], "text": "Chased" }),
+    );
+    assert_eq!(noted["done"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        app.err(
+            "act_on_many",
+            json!({ "references": [first], "action": "close", "form": {} })
+        )["code"],
+        "invalid_input"
+    );
+    app.ok(
+        "save_view",
+        json!({ "name": "Mine", "filter": { "open": true, "assignee": "dana" } }),
+    );
+    let views = app.ok("saved_views", json!({}));
+    assert_eq!(views[0]["name"], "Mine");
+    assert_eq!(views[0]["filter"]["assignee"], "dana");
+    app.ok("delete_view", json!({ "name": "Mine" }));
+    assert_eq!(app.ok("saved_views", json!({})), json!([]));
+
     let metrics = app.dir.path().join("metrics.csv");
     let year = chrono::Local::now().format("%Y").to_string();
     app.ok("yearly_report", json!({ "year": year, "path": metrics }));
