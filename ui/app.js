@@ -339,6 +339,8 @@ async function renderCustomerBar() {
     if (saved) {
       toast(`Saved ${saved.name}`);
       await loadPage(state.page);
+      // The open case's forwarding date follows the new settings.
+      if (state.current) await showCase(state.current.reference);
     }
   });
   // Through h(), which leaves out what is null (append would print it).

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use privacydesk_core::{
     Action, ActionInput, CaseFilter, CaseView, DenialBasis, Desk, NewCase, Outcome, Reference,
-    retention::REDACTED,
+    letters::LetterKind, retention::REDACTED,
 };
 
 use crate::harness;
@@ -100,6 +100,15 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
     );
     desk.note(&old_forum, "qzsecret note about the person")
         .expect("note");
+    // Letters quote the person: one sent, one left as a draft.
+    let answer = desk
+        .letter(&old_forum, LetterKind::RemovalAnswer)
+        .expect("letter");
+    assert!(answer.body.contains("Person 2") && answer.body.contains("qzsecret/2"));
+    desk.send_letter(&old_forum, LetterKind::RemovalAnswer, &answer.body)
+        .expect("sent");
+    desk.save_letter_draft(&old_forum, LetterKind::Denial, &answer.body)
+        .expect("draft");
     close(&mut desk, &old_forum, Outcome::Denied);
     let old_held = new_case(&mut desk, 3, "account-closure");
     act(&mut desk, &old_held, Action::Verify, ActionInput::default());
@@ -205,7 +214,7 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
     expected.sort();
     assert_eq!(found, expected);
     let conn = harness::raw(&db);
-    for table in ["cases", "items", "notes", "events", "settings"] {
+    for table in ["cases", "items", "notes", "events", "settings", "letters"] {
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM {table}"))
             .expect("select");

@@ -1028,3 +1028,32 @@ fn bulk_work_and_saved_views() {
     assert!(String::from_utf8_lossy(&other.stdout).contains("no saved views"));
     db.stdout(&["view", "delete", "Acme erasures"]);
 }
+
+#[test]
+fn output_cut_short_by_a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let db = Db::new();
+    // Far more than a pipe buffer holds, so the writer is still writing when the reader goes.
+    db.stdout(&["demo", "--cases", "3000"]);
+    let binary = assert_cmd::cargo::cargo_bin("privacydesk");
+    let mut child = std::process::Command::new(binary)
+        .env("PRIVACYDESK_PASSPHRASE", PASS)
+        .arg("--db")
+        .arg(&db.path)
+        .args(["case", "list", "--limit", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The read end is dropped here, as `| head -1` would.
+    let out = child.wait_with_output().expect("ends");
+    assert_eq!(out.status.code(), Some(141));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no panic message");
+}
