@@ -84,11 +84,14 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
   let revealed = false;
   const name = h("span", { class: "requester-name" }, masked(c.requester.name));
   const email = h("span", { class: "requester-email" }, "•••@" + c.requester.email.split("@").pop());
+  const maskedPhone = (p) => (p ? "••• " + p.slice(-2) : "");
+  const phone = h("span", { class: "requester-phone" }, maskedPhone(c.requester.phone));
   const reveal = h("button", { type: "button", class: "link", id: "reveal" }, "Show");
   reveal.addEventListener("click", () => {
     revealed = !revealed;
     name.textContent = revealed ? c.requester.name : masked(c.requester.name);
     email.textContent = revealed ? c.requester.email : "•••@" + c.requester.email.split("@").pop();
+    phone.textContent = revealed ? c.requester.phone || "" : maskedPhone(c.requester.phone);
     reveal.textContent = revealed ? "Hide" : "Show";
   });
 
@@ -163,7 +166,7 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
       "Requester",
       c.redacted_on
         ? h("p", { class: "muted", id: "redacted-note" }, `Details redacted on ${c.redacted_on} under the retention period; the request record is kept.`)
-        : [h("p", {}, name, " ", reveal), h("p", {}, email)],
+        : [h("p", {}, name, " ", reveal), h("p", {}, email), c.requester.phone ? h("p", {}, phone) : null],
       h("dl", { class: "facts" },
         h("dt", {}, "Customer"), h("dd", {}, c.customer || "— (the company's own data)"),
         h("dt", {}, "Channel"), h("dd", {}, label(c.channel)),

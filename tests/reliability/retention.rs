@@ -35,7 +35,8 @@ fn new_case(desk: &mut Desk, n: u32, kind: &str) -> Reference {
         name: format!("Qzsecret Person {n}"),
         email: format!("qzsecret.{n}@example.com"),
         details: Some(format!("qzsecret details {n}")),
-        channel: Some("web".into()),
+        channel: Some("phone".into()),
+        phone: Some(format!("+1 555 010 99{n:02}")),
         jurisdiction: Some("ccpa".into()),
         customer: Some("Acme Retail".into()),
         items: if kind == "forum-removal" {
@@ -144,6 +145,18 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
         (due.redacted, due.held, due.cutoff),
         (2, 1, day("2024-11-26"))
     );
+    // The dry run names them, oldest closing first, and the held one as kept whole.
+    let mut listed = Vec::new();
+    desk.each_case_due_for_retention(&mut |case| listed.push((case.reference, case.held)))
+        .expect("list");
+    let mut expected = vec![
+        (old_denied.clone(), false),
+        (old_forum.clone(), false),
+        (old_held.clone(), true),
+    ];
+    expected.sort();
+    listed.sort();
+    assert_eq!(listed, expected);
     let report = desk.apply_retention(&mut |_| {}).expect("retention");
     assert_eq!(report.redacted, 2);
 
@@ -229,6 +242,8 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
                         "qzsecret.1@",
                         "qzsecret.2@",
                         "qzsecret/2",
+                        "555 010 9901",
+                        "555 010 9902",
                     ] {
                         assert!(!text.contains(gone), "{table} still holds {gone:?}: {text}");
                     }

@@ -44,7 +44,7 @@ pub enum Command {
     /// database)
     #[command(subcommand)]
     Letter(LetterCommand),
-    /// Import cases from a CSV file (kind,name,email,received; optional jurisdiction,customer,channel,details,minor)
+    /// Import cases from a CSV file (kind,name,email,received; optional jurisdiction,customer,channel,details,minor,phone)
     Import {
         /// The CSV file, with a header row
         file: PathBuf,
@@ -71,7 +71,7 @@ pub enum Command {
     /// Redact requester details on cases closed longer ago than the retention period
     /// (default 24 months), keeping the request record and the audit trail
     Retention {
-        /// Only say how many cases are due, changing nothing
+        /// Only list the cases due (and those a legal hold keeps whole), changing nothing
         #[arg(long)]
         dry_run: bool,
         /// Set the retention period first (24 to 120 months; kept in the database)
@@ -237,6 +237,9 @@ pub struct NewArgs {
     /// Requester's email
     #[arg(long)]
     pub email: String,
+    /// Requester's phone number
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
     /// Day of receipt, YYYY-MM-DD [default: today]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub received: Option<String>,

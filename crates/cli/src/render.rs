@@ -123,6 +123,9 @@ pub fn case(view: &CaseView) {
         "requester:    {} <{}>{minor}",
         case.requester.name, case.requester.email
     );
+    if let Some(phone) = &case.requester.phone {
+        println!("phone:        {phone}");
+    }
     println!("customer:     {}", case.customer.as_deref().unwrap_or("-"));
     if let Some(forwarding) = &view.forwarding {
         let status = match (forwarding.forwarded_on, forwarding.late) {

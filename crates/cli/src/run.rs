@@ -168,6 +168,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 desk.set_retention_months(months)?;
             }
             let due = desk.retention_due()?;
+            if dry_run {
+                // What would go, one case a line, before the summary.
+                desk.each_case_due_for_retention(&mut |case| {
+                    let held = if case.held {
+                        "  kept whole: legal hold"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{}  {:<18} closed {}{held}",
+                        case.reference,
+                        case.kind.cli_name(),
+                        case.closed_on
+                    );
+                })?;
+            }
             let report = if dry_run || due.redacted == 0 {
                 due
             } else {
@@ -211,6 +227,7 @@ fn case(context: &Context, command: CaseCommand) -> Result<ExitCode> {
                 kind: args.kind,
                 name: args.name,
                 email: args.email,
+                phone: args.phone,
                 received: args.received,
                 jurisdiction: args.jurisdiction,
                 customer: args.customer,

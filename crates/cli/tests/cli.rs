@@ -870,6 +870,34 @@ fn a_duplicate_is_flagged_when_logged_and_merged() {
 #[test]
 fn a_minors_access_request_needs_the_guardian_check_and_opens_the_erasure() {
     let db = Db::new();
+    fails_with(
+        &mut db.cmd(&[
+            "case",
+            "new",
+            "--kind",
+            "access",
+            "--name",
+            "Mia",
+            "--email",
+            "m@example.com",
+            "--phone",
+            "call me",
+        ]),
+        2,
+        "is not a phone number",
+    );
+    let called = db.new_case(&[
+        "--kind",
+        "inquiry",
+        "--channel",
+        "phone",
+        "--phone",
+        "+44 20 7946 0018",
+    ]);
+    assert!(
+        db.stdout(&["case", "show", &called])
+            .contains("phone:        +44 20 7946 0018")
+    );
     let r = db.new_case(&["--kind", "access", "--minor"]);
     assert!(
         db.stdout(&["case", "show", &r])

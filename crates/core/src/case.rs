@@ -27,6 +27,8 @@ pub struct Requester {
     pub name: String,
     /// Validated email address.
     pub email: Email,
+    /// Phone number, if given.
+    pub phone: Option<String>,
     /// Whether the request concerns someone under 18 (special handling).
     pub is_minor: bool,
 }
@@ -239,6 +241,8 @@ pub struct NewCase {
     pub name: String,
     /// Requester's email.
     pub email: String,
+    /// Requester's phone number, if given.
+    pub phone: Option<String>,
     /// Day of receipt (`YYYY-MM-DD`); today when empty.
     pub received: Option<String>,
     /// Jurisdiction; `default` when empty.
@@ -309,6 +313,7 @@ impl NewCase {
         let kind: Kind = self.kind.parse()?;
         let name = text::name("name", &self.name)?;
         let email = Email::parse(&self.email)?;
+        let phone = non_empty(&self.phone).map(text::phone).transpose()?;
         let received_on = match non_empty(&self.received) {
             Some(value) => parse_date("received date", value)?,
             None => today,
@@ -345,6 +350,7 @@ impl NewCase {
             requester: Requester {
                 name,
                 email,
+                phone,
                 is_minor: self.minor,
             },
             received_on,

@@ -176,6 +176,8 @@ fn random_form(rng: &mut ChaCha8Rng, received_on: NaiveDate, serial: u64) -> Res
         requester: Requester {
             name: format!("{first} {last}"),
             email,
+            // Those who called left a number (from Ofcom's range kept for drama, never a line).
+            phone: (channel == Channel::Phone).then(|| format!("+44 20 7946 {:04}", serial % 1000)),
             is_minor: rng.random_bool(0.02),
         },
         received_on,

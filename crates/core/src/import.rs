@@ -11,7 +11,14 @@ use crate::store::ChainCursor;
 use crate::{Error, NewCase, Reference, Result};
 
 const REQUIRED: [&str; 4] = ["kind", "name", "email", "received"];
-const OPTIONAL: [&str; 5] = ["jurisdiction", "customer", "channel", "details", "minor"];
+const OPTIONAL: [&str; 6] = [
+    "jurisdiction",
+    "customer",
+    "channel",
+    "details",
+    "minor",
+    "phone",
+];
 
 /// What an import did.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -120,6 +127,7 @@ fn read_forms(bytes: &[u8]) -> Result<Vec<(u64, NewCase)>> {
                 kind: cell("kind"),
                 name: cell("name"),
                 email: cell("email"),
+                phone: optional("phone"),
                 received: Some(received),
                 jurisdiction: optional("jurisdiction"),
                 customer: optional("customer"),

@@ -4,7 +4,7 @@
 //! Kept: reference, kind, channel, jurisdiction, dates received, due and closed, outcome,
 //! denial basis, item outcomes, customer, assignee, the minor flag, which letters were sent
 //! when. Redacted: the requester's name and email, what they wrote, agents' notes and
-//! free-text reasons (they quote people), item URLs, letter texts. Cases under a legal hold are kept whole.
+//! free-text reasons (they quote people), item URLs, letter texts, the phone number. Cases under a legal hold are kept whole.
 
 use chrono::{Months, NaiveDate};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -65,6 +65,19 @@ impl RetentionReport {
         }
         text
     }
+}
+
+/// A case a retention run would redact, or keeps whole under a legal hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueCase {
+    /// Its reference.
+    pub reference: crate::Reference,
+    /// What was asked.
+    pub kind: crate::Kind,
+    /// When it closed.
+    pub closed_on: NaiveDate,
+    /// Kept whole because a legal hold stands.
+    pub held: bool,
 }
 
 fn setting(tx: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
@@ -142,6 +155,30 @@ impl Desk {
         })
     }
 
+    /// The cases [`Desk::retention_due`] counts, oldest closing first, each with whether a
+    /// legal hold keeps it whole; `visit` is called for each (a years-old database may list
+    /// many thousands).
+    pub fn each_case_due_for_retention(&self, visit: &mut dyn FnMut(DueCase)) -> Result<()> {
+        let cutoff = self.retention_cutoff(self.retention_months()?)?;
+        let mut stmt = self.store().conn().prepare(
+            "SELECT reference, kind, closed_on, legal_hold IS NOT NULL
+             FROM cases INDEXED BY cases_awaiting_redaction
+             WHERE closed_on IS NOT NULL AND redacted_on IS NULL AND closed_on <= ?1
+             ORDER BY closed_on, id",
+        )?;
+        let mut rows = stmt.query([cutoff])?;
+        while let Some(row) = rows.next()? {
+            let reference: String = row.get(0)?;
+            visit(DueCase {
+                reference: reference.parse()?,
+                kind: row.get(1)?,
+                closed_on: row.get(2)?,
+                held: row.get(3)?,
+            });
+        }
+        Ok(())
+    }
+
     /// Redacts every case closed on or before today minus the retention period, in batches,
     /// calling `progress` with the running count. Each case gets a `redacted` audit event.
     pub fn apply_retention(&mut self, progress: &mut dyn FnMut(u64)) -> Result<RetentionReport> {
@@ -217,6 +254,7 @@ impl Desk {
 fn redact_case(tx: &Transaction<'_>, id: i64, today: NaiveDate) -> Result<()> {
     tx.prepare_cached(
         "UPDATE cases SET requester_name = ?2, requester_email = ?2, details = '',
+             requester_phone = CASE WHEN requester_phone IS NULL THEN NULL ELSE ?2 END,
              denial_reason = CASE WHEN denial_reason IS NULL THEN NULL ELSE ?2 END,
              extension_reason = CASE WHEN extension_reason IS NULL THEN NULL ELSE ?2 END,
              redacted_on = ?3

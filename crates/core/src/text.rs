@@ -31,6 +31,26 @@ pub fn name(field: &str, value: &str) -> Result<String, Error> {
     Ok(value.to_string())
 }
 
+/// Longest phone number, in characters.
+pub const MAX_PHONE_CHARS: usize = 40;
+
+/// A phone number as people write it: digits with an optional leading `+`, and spaces, dots,
+/// dashes, slashes or brackets between them; at least five digits.
+pub fn phone(value: &str) -> Result<String, Error> {
+    let value = value.trim();
+    let allowed = |c: char| c.is_ascii_digit() || " .-/()".contains(c);
+    let body = value.strip_prefix('+').unwrap_or(value);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    if value.chars().count() > MAX_PHONE_CHARS || !body.chars().all(allowed) || digits < 5 {
+        return Err(Error::Invalid(format!(
+            "phone {:?} is not a phone number (digits, an optional leading +, and spaces, dots, \
+             dashes or brackets)",
+            crate::spelling::shorten(value)
+        )));
+    }
+    Ok(value.to_string())
+}
+
 /// Multi-line free text: line breaks and tabs allowed, other control characters (NUL…) refused.
 pub fn free_text(field: &str, value: &str, required: bool) -> Result<String, Error> {
     let value = value.trim();
@@ -174,5 +194,29 @@ mod tests {
         assert!(free_text("details", "line\nline\ttab", false).is_ok());
         assert!(free_text("details", "nul\0", false).is_err());
         assert!(free_text("reason", "  ", true).is_err());
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_with_the_usual_separators() {
+        for ok in [
+            "+44 20 7946 0018",
+            "(555) 010-4477",
+            "030/12345",
+            "+1.555.010.4477",
+        ] {
+            assert_eq!(phone(ok).ok().as_deref(), Some(ok));
+        }
+        for bad in [
+            "",
+            "12",
+            "call me",
+            "+44 20 7946 0018 ext 4",
+            "=1+2",
+            "++4420794600",
+            "1\n2345",
+        ] {
+            assert!(phone(bad).is_err(), "{bad:?}");
+        }
+        assert!(phone(&"1".repeat(MAX_PHONE_CHARS + 1)).is_err());
     }
 }

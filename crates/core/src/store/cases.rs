@@ -13,7 +13,7 @@ use crate::{Case, CaseId, Error, ItemOutcome, Kind, Reference, Result, State};
 const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, denial_reason, \
     requester_name, requester_email, is_minor, customer, channel, jurisdiction, details, \
     received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
-    assignee, purge_on, legal_hold, closed_on";
+    assignee, purge_on, legal_hold, closed_on, requester_phone";
 
 /// What the case export reads: its stored columns as one text per row, separated by
 /// [`EXPORT_SEPARATOR`] (no stored name, address or code can hold a control character), so
@@ -57,6 +57,7 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
             name: row.get(7)?,
             // Stored addresses were validated on the way in; a redacted one is kept as is.
             email: Email::parse(&email).unwrap_or_else(|_| Email::redacted(email)),
+            phone: row.get(24)?,
             is_minor: row.get(9)?,
         },
         customer: row.get(10)?,
@@ -72,7 +73,7 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
         purge_on: row.get(21)?,
         legal_hold: row.get(22)?,
         closed_on: row.get(23)?,
-        redacted_on: row.get(24)?,
+        redacted_on: row.get(25)?,
         items: Vec::new(),
     })
 }
@@ -366,7 +367,7 @@ pub(crate) fn insert_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
     tx.prepare_cached(&format!(
         "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
          VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26)"
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?24, ?25, ?26, ?26)"
     ))?
     .execute(params![
         case.reference.as_str(),
@@ -395,6 +396,7 @@ pub(crate) fn insert_case(tx: &Transaction<'_>, case: &Case, now: &str) -> Resul
         case.attention_on(),
         case.queue_on(),
         now,
+        case.requester.phone,
     ])?;
     let id = CaseId(tx.last_insert_rowid());
     let mut item_stmt = tx.prepare_cached(

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/003_report_indexes.sql"),
     include_str!("../../migrations/004_letters.sql"),
     include_str!("../../migrations/005_customers_and_views.sql"),
+    include_str!("../../migrations/006_requester_phone.sql"),
 ];
 
 /// The schema version this build writes.

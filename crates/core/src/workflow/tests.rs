@@ -25,6 +25,7 @@ fn case(kind: Kind, jurisdiction: Jurisdiction) -> Case {
         requester: Requester {
             name: "Ana Ruiz".into(),
             email: crate::text::Email::parse("ana@example.com").unwrap_or_else(|_| unreachable!()),
+            phone: None,
             is_minor: false,
         },
         received_on: day(0),
