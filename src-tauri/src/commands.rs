@@ -272,14 +272,18 @@ pub async fn merge_case(
         .await
 }
 
+/// A letter's case and kind, as typed.
+fn letter_of(reference: &str, kind: &str) -> Result<(Reference, LetterKind), ApiError> {
+    Ok((reference.parse()?, kind.parse()?))
+}
+
 #[tauri::command]
 pub async fn get_letter(
     session: State<'_, Session>,
     reference: String,
     kind: String,
 ) -> Result<LetterDraft, ApiError> {
-    let reference: Reference = reference.parse()?;
-    let kind: LetterKind = kind.parse()?;
+    let (reference, kind) = letter_of(&reference, &kind)?;
     session
         .with_desk(move |desk| desk.letter(&reference, kind))
         .await
@@ -292,8 +296,7 @@ pub async fn save_letter_draft(
     kind: String,
     body: String,
 ) -> Result<LetterDraft, ApiError> {
-    let reference: Reference = reference.parse()?;
-    let kind: LetterKind = kind.parse()?;
+    let (reference, kind) = letter_of(&reference, &kind)?;
     session
         .with_desk(move |desk| desk.save_letter_draft(&reference, kind, &body))
         .await
@@ -305,8 +308,7 @@ pub async fn discard_letter_draft(
     reference: String,
     kind: String,
 ) -> Result<LetterDraft, ApiError> {
-    let reference: Reference = reference.parse()?;
-    let kind: LetterKind = kind.parse()?;
+    let (reference, kind) = letter_of(&reference, &kind)?;
     session
         .with_desk(move |desk| desk.discard_letter_draft(&reference, kind))
         .await
@@ -320,8 +322,7 @@ pub async fn send_letter(
     kind: String,
     body: String,
 ) -> Result<CaseView, ApiError> {
-    let reference: Reference = reference.parse()?;
-    let kind: LetterKind = kind.parse()?;
+    let (reference, kind) = letter_of(&reference, &kind)?;
     session
         .with_desk(move |desk| {
             desk.send_letter(&reference, kind, &body)?;
