@@ -706,6 +706,8 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     assert!(body.contains("Information Commissioner's Office"), "{body}");
     desk.text_contains("#letter-blanks", "No blanks left")
         .await?;
+    desk.text_contains("#letter-status", "letters/removal_answer.txt")
+        .await?;
     let with_blank = body.replace("Kind regards,", "[[a word of apology]]\n\nKind regards,");
     desk.set_text("#letter-body", &with_blank).await?;
     desk.text_contains("#letter-blanks", "1 blank to fill")

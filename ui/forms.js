@@ -283,8 +283,11 @@ export async function openLetter(view, kind) {
   text.value = draft.body;
   const save = h("button", { type: "button", id: "letter-save" }, "Save draft");
   const reset = h("button", { type: "button", id: "letter-reset", class: "link" }, "Back to the template");
+  const origin = draft.template_file
+    ? `Filled from ${draft.template_file}.`
+    : `Filled from the built-in template${draft.templates_folder ? ` (the company's own goes in ${draft.templates_folder}/${kind}.txt)` : ""}.`;
   const showState = (saved) => {
-    status.textContent = saved ? "Your saved draft. Edit it, then mark it sent once it has gone out." : "Filled from the template. Edit it as you need, then mark it sent once it has gone out.";
+    status.textContent = saved ? "Your saved draft. Edit it, then mark it sent once it has gone out." : `${origin} Edit it as you need, then mark it sent once it has gone out.`;
     reset.hidden = !saved;
   };
   const showBlanks = () => {

@@ -281,3 +281,24 @@ fn retention_removes_letter_texts_and_the_chain_still_verifies() -> Result<()> {
     ));
     Ok(())
 }
+
+#[test]
+fn a_filled_letter_says_which_template_it_came_from() -> Result<()> {
+    let mut fx = Fixture::new();
+    let r = fx.new_case("access", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
+    let folder = fx.dir.path().join("letters");
+    let built_in = fx.desk.letter(&r, LetterKind::IdentityRequest)?;
+    assert_eq!(built_in.template_file, None);
+    assert_eq!(
+        built_in.templates_folder,
+        Some(folder.display().to_string())
+    );
+    std::fs::create_dir_all(&folder).map_err(|e| Error::io("mkdir", e))?;
+    let file = folder.join("identity_request.txt");
+    std::fs::write(&file, "To: {{ requester.email }}\n\nWho are you?\n")
+        .map_err(|e| Error::io("write", e))?;
+    let own = fx.desk.letter(&r, LetterKind::IdentityRequest)?;
+    assert_eq!(own.template_file, Some(file.display().to_string()));
+    assert_eq!(own.body, "To: ana@example.com\n\nWho are you?\n");
+    Ok(())
+}

@@ -39,7 +39,12 @@ impl Desk {
         let body = self
             .templates
             .fill_for(kind, &case, customer.as_ref(), today)?;
-        Ok(LetterDraft::new(kind, body, false))
+        let (file, _) = self.templates.source(kind)?;
+        Ok(LetterDraft {
+            template_file: file.map(|f| f.display().to_string()),
+            templates_folder: self.templates.folder().map(|f| f.display().to_string()),
+            ..LetterDraft::new(kind, body, false)
+        })
     }
 
     /// Keeps the agent's edits to a letter not yet sent; blanks may remain.

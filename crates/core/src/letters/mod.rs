@@ -272,6 +272,10 @@ pub struct LetterDraft {
     pub saved: bool,
     /// The blanks still to fill, in order.
     pub blanks: Vec<String>,
+    /// The template file it was filled from; `None` for the built-in one (or a saved draft).
+    pub template_file: Option<String>,
+    /// Where the company's templates go, to change this one.
+    pub templates_folder: Option<String>,
 }
 
 impl LetterDraft {
@@ -289,6 +293,8 @@ impl LetterDraft {
             body,
             saved,
             blanks,
+            template_file: None,
+            templates_folder: None,
         }
     }
 }
