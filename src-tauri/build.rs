@@ -32,6 +32,9 @@ fn main() {
         "saved_views",
         "save_view",
         "delete_view",
+        "retention_status",
+        "set_retention_months",
+        "apply_retention",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

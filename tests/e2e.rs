@@ -910,5 +910,25 @@ async fn several_cases_are_assigned_and_noted_at_once_and_a_view_is_saved() -> T
         .js("return document.querySelectorAll('#views .delete-view').length")
         .await?;
     assert_eq!(left, json!(0));
+
+    // Retention: the period, and a dry run of what it would redact (nothing here yet).
+    desk.click("#retention-button").await?;
+    desk.text_contains("#rt-summary", "Nothing is due").await?;
+    assert_eq!(
+        desk.js("return document.getElementById('dialog-ok').hidden")
+            .await?,
+        json!(true),
+        "nothing to redact, no button to do it"
+    );
+    desk.type_into("#rt-months", "12").await?;
+    desk.click("#rt-save").await?;
+    desk.text_contains("#dialog-error", "24 to 120 months")
+        .await?;
+    desk.type_into("#rt-months", "36").await?;
+    desk.click("#rt-save").await?;
+    let cutoff = (chrono::Local::now().date_naive() - chrono::Months::new(36)).to_string();
+    desk.text_contains("#rt-summary", &cutoff).await?;
+    desk.screenshot("14-retention").await?;
+    desk.click("#dialog-cancel").await?;
     desk.finish().await
 }

@@ -41,6 +41,9 @@ export const api = {
   savedViews: () => invoke("saved_views"),
   saveView: (name, filter) => invoke("save_view", { name, filter }),
   deleteView: (name) => invoke("delete_view", { name }),
+  retentionStatus: () => invoke("retention_status"),
+  setRetentionMonths: (months) => invoke("set_retention_months", { months }),
+  applyRetention: () => invoke("apply_retention"),
   // The native save dialog (tauri-plugin-dialog); resolves to a path or null.
   chooseSavePath: (defaultPath, filter = { name: "CSV", extensions: ["csv"] }) =>
     invoke("plugin:dialog|save", { options: { defaultPath, filters: [filter] } }),

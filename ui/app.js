@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { h, clear, masked, label, daysBetween, todayIso, formatNumber } from "./dom.js";
 import { renderDetail } from "./detail.js";
-import { openNewCase, openExport, showMessage, openCustomer, openBulk, openSaveView } from "./forms.js";
+import { openNewCase, openExport, showMessage, openCustomer, openBulk, openSaveView, openRetention } from "./forms.js";
 
 const PAGE_SIZE = 50;
 const $ = (id) => document.getElementById(id);
@@ -168,7 +168,10 @@ async function refreshViews() {
       ),
     );
   }
-  nav.append(h("button", { type: "button", id: "save-view", class: "link save-view", onclick: saveView }, "Save this view…"));
+  nav.append(
+    h("button", { type: "button", id: "save-view", class: "link save-view", onclick: saveView }, "Save this view…"),
+    h("button", { type: "button", id: "retention-button", class: "link save-view", onclick: retention }, "Retention…"),
+  );
 }
 
 async function saveView() {
@@ -180,6 +183,18 @@ async function saveView() {
   $("search").value = "";
   await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(0);
+}
+
+async function retention() {
+  try {
+    const message = await openRetention();
+    if (!message) return;
+    toast(message);
+    await refreshViews();
+    await loadPage(state.page);
+  } catch (e) {
+    if (e.code !== "locked") toast(e.message, true);
+  }
 }
 
 async function deleteView(event, view) {

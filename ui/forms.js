@@ -401,3 +401,45 @@ export function openSaveView(filter, suggestion) {
     return await api.saveView(value("sv-name"), filter);
   });
 }
+
+// ---------- retention ----------
+
+// The retention period, and the cases a run would redact now (a dry run), with the choice to
+// redact them at once rather than at the next unlock.
+export async function openRetention() {
+  let status = await api.retentionStatus();
+  const months = h("input", { id: "rt-months", type: "number", min: 24, max: 120, value: status.months });
+  const change = h("button", { type: "button", id: "rt-save" }, "Change period");
+  const summary = h("p", { id: "rt-summary" });
+  const list = h("ul", { class: "letters", id: "rt-cases" });
+  const show = () => {
+    months.value = status.months;
+    const cases = `${status.redacted} case${status.redacted === 1 ? "" : "s"}`;
+    summary.textContent = status.redacted || status.held
+      ? `${cases} closed on or before ${status.cutoff} due for redaction${status.held ? `; ${status.held} under a legal hold kept whole` : ""}.`
+      : `Nothing is due: no case closed on or before ${status.cutoff} still holds personal details.`;
+    clear(list).append(...status.cases.map((c) =>
+      h("li", {}, h("strong", {}, c.reference), ` · ${label(c.kind)} · closed ${c.closed_on}`, c.held ? h("span", { class: "muted" }, " · kept whole: legal hold") : null)));
+    if (status.cases.length < status.redacted + status.held) list.append(h("li", { class: "muted" }, `… and ${status.redacted + status.held - status.cases.length} more`));
+    $("dialog-ok").hidden = status.redacted === 0;
+  };
+  change.addEventListener("click", async () => {
+    $("dialog-error").textContent = "";
+    try {
+      status = await api.setRetentionMonths(Number(months.value));
+      show();
+    } catch (e) {
+      $("dialog-error").textContent = e.message;
+    }
+  });
+  const body = h("div", {},
+    h("p", { class: "muted" }, "At every unlock, the requester's name, email, phone, what they wrote, notes, reasons and letter texts are removed from cases closed longer ago than this period. The request record (CCPA §7101) and the audit trail stay."),
+    h("div", { class: "path-row bottom" }, field("rt-months", "Retention period (months, 24–120)", months), change),
+    summary, list);
+  const opened = openDialog("Retention", body, "Redact now", async () => {
+    const report = await api.applyRetention();
+    return `Redacted ${report.redacted} case${report.redacted === 1 ? "" : "s"} closed on or before ${report.cutoff}.`;
+  });
+  show();
+  return opened;
+}

@@ -423,3 +423,56 @@ pub async fn save_view(
 pub async fn delete_view(session: State<'_, Session>, name: String) -> Result<(), ApiError> {
     session.with_desk(move |desk| desk.delete_view(&name)).await
 }
+
+/// How many cases due for redaction the retention dialog lists by name.
+const RETENTION_LISTED: usize = 200;
+
+/// The retention period and what a run would redact now.
+#[derive(Debug, Serialize)]
+pub struct RetentionStatus {
+    /// The period, its cut-off and the counts.
+    #[serde(flatten)]
+    due: privacydesk_core::RetentionReport,
+    /// The first cases due, oldest closing first.
+    cases: Vec<privacydesk_core::retention::DueCase>,
+}
+
+fn retention_status_of(desk: &Desk) -> privacydesk_core::Result<RetentionStatus> {
+    let mut cases = Vec::new();
+    desk.each_case_due_for_retention(&mut |case| {
+        if cases.len() < RETENTION_LISTED {
+            cases.push(case);
+        }
+    })?;
+    Ok(RetentionStatus {
+        due: desk.retention_due()?,
+        cases,
+    })
+}
+
+#[tauri::command]
+pub async fn retention_status(session: State<'_, Session>) -> Result<RetentionStatus, ApiError> {
+    session.with_desk(|desk| retention_status_of(desk)).await
+}
+
+#[tauri::command]
+pub async fn set_retention_months(
+    session: State<'_, Session>,
+    months: u32,
+) -> Result<RetentionStatus, ApiError> {
+    session
+        .with_desk(move |desk| {
+            desk.set_retention_months(months)?;
+            retention_status_of(desk)
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn apply_retention(
+    session: State<'_, Session>,
+) -> Result<privacydesk_core::RetentionReport, ApiError> {
+    session
+        .with_desk(|desk| desk.apply_retention(&mut |_| {}))
+        .await
+}

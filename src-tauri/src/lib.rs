@@ -50,6 +50,9 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
             commands::saved_views,
             commands::save_view,
             commands::delete_view,
+            commands::retention_status,
+            commands::set_retention_months,
+            commands::apply_retention,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

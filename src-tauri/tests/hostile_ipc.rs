@@ -180,6 +180,7 @@ fn shaped(command: String) -> BoxedStrategy<Value> {
             "note_on_many" => json!({ "references": [t[0], t[1], t[2]], "text": t[3] }),
             "save_view" => json!({ "name": t[0], "filter": { "search": t[1], "customer": t[2], "overdue": flag } }),
             "delete_view" => json!({ "name": t[0] }),
+            "set_retention_months" => json!({ "months": a }),
             "set_customer" => json!({ "name": t[0], "contact": t[1], "forward_days": b }),
             _ => json!({}),
         })

@@ -319,3 +319,61 @@ fn letters_duplicates_and_yearly_metrics_work_through_ipc() {
         "invalid_input"
     );
 }
+
+#[test]
+fn retention_lists_what_is_due_sets_the_period_and_redacts_on_demand() {
+    use privacydesk_core::{Action, ActionInput, Desk, NewCase, Outcome, Passphrase};
+    let app = app();
+    let path = app.dir.path().join("cases.db");
+    let mut desk = Desk::create(
+        &path,
+        &Passphrase::new("a long passphrase".into()),
+        Agent::new("a").expect("agent"),
+    )
+    .expect("create");
+    desk.set_today("2022-01-10".parse().expect("date"));
+    let reference = desk
+        .new_case(&NewCase {
+            kind: "inquiry".into(),
+            name: "Old Requester".into(),
+            email: "old@example.com".into(),
+            ..NewCase::default()
+        })
+        .expect("case");
+    desk.act(
+        &reference,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Withdrawn),
+            ..ActionInput::default()
+        },
+    )
+    .expect("close");
+    // Ten years: nothing is due at the unlock.
+    desk.set_retention_months(120).expect("period");
+    drop(desk);
+    let unlocked = app.ok("unlock", json!({ "passphrase": "a long passphrase" }));
+    assert!(unlocked["notice"].is_null(), "{unlocked}");
+    let status = app.ok("retention_status", json!({}));
+    assert_eq!(
+        (status["months"].as_u64(), status["redacted"].as_u64()),
+        (Some(120), Some(0))
+    );
+    assert_eq!(
+        app.err("set_retention_months", json!({ "months": 12 }))["code"],
+        "invalid_input"
+    );
+    let status = app.ok("set_retention_months", json!({ "months": 24 }));
+    assert_eq!(status["redacted"], 1);
+    assert_eq!(status["cases"][0]["reference"], reference.to_string());
+    assert_eq!(status["cases"][0]["closed_on"], "2022-01-10");
+    let view = app.ok("get_case", json!({ "reference": reference.to_string() }));
+    assert_eq!(
+        view["requester"]["name"], "Old Requester",
+        "a dry run changes nothing"
+    );
+    let report = app.ok("apply_retention", json!({}));
+    assert_eq!(report["redacted"], 1);
+    let view = app.ok("get_case", json!({ "reference": reference.to_string() }));
+    assert_eq!(view["requester"]["name"], "[redacted]");
+}
