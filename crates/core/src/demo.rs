@@ -20,6 +20,9 @@ const BATCH: u64 = 5_000;
 /// How far back the demo's history reaches.
 const HISTORY_DAYS: u64 = 730;
 
+/// One demo case in this many comes from the requester of the case before it.
+const DUPLICATE_EVERY: u64 = 250;
+
 const FIRST: &[&str] = &[
     "Ana", "Ben", "Chloé", "Dmitri", "Emma", "Farah", "Gustavo", "Hana", "Ibrahim", "Julia",
     "Kenji", "Léa", "Mateus", "Nadia", "Oliver", "Priya", "Quentin", "Rosa", "Sven", "Tomasz",
@@ -400,6 +403,7 @@ impl Desk {
             }
         }
         let mut written = 0u64;
+        let mut previous: Option<Requester> = None;
         while written < count {
             let batch_end = (written + BATCH).min(count);
             self.store_mut().write(|tx| {
@@ -407,7 +411,14 @@ impl Desk {
                 for serial in written..batch_end {
                     let offset = serial * HISTORY_DAYS / count;
                     let received = after(start, offset);
-                    let form = random_form(&mut rng, received, serial)?;
+                    let mut form = random_form(&mut rng, received, serial)?;
+                    // Now and then the same person writes again: a duplicate to flag or merge.
+                    if serial % DUPLICATE_EVERY == DUPLICATE_EVERY - 1
+                        && let Some(earlier) = &previous
+                    {
+                        form.requester = Requester::clone(earlier);
+                    }
+                    previous = Some(form.requester.clone());
                     let at = |day: NaiveDate, minute: u32| {
                         format!(
                             "{day}T{:02}:{:02}:00.000Z",
