@@ -58,6 +58,13 @@ pub struct CustomerView {
     pub forwarding_late: u64,
 }
 
+impl Customer {
+    /// The day a request received on `received` must be forwarded by, under this contract.
+    pub fn forward_by(&self, received: NaiveDate) -> NaiveDate {
+        add_business_days(received, self.forward_within_business_days)
+    }
+}
+
 impl Forwarding {
     /// The forwarding deadline of `case` under `customer`'s contract, given its timeline.
     pub fn of(
@@ -66,7 +73,7 @@ impl Forwarding {
         events: &[TimelineEntry],
         today: NaiveDate,
     ) -> Forwarding {
-        let forward_by = add_business_days(case.received_on, customer.forward_within_business_days);
+        let forward_by = customer.forward_by(case.received_on);
         // The action's own day where recorded; the event's timestamp for older events.
         let forwarded_on = events
             .iter()
@@ -207,9 +214,10 @@ impl Desk {
                 case.state,
                 State::New | State::VerifyingIdentity | State::InProgress
             );
-            let forward_by =
-                add_business_days(case.received_on, customer.forward_within_business_days);
-            if waiting && today > forward_by && !self.was_forwarded(case)? {
+            if waiting
+                && today > customer.forward_by(case.received_on)
+                && !self.was_forwarded(case)?
+            {
                 forwarding_late += 1;
             }
         }

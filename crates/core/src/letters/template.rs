@@ -391,12 +391,7 @@ impl<'a> Context<'a> {
             clock_stops: rule.pauses_for_requester,
             customer_reply_by: long(reply_by),
             customer_contact: customer.and_then(|c| c.contact.as_deref()),
-            forward_by: customer.map(|c| {
-                long(crate::deadline::add_business_days(
-                    case.received_on,
-                    c.forward_within_business_days,
-                ))
-            }),
+            forward_by: customer.map(|c| long(c.forward_by(case.received_on))),
             today: long(today),
             pending: case
                 .items
