@@ -45,6 +45,11 @@ fn tauri_driver() -> PathBuf {
     home
 }
 
+/// Whether WebDriver lost the element because the page replaced it.
+fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    format!("{error:?}").contains("StaleElementReference")
+}
+
 /// One app under one tauri-driver, with its own database; killed on drop.
 struct Desk {
     client: Client,
@@ -171,16 +176,37 @@ impl Desk {
         }
     }
 
+    /// Clicks `css` once it is shown; if the UI re-rendered it between finding and clicking
+    /// (a list reloading after a search, say), finds it again.
     async fn click(&self, css: &str) -> TestResult {
-        self.visible(css).await?.click().await?;
-        Ok(())
+        let started = Instant::now();
+        loop {
+            match self.visible(css).await?.click().await {
+                Ok(_) => return Ok(()),
+                Err(e) if is_stale(&e) && started.elapsed() < TIMEOUT => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     async fn type_into(&self, css: &str, text: &str) -> TestResult {
-        let element = self.visible(css).await?;
-        element.clear().await?;
-        element.send_keys(text).await?;
-        Ok(())
+        let started = Instant::now();
+        loop {
+            let element = self.visible(css).await?;
+            let typed = match element.clear().await {
+                Ok(()) => element.send_keys(text).await,
+                Err(e) => Err(e),
+            };
+            match typed {
+                Ok(()) => return Ok(()),
+                Err(e) if is_stale(&e) && started.elapsed() < TIMEOUT => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Picks an option of a `<select>` by value, as a person choosing it would (a `change` event).
@@ -597,6 +623,21 @@ impl Desk {
         Ok(())
     }
 
+    /// Waits until `script` returns `expected`.
+    async fn js_becomes(&self, script: &str, expected: Value) -> TestResult {
+        let started = Instant::now();
+        loop {
+            let now = self.js(script).await?;
+            if now == expected {
+                return Ok(());
+            }
+            if started.elapsed() > TIMEOUT {
+                return Err(format!("{script} gave {now}, not {expected}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn dialog_closes(&self) -> TestResult {
         let started = Instant::now();
         while self
@@ -906,10 +947,12 @@ async fn several_cases_are_assigned_and_noted_at_once_and_a_view_is_saved() -> T
     desk.screenshot("13-saved-view").await?;
     desk.click("#views .delete-view").await?;
     desk.text_contains("#toast", "Deleted the view").await?;
-    let left = desk
-        .js("return document.querySelectorAll('#views .delete-view').length")
-        .await?;
-    assert_eq!(left, json!(0));
+    // The side bar is drawn again just after the toast.
+    desk.js_becomes(
+        "return document.querySelectorAll('#views .delete-view').length",
+        json!(0),
+    )
+    .await?;
 
     // Retention: the period, and a dry run of what it would redact (nothing here yet).
     desk.click("#retention-button").await?;
