@@ -486,20 +486,8 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
     desk.text_contains("#toast", "Created").await?;
     desk.text_contains("#detail", "https://forum.example.com/t/2")
         .await?;
-    desk.act("verify", &[]).await?;
-    desk.act(
-        "remove_item",
-        &[("#ac-item", "https://forum.example.com/t/1")],
-    )
-    .await?;
-    desk.act(
-        "refuse_item",
-        &[
-            ("#ac-item", "https://forum.example.com/t/2"),
-            ("#ac-reason", "Quoted in a court ruling"),
-        ],
-    )
-    .await?;
+    desk.verify_and_decide_two_items("Quoted in a court ruling")
+        .await?;
     desk.act("close", &[("#ac-outcome", "partially_fulfilled")])
         .await?;
     desk.text_contains("#detail", "Quoted in a court ruling")
@@ -623,6 +611,24 @@ impl Desk {
         Ok(())
     }
 
+    /// Verifies the open forum removal, removes its page t/1 and refuses t/2 for `reason`.
+    async fn verify_and_decide_two_items(&self, reason: &str) -> TestResult {
+        self.act("verify", &[]).await?;
+        self.act(
+            "remove_item",
+            &[("#ac-item", "https://forum.example.com/t/1")],
+        )
+        .await?;
+        self.act(
+            "refuse_item",
+            &[
+                ("#ac-item", "https://forum.example.com/t/2"),
+                ("#ac-reason", reason),
+            ],
+        )
+        .await
+    }
+
     /// Waits until `script` returns `expected`.
     async fn js_becomes(&self, script: &str, expected: Value) -> TestResult {
         let started = Instant::now();
@@ -718,20 +724,8 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
         .await?;
 
     // Work the removal, then write the answer: blanks block sending, a draft is kept.
-    desk.act("verify", &[]).await?;
-    desk.act(
-        "remove_item",
-        &[("#ac-item", "https://forum.example.com/t/1")],
-    )
-    .await?;
-    desk.act(
-        "refuse_item",
-        &[
-            ("#ac-item", "https://forum.example.com/t/2"),
-            ("#ac-reason", "It is quoted in a court ruling"),
-        ],
-    )
-    .await?;
+    desk.verify_and_decide_two_items("It is quoted in a court ruling")
+        .await?;
     desk.choose("#letter-kind", "removal_answer").await?;
     desk.click("#write-letter").await?;
     let body = desk

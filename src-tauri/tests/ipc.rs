@@ -134,13 +134,12 @@ fn the_session_locks_itself_after_the_idle_limit() {
     assert!(!session.is_unlocked(), "the key is dropped");
 }
 
-#[test]
-fn unlocking_applies_retention_and_says_so() {
+/// The app's database, made directly through core, with one case closed on 2022-01-10: past
+/// the default retention period.
+fn old_closed_case(app: &common::App) -> (privacydesk_core::Desk, privacydesk_core::Reference) {
     use privacydesk_core::{Action, ActionInput, Desk, NewCase, Outcome, Passphrase};
-    let app = app();
-    let path = app.dir.path().join("cases.db");
     let mut desk = Desk::create(
-        &path,
+        &app.dir.path().join("cases.db"),
         &Passphrase::new("a long passphrase".into()),
         Agent::new("a").expect("agent"),
     )
@@ -163,6 +162,13 @@ fn unlocking_applies_retention_and_says_so() {
         },
     )
     .expect("close");
+    (desk, reference)
+}
+
+#[test]
+fn unlocking_applies_retention_and_says_so() {
+    let app = app();
+    let (desk, reference) = old_closed_case(&app);
     drop(desk);
 
     let unlocked = app.ok("unlock", json!({ "passphrase": "a long passphrase" }));
@@ -322,33 +328,8 @@ fn letters_duplicates_and_yearly_metrics_work_through_ipc() {
 
 #[test]
 fn retention_lists_what_is_due_sets_the_period_and_redacts_on_demand() {
-    use privacydesk_core::{Action, ActionInput, Desk, NewCase, Outcome, Passphrase};
     let app = app();
-    let path = app.dir.path().join("cases.db");
-    let mut desk = Desk::create(
-        &path,
-        &Passphrase::new("a long passphrase".into()),
-        Agent::new("a").expect("agent"),
-    )
-    .expect("create");
-    desk.set_today("2022-01-10".parse().expect("date"));
-    let reference = desk
-        .new_case(&NewCase {
-            kind: "inquiry".into(),
-            name: "Old Requester".into(),
-            email: "old@example.com".into(),
-            ..NewCase::default()
-        })
-        .expect("case");
-    desk.act(
-        &reference,
-        Action::Close,
-        &ActionInput {
-            outcome: Some(Outcome::Withdrawn),
-            ..ActionInput::default()
-        },
-    )
-    .expect("close");
+    let (mut desk, reference) = old_closed_case(&app);
     // Ten years: nothing is due at the unlock.
     desk.set_retention_months(120).expect("period");
     drop(desk);
