@@ -307,19 +307,9 @@ impl Desk {
             }
         }
         self.click("#dialog-ok").await?;
-        let started = Instant::now();
-        while self
-            .js("return document.getElementById('dialog').open")
-            .await?
-            == json!(true)
-        {
-            if started.elapsed() > TIMEOUT {
-                let error = self.find("#dialog-error").await?.text().await?;
-                return Err(format!("{action} stayed open: {error}").into());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(())
+        self.dialog_closes()
+            .await
+            .map_err(|e| format!("{action}: {e}").into())
     }
 
     async fn screenshot(&self, name: &str) -> TestResult {
