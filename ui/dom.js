@@ -34,6 +34,12 @@ export function label(value) {
   return String(value ?? "").replaceAll("_", " ");
 }
 
+/** A label as the start of a sentence or title: "ask requester" → "Ask requester". */
+export function sentence(value) {
+  const text = label(value);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function daysBetween(fromIso, toIso) {
   return Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 86400000);
 }

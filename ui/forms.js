@@ -2,7 +2,7 @@
 // and shows the backend's answer beside the form.
 
 import { api } from "./api.js";
-import { h, clear, label, todayIso, formatNumber } from "./dom.js";
+import { h, clear, label, sentence, todayIso, formatNumber } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -181,7 +181,7 @@ export function openAction(view, spec) {
     outcome.addEventListener("change", sync);
     sync();
   }
-  return openDialog(`${label(spec.action)} · ${c.reference}`, body, label(spec.action), async () => {
+  return openDialog(`${sentence(spec.action)} · ${c.reference}`, body, sentence(spec.action), async () => {
     const form = {
       reason: value("ac-reason") || null,
       outcome: value("ac-outcome") || null,
@@ -339,7 +339,7 @@ export function openLetterExport(view, letter, exportDir) {
   const body = h("div", {},
     h("p", {}, "A plain-text copy of the letter exactly as sent, to attach to your email. Saving it is recorded on the case."),
     h("div", { class: "field wide" }, h("label", { for: "lx-path" }, "Save to"), h("div", { class: "path-row" }, pathInput, choose)));
-  return openDialog(`Save ${letter.title}`, body, "Save", async () => {
+  return openDialog(`Save the letter “${letter.title}”`, body, "Save", async () => {
     const path = value("lx-path");
     if (!path) fail("Choose where to save the file.", "lx-path");
     const written = await api.exportLetter(view.reference, letter.id, path);

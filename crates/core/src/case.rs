@@ -216,9 +216,14 @@ pub(crate) fn answered_on(
     closed_on: Option<NaiveDate>,
 ) -> Option<NaiveDate> {
     match (purge_on, closed_on) {
-        (Some(purge), Some(_)) => purge.checked_sub_days(Days::new(PURGE_AFTER_DAYS)),
+        (Some(purge), Some(_)) => scheduled_on(purge),
         (_, closed) => closed,
     }
+}
+
+/// The day a deletion purging on `purge_on` was scheduled: the account closure's answer.
+pub(crate) fn scheduled_on(purge_on: NaiveDate) -> Option<NaiveDate> {
+    purge_on.checked_sub_days(Days::new(PURGE_AFTER_DAYS))
 }
 
 /// [`Case::closed_on_time`] from the stored dates alone.

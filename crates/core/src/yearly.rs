@@ -1,21 +1,25 @@
 //! The yearly metrics the CCPA asks businesses to disclose (11 CCR §7102): per kind of request,
 //! how many were received, complied with in whole or in part, and denied, and the median and
 //! mean number of days taken to respond, for one calendar year.
+//!
+//! A request counts in the year it was answered: the day it closed, or for an account closure
+//! the day its deletion was scheduled (the purge follows 30 days later, maybe in the next year,
+//! and a legal hold can delay it indefinitely).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::atomic_file::{csv_write_error, write_atomically};
-use crate::case::answered_on;
+use crate::case::{PURGE_AFTER_DAYS, scheduled_on};
 use crate::desk::Desk;
 use crate::export::ExportSummary;
 use crate::report::{format_days, median};
 use crate::store::stored;
-use crate::{Error, Kind, Outcome, Result};
+use crate::{Error, Kind, Outcome, Result, State};
 
 /// A calendar year, as the metrics cover one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +63,11 @@ pub struct YearlyRow {
     pub kind: String,
     /// Received in the year.
     pub received: u64,
-    /// Answered in the year and fulfilled.
+    /// Answered in the year and fulfilled; an account closure whose deletion was scheduled in
+    /// the year counts here while its purge date is ahead.
     pub complied_in_whole: u64,
-    /// Answered in the year and partially fulfilled.
+    /// Answered in the year and partially fulfilled; also a scheduled deletion a legal hold
+    /// keeps back.
     pub complied_in_part: u64,
     /// Answered in the year and denied.
     pub denied: u64,
@@ -79,6 +85,25 @@ pub struct YearlyRow {
 }
 
 impl YearlyRow {
+    /// Counts one request answered (or withdrawn, or merged) on `on`.
+    fn count(&mut self, outcome: Option<Outcome>, on: NaiveDate, received_on: NaiveDate) {
+        match outcome {
+            Some(Outcome::Fulfilled) => self.complied_in_whole += 1,
+            Some(Outcome::PartiallyFulfilled) => self.complied_in_part += 1,
+            Some(Outcome::Denied) => self.denied += 1,
+            // Not responses on the merits: no days to respond.
+            Some(Outcome::Withdrawn) | None => {
+                self.withdrawn += 1;
+                return;
+            }
+            Some(Outcome::Merged) => {
+                self.merged += 1;
+                return;
+            }
+        }
+        self.days.push((on - received_on).num_days());
+    }
+
     fn finish(&mut self) {
         self.days.sort_unstable();
         self.median_days_to_respond = median(&self.days);
@@ -122,6 +147,14 @@ impl Desk {
                 target.received += 1;
             }
         })?;
+        let answered_here = |outcome: Option<Outcome>| {
+            matches!(
+                outcome,
+                Some(Outcome::Fulfilled | Outcome::PartiallyFulfilled | Outcome::Denied)
+            )
+        };
+        // The year's closings, except the answers of scheduled deletions (counted below by the
+        // day they were scheduled).
         let mut stmt = conn.prepare_cached(
             "SELECT kind, outcome, closed_on, received_on, purge_on
              FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
@@ -130,25 +163,48 @@ impl Desk {
             let Some(target) = rows.get_mut(&stored::kind_at(row, 0)?) else {
                 return Ok(());
             };
-            match Outcome::from_stored(stored::bytes(row, 1)?) {
-                Some(Outcome::Fulfilled) => target.complied_in_whole += 1,
-                Some(Outcome::PartiallyFulfilled) => target.complied_in_part += 1,
-                Some(Outcome::Denied) => target.denied += 1,
-                Some(Outcome::Withdrawn) | None => {
-                    target.withdrawn += 1;
-                    return Ok(());
-                }
-                Some(Outcome::Merged) => {
-                    target.merged += 1;
-                    return Ok(());
-                }
+            let outcome = Outcome::from_stored(stored::bytes(row, 1)?);
+            let scheduled = !stored::bytes(row, 4)?.is_empty();
+            if scheduled && answered_here(outcome) {
+                return Ok(());
             }
-            let received_on = stored::required_date_at(row, 3)?;
-            // The day the person got their answer (Case::answered_on).
-            if let Some(answered) = answered_on(stored::date_at(row, 4)?, stored::date_at(row, 2)?)
-            {
-                target.days.push((answered - received_on).num_days());
-            }
+            let closed_on = stored::required_date_at(row, 2)?;
+            target.count(outcome, closed_on, stored::required_date_at(row, 3)?);
+            Ok(())
+        })?;
+        // Deletions scheduled in the year, whenever (if ever yet) they closed: the person had
+        // their answer that day. One not yet confirmed counts as complied with — in part while
+        // a legal hold keeps the data back.
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind, state, outcome, purge_on, received_on, legal_hold
+             FROM cases INDEXED BY cases_by_purge WHERE purge_on BETWEEN ?1 AND ?2",
+        )?;
+        let after_purge_wait = |day: NaiveDate| {
+            day.checked_add_days(Days::new(PURGE_AFTER_DAYS))
+                .unwrap_or(day)
+        };
+        let range = rusqlite::params![after_purge_wait(first), after_purge_wait(last)];
+        stored::scan(&mut stmt, range, |row| {
+            let Some(target) = rows.get_mut(&stored::kind_at(row, 0)?) else {
+                return Ok(());
+            };
+            let outcome = match State::from_stored(stored::bytes(row, 1)?) {
+                Some(State::Closed) => {
+                    Outcome::from_stored(stored::bytes(row, 2)?).filter(|&o| answered_here(Some(o)))
+                }
+                Some(State::DeletionScheduled) if stored::bytes(row, 5)?.is_empty() => {
+                    Some(Outcome::Fulfilled)
+                }
+                Some(State::DeletionScheduled) => Some(Outcome::PartiallyFulfilled),
+                // Reopened since: not answered after all.
+                _ => None,
+            };
+            let (Some(outcome), Some(answered)) =
+                (outcome, stored::date_at(row, 3)?.and_then(scheduled_on))
+            else {
+                return Ok(());
+            };
+            target.count(Some(outcome), answered, stored::required_date_at(row, 4)?);
             Ok(())
         })?;
         let mut all = YearlyRow {

@@ -579,11 +579,41 @@ fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
             .iter()
             .find(|r| r.kind == kind.as_str())
             .ok_or_else(|| Error::invalid("row"))?;
-        let answered: Vec<_> = cases
+        // The rule, from whole cases: an answer on the merits counts on the day it was given
+        // (a scheduled deletion's day for an account closure, closed or not); a withdrawal or
+        // merge on its closing day.
+        let on_merits = |o: Option<Outcome>| {
+            matches!(
+                o,
+                Some(Outcome::Fulfilled | Outcome::PartiallyFulfilled | Outcome::Denied)
+            )
+        };
+        let counted: Vec<(Outcome, Option<i64>)> = cases
             .iter()
-            .filter(|c| c.kind == *kind && c.closed_on.is_some_and(in_year))
+            .filter(|c| c.kind == *kind)
+            .filter_map(|c| {
+                let outcome = match (c.state, c.outcome) {
+                    (State::DeletionScheduled, _) if c.legal_hold.is_some() => {
+                        Outcome::PartiallyFulfilled
+                    }
+                    (State::DeletionScheduled, _) => Outcome::Fulfilled,
+                    (State::Closed, Some(o)) => o,
+                    _ => return None,
+                };
+                let day = if on_merits(Some(outcome)) {
+                    c.purge_on
+                        .map(|p| p - chrono::Days::new(30))
+                        .or(c.closed_on)?
+                } else {
+                    c.closed_on?
+                };
+                in_year(day).then(|| {
+                    let days = on_merits(Some(outcome)).then(|| (day - c.received_on).num_days());
+                    (outcome, days)
+                })
+            })
             .collect();
-        let outcome = |o| answered.iter().filter(|c| c.outcome == Some(o)).count() as u64;
+        let outcome = |o| counted.iter().filter(|(got, _)| *got == o).count() as u64;
         let received = cases
             .iter()
             .filter(|c| c.kind == *kind && in_year(c.received_on))
@@ -592,14 +622,103 @@ fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
         assert_eq!(row.complied_in_whole, outcome(Outcome::Fulfilled), "{kind}");
         assert_eq!(row.complied_in_part, outcome(Outcome::PartiallyFulfilled));
         assert_eq!(row.denied, outcome(Outcome::Denied), "{kind}");
-        let mut days: Vec<i64> = answered
-            .iter()
-            .filter(|c| c.outcome != Some(Outcome::Withdrawn))
-            .filter_map(|c| c.answered_on().map(|a| (a - c.received_on).num_days()))
-            .collect();
+        assert_eq!(row.withdrawn, outcome(Outcome::Withdrawn), "{kind}");
+        assert_eq!(row.merged, outcome(Outcome::Merged), "{kind}");
+        let mut days: Vec<i64> = counted.iter().filter_map(|(_, d)| *d).collect();
         days.sort_unstable();
         assert_eq!(row.median_days_to_respond, median(&days), "{kind}");
     }
+    Ok(())
+}
+
+/// CCPA §7102 counts a request in the year it was answered. An account closure is answered
+/// the day its deletion is scheduled: it belongs to that year even when the purge is confirmed
+/// in the next, or a legal hold keeps it open; a revocation counts when it happens.
+#[test]
+fn yearly_metrics_count_a_deletion_in_the_year_it_was_scheduled() -> Result<()> {
+    use privacydesk_core::Year;
+    let mut fx = Fixture::new();
+    fx.desk.set_today(date("2025-12-10"));
+    let mut scheduled = Vec::new();
+    for n in 0..4 {
+        let r = fx.new_case(
+            "account_closure",
+            "Ana Ruiz",
+            &format!("ana{n}@example.com"),
+            "2025-12-01",
+        )?;
+        fx.desk.act(&r, Action::Verify, &ActionInput::default())?;
+        fx.desk
+            .act(&r, Action::ScheduleDeletion, &ActionInput::default())?;
+        scheduled.push(r);
+    }
+    let [_pending, held, confirmed, revoked] = &scheduled[..] else {
+        return Err(Error::invalid("four cases"));
+    };
+    let reason = |text: &str| ActionInput {
+        reason: Some(text.into()),
+        ..ActionInput::default()
+    };
+    fx.desk
+        .act(held, Action::Hold, &reason("tax records, 10 years"))?;
+    let denied = fx.new_case("access", "Bo Li", "bo@example.com", "2025-11-01")?;
+    fx.desk.act(
+        &denied,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Denied),
+            denial_basis: Some(DenialBasis::IdentityNotVerified),
+            reason: Some("identity could not be verified".into()),
+            ..ActionInput::default()
+        },
+    )?;
+    fx.desk.set_today(date("2026-01-09"));
+    fx.desk
+        .act(confirmed, Action::ConfirmDeletion, &ActionInput::default())?;
+    fx.desk.act(
+        revoked,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Withdrawn),
+            reason: Some("the person changed their mind".into()),
+            ..ActionInput::default()
+        },
+    )?;
+    fx.desk.set_today(date("2026-02-01"));
+    let row = |year: &str, kind: &str| -> Result<privacydesk_core::yearly::YearlyRow> {
+        fx.desk
+            .yearly_rows(Year::parse(year)?)?
+            .into_iter()
+            .find(|r| r.kind == kind)
+            .ok_or_else(|| Error::invalid("row"))
+    };
+    let closures = row("2025", "account_closure")?;
+    assert_eq!(closures.received, 4);
+    // The pending and the confirmed deletion in whole, the held one in part.
+    assert_eq!(
+        (
+            closures.complied_in_whole,
+            closures.complied_in_part,
+            closures.withdrawn
+        ),
+        (2, 1, 0)
+    );
+    assert_eq!(closures.median_days_to_respond, Some(9.0));
+    let access = row("2025", "access")?;
+    assert_eq!(
+        (access.denied, access.median_days_to_respond),
+        (1, Some(39.0))
+    );
+    let next = row("2026", "account_closure")?;
+    assert_eq!(
+        (
+            next.complied_in_whole,
+            next.complied_in_part,
+            next.withdrawn
+        ),
+        (0, 0, 1)
+    );
+    assert_eq!(next.median_days_to_respond, None);
     Ok(())
 }
 
