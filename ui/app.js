@@ -25,7 +25,10 @@ const state = {
 
 // ---------- unlock ----------
 
-async function showUnlock(message = "") {
+const IDLE_LOCKED = "Locked after a period of inactivity. Unlock to go on.";
+
+/** Shows the unlock screen; `message` says why (an error, or a notice such as an idle lock). */
+async function showUnlock(message = "", { notice = false } = {}) {
   state.status = await api.status().catch(() => null);
   $("desk").hidden = true;
   $("unlock-screen").hidden = false;
@@ -46,6 +49,7 @@ async function showUnlock(message = "") {
   $("unlock-button").textContent = creating ? "Create database" : "Unlock";
   $("db-path").textContent = state.status ? state.status.db_path : "";
   $("unlock-error").textContent = message;
+  $("unlock-error").classList.toggle("notice", notice);
   $("passphrase").value = "";
   $("passphrase-confirm").value = "";
   $("passphrase").focus();
@@ -81,7 +85,7 @@ export async function guarded(promise) {
     return await promise;
   } catch (e) {
     if (e.code === "locked") {
-      await showUnlock("Locked after a period of inactivity. Unlock to go on.");
+      await showUnlock(IDLE_LOCKED, { notice: true });
       throw e;
     }
     throw e;
@@ -436,7 +440,7 @@ $("next-page").addEventListener("click", () => loadPage(state.page + 1));
 $("lock-button").addEventListener("click", async () => {
   await api.lock().catch(() => {});
   state.current = null;
-  await showUnlock("Locked.");
+  await showUnlock("Locked.", { notice: true });
 });
 $("new-case-button").addEventListener("click", () => newCase());
 $("export-button").addEventListener("click", () => openExport(state, currentFilter()).then((m) => m && toast(m)));
@@ -505,7 +509,7 @@ for (const type of ["keydown", "pointerdown", "wheel"]) {
 setInterval(async () => {
   if ($("desk").hidden) return;
   const status = await api.status().catch(() => null);
-  if (status && !status.unlocked) await showUnlock("Locked after a period of inactivity. Unlock to go on.");
+  if (status && !status.unlocked) await showUnlock(IDLE_LOCKED, { notice: true });
 }, 15000);
 
 // ---------- start ----------
