@@ -60,6 +60,8 @@ $("unlock-form").addEventListener("submit", async (event) => {
   const passphrase = $("passphrase").value;
   const creating = !$("confirm-row").hidden;
   const error = $("unlock-error");
+  // From here on whatever it says is an error, not the notice it was opened with.
+  error.classList.remove("notice");
   if (!passphrase) return (error.textContent = "Enter the passphrase.");
   if (creating && passphrase.length < 8) return (error.textContent = "Use at least 8 characters.");
   if (creating && passphrase !== $("passphrase-confirm").value) return (error.textContent = "The two passphrases differ.");
