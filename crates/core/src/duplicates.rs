@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::case::Item;
 use crate::desk::timestamp;
 use crate::store::{self, EventDraft};
-use crate::{Case, CaseView, Desk, Error, Kind, Outcome, Reference, Result, State};
+use crate::{Case, CaseView, Desk, Error, ItemOutcome, Kind, Outcome, Reference, Result, State};
 
 /// How many other open cases from one address are listed: a customer's contact may file
 /// hundreds for their users, and the first few say enough.
@@ -105,7 +106,7 @@ impl Desk {
 
     /// Merges `duplicate` into `into`: the duplicate closes as `merged` with a `merged_into`
     /// event; the kept case gets a `merged_from` event, a note with what the duplicate said,
-    /// and the duplicate's forum items it did not list. Returns the kept case.
+    /// and the duplicate's forum items with their decisions. Returns the kept case.
     pub fn merge(&mut self, duplicate: &Reference, into: &Reference) -> Result<CaseView> {
         let today = self.today();
         let now = timestamp();
@@ -144,18 +145,38 @@ impl Desk {
                 },
             )?;
 
-            let new_items: Vec<String> =
-                if dup.kind == Kind::ForumRemoval && kept.kind == Kind::ForumRemoval {
-                    dup.items
-                        .iter()
-                        .map(|i| i.url.clone())
-                        .filter(|url| !kept.items.iter().any(|k| &k.url == url))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+            // The duplicate's pages come along with any decision already taken on them (a
+            // removed page stays removed); a page both list takes the duplicate's decision
+            // only while the kept case still has it pending.
+            let mut decided = kept.clone();
+            let mut new_items: Vec<Item> = Vec::new();
+            if dup.kind == Kind::ForumRemoval && kept.kind == Kind::ForumRemoval {
+                for item in &dup.items {
+                    match decided.items.iter_mut().find(|k| k.url == item.url) {
+                        None => new_items.push(item.clone()),
+                        Some(listed) if listed.outcome == ItemOutcome::Pending => {
+                            listed.outcome = item.outcome;
+                            listed.reason = item.reason.clone();
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+            let items_decided = decided
+                .items
+                .iter()
+                .zip(&kept.items)
+                .filter(|(after, before)| after != before)
+                .count();
+            if items_decided > 0 {
+                store::update_case(tx, &decided, &now)?;
+            }
             store::add_items(tx, kept.id, &new_items)?;
-            let mut details = json!({ "from": duplicate, "items_added": new_items.len() });
+            let mut details = json!({
+                "from": duplicate,
+                "items_added": new_items.len(),
+                "items_decided": items_decided,
+            });
             let mut said = format!(
                 "Merged from {duplicate} ({}, received {}).",
                 dup.kind.cli_name(),

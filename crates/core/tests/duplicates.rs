@@ -109,6 +109,72 @@ fn merging_closes_the_duplicate_and_keeps_both_histories() -> Result<()> {
     Ok(())
 }
 
+/// A page already removed or refused on the duplicate keeps that decision on the kept case,
+/// so nobody decides it twice; a decision the kept case took itself stands.
+#[test]
+fn a_merge_carries_the_decisions_taken_on_the_duplicates_pages() -> Result<()> {
+    use privacydesk_core::{Action, ActionInput, ItemOutcome};
+    let mut fx = Fixture::new();
+    let (t1, t2) = (
+        "https://forum.example.com/t/1",
+        "https://forum.example.com/t/2",
+    );
+    let (p9, p10) = (
+        "https://blog.example.com/p/9",
+        "https://blog.example.com/p/10",
+    );
+    let kept = forum(&mut fx, "ana@example.com", &[t1, t2])?;
+    let dup = forum(&mut fx, "ana@example.com", &[t1, t2, p9, p10])?;
+    let decide = |fx: &mut Fixture, case, action, url: &str, reason: Option<&str>| {
+        fx.desk.act(
+            case,
+            action,
+            &ActionInput {
+                item: Some(url.into()),
+                reason: reason.map(String::from),
+                ..ActionInput::default()
+            },
+        )
+    };
+    for case in [&kept, &dup] {
+        fx.desk.act(case, Action::Verify, &ActionInput::default())?;
+    }
+    decide(&mut fx, &kept, Action::RemoveItem, t2, None)?;
+    decide(&mut fx, &dup, Action::RemoveItem, t1, None)?;
+    decide(
+        &mut fx,
+        &dup,
+        Action::RefuseItem,
+        t2,
+        Some("a court record"),
+    )?;
+    decide(&mut fx, &dup, Action::RefuseItem, p9, Some("newsworthy"))?;
+
+    let view = fx.desk.merge(&dup, &kept)?;
+    let items: Vec<_> = view
+        .case
+        .items
+        .iter()
+        .map(|i| (i.url.as_str(), i.outcome, i.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (t1, ItemOutcome::Removed, None),
+            (t2, ItemOutcome::Removed, None),
+            (p9, ItemOutcome::Refused, Some("newsworthy")),
+            (p10, ItemOutcome::Pending, None),
+        ]
+    );
+    let last = view.events.last().ok_or(Error::invalid("no event"))?;
+    assert_eq!(
+        (&last.details["items_added"], &last.details["items_decided"]),
+        (&serde_json::json!(2), &serde_json::json!(1))
+    );
+    assert!(fx.desk.verify()?.is_ok());
+    Ok(())
+}
+
 #[test]
 fn merges_across_people_closed_cases_or_itself_are_refused() -> Result<()> {
     let mut fx = Fixture::new();

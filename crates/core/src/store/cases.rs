@@ -540,17 +540,24 @@ impl Store {
 }
 
 /// Adds items after a case's last one (a merge brings the duplicate's items along).
-pub(crate) fn add_items(tx: &Transaction<'_>, case: CaseId, urls: &[String]) -> Result<()> {
+pub(crate) fn add_items(tx: &Transaction<'_>, case: CaseId, items: &[Item]) -> Result<()> {
     let last: i64 = tx.query_row(
         "SELECT coalesce(max(position), 0) FROM items WHERE case_id = ?1",
         [case.0],
         |r| r.get(0),
     )?;
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO items (case_id, position, url, outcome) VALUES (?1, ?2, ?3, 'pending')",
+        "INSERT INTO items (case_id, position, url, outcome, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for (offset, url) in urls.iter().enumerate() {
-        stmt.execute(params![case.0, last + 1 + offset as i64, url])?;
+    for (offset, item) in items.iter().enumerate() {
+        let position = last + 1 + offset as i64;
+        stmt.execute(params![
+            case.0,
+            position,
+            item.url,
+            item.outcome,
+            item.reason
+        ])?;
     }
     Ok(())
 }
