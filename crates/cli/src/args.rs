@@ -84,7 +84,7 @@ pub enum Command {
 pub enum CaseCommand {
     /// Log a new request; prints its reference
     New(NewArgs),
-    /// List cases, soonest due first
+    /// List cases: open ones soonest due first, then closed ones latest first
     List(ListArgs),
     /// Show a case, its deadline explained, the actions allowed and its timeline
     Show {

@@ -83,7 +83,7 @@ pub fn list(cases: &[CaseSummary], total: u64, today: NaiveDate) {
     }
     if total > cases.len() as u64 {
         println!(
-            "showing {} of {total} (soonest due first, as of {today}); --limit N shows more, --limit 0 all",
+            "showing {} of {total} (open soonest due first, then closed latest first; as of {today}); --limit N shows more, --limit 0 all",
             cases.len()
         );
     }

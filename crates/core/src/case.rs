@@ -175,13 +175,16 @@ impl Case {
         closed_on_time(self.closed_on, self.purge_on, self.due_on)
     }
 
-    /// Where the case sorts in the queue: its attention date; a held deletion, which needs
-    /// nothing until the hold ends, last; anything else by its due date.
+    /// Where the case sorts in the list (a key, not a date to show): open cases by their
+    /// attention date, or due date while the clock is stopped; after them a held deletion,
+    /// which needs nothing until the hold ends; then closed cases, the most recently closed
+    /// first. Migration 008 computes the same in SQL.
     pub fn queue_on(&self) -> NaiveDate {
         match (self.attention_on(), self.state) {
             (Some(on), _) => on,
+            (None, State::Closed) => closed_sort_key(self.closed_on.unwrap_or(self.due_on)),
             (None, State::DeletionScheduled) => {
-                NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+                NaiveDate::from_ymd_opt(8999, 12, 31).unwrap_or(NaiveDate::MAX)
             }
             (None, _) => self.due_on,
         }
@@ -208,6 +211,16 @@ impl Case {
         self.attention_on()
             .is_some_and(|on| (on - today).num_days() <= DUE_SOON_DAYS)
     }
+}
+
+/// A closed case's sort key: 9999-12-31 less the days from 1970-01-01 to its closing day, so
+/// a later closing sorts first and every closing after 8999-12-31.
+fn closed_sort_key(closed_on: NaiveDate) -> NaiveDate {
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
+    let days = (closed_on - epoch).num_days().max(0);
+    last.checked_sub_days(Days::new(days as u64))
+        .unwrap_or(last)
 }
 
 /// [`Case::answered_on`] from the stored dates alone (the export reads no whole cases).

@@ -766,3 +766,66 @@ fn a_search_with_thousands_of_matches_pages_like_one_with_few() -> Result<()> {
     }
     Ok(())
 }
+
+/// The list (and so every search) shows each open case before any closed one, a held deletion
+/// after the other open cases, and closed cases the most recently closed first.
+#[test]
+fn open_cases_come_first_and_closed_ones_newest_first() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(800, 3, &mut |_| {})?;
+    let cases: Vec<privacydesk_core::Case> = fx
+        .desk
+        .list(&CaseFilter::default())?
+        .into_iter()
+        .map(|s| s.case)
+        .collect();
+    let group = |c: &privacydesk_core::Case| match c.state {
+        State::Closed => 2,
+        State::DeletionScheduled if c.legal_hold.is_some() => 1,
+        _ => 0,
+    };
+    let groups: Vec<u8> = cases.iter().map(group).collect();
+    assert!(groups.is_sorted(), "open, held, then closed");
+    assert!(groups.contains(&0) && groups.contains(&1) && groups.contains(&2));
+    let closings: Vec<_> = cases.iter().filter_map(|c| c.closed_on).collect();
+    assert!(closings.is_sorted_by(|a, b| a >= b), "latest closing first");
+    let open_due: Vec<_> = cases
+        .iter()
+        .filter(|c| group(c) == 0)
+        .filter_map(|c| c.attention_on())
+        .collect();
+    assert!(open_due.is_sorted(), "open cases soonest first");
+    Ok(())
+}
+
+/// Migration 008 rewrites the sort keys of a database made before it: its SQL must give
+/// exactly the key the code gives each case.
+#[test]
+fn migration_008_sorts_an_older_database_like_the_code_does() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(600, 4, &mut |_| {})?;
+    let conn = raw(&fx.path);
+    // The keys as schema 7 wrote them: the due date when closed, 9999-12-31 when held.
+    conn.execute_batch(
+        "UPDATE cases SET queue_on = due_on WHERE state = 'closed';
+         UPDATE cases SET queue_on = '9999-12-31' WHERE queue_on = '8999-12-31';",
+    )?;
+    conn.execute_batch(include_str!("../migrations/008_closed_cases_last.sql"))?;
+    let mut stmt = conn.prepare("SELECT reference, queue_on FROM cases")?;
+    let stored: std::collections::HashMap<String, String> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let cases = fx.desk.list(&CaseFilter::default())?;
+    assert_eq!(cases.len(), stored.len());
+    for summary in &cases {
+        let case = &summary.case;
+        assert_eq!(
+            stored.get(case.reference.as_str()).map(String::as_str),
+            Some(case.queue_on().to_string().as_str()),
+            "{} {}",
+            case.reference,
+            case.state
+        );
+    }
+    Ok(())
+}

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/005_customers_and_views.sql"),
     include_str!("../../migrations/006_requester_phone.sql"),
     include_str!("../../migrations/007_deletions_by_purge_date.sql"),
+    include_str!("../../migrations/008_closed_cases_last.sql"),
 ];
 
 /// The schema version this build writes.
