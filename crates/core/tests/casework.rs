@@ -8,6 +8,14 @@ use privacydesk_core::{
     Action, ActionInput, CaseFilter, DenialBasis, Error, Month, NewCase, Outcome, Result, State,
 };
 
+/// A fixture holding `count` demo cases (seeded), and all of them as the list returns them.
+fn demo_cases(count: u64, seed: u64) -> Result<(Fixture, Vec<privacydesk_core::Case>)> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(count, seed, &mut |_| {})?;
+    let cases = fx.desk.list(&CaseFilter::default())?;
+    Ok((fx, cases.into_iter().map(|s| s.case).collect()))
+}
+
 fn event_count(fx: &Fixture, reference: &privacydesk_core::Reference) -> Result<usize> {
     Ok(fx.desk.case(reference)?.events.len())
 }
@@ -496,14 +504,7 @@ fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
     use chrono::Datelike;
     use privacydesk_core::report::median;
     use privacydesk_core::{Kind, Year};
-    let mut fx = Fixture::new();
-    fx.desk.seed_demo(2_000, 5, &mut |_| {})?;
-    let cases: Vec<privacydesk_core::Case> = fx
-        .desk
-        .list(&CaseFilter::default())?
-        .into_iter()
-        .map(|s| s.case)
-        .collect();
+    let (fx, cases) = demo_cases(2_000, 5)?;
     let today = fx.desk.today();
     let month_start = today
         .with_day(1)
@@ -726,14 +727,7 @@ fn yearly_metrics_count_a_deletion_in_the_year_it_was_scheduled() -> Result<()> 
 /// matches); its page must be the same as filtering every case by hand.
 #[test]
 fn a_search_with_thousands_of_matches_pages_like_one_with_few() -> Result<()> {
-    let mut fx = Fixture::new();
-    fx.desk.seed_demo(3_000, 9, &mut |_| {})?;
-    let all: Vec<privacydesk_core::Case> = fx
-        .desk
-        .list(&CaseFilter::default())?
-        .into_iter()
-        .map(|s| s.case)
-        .collect();
+    let (fx, all) = demo_cases(3_000, 9)?;
     for (word, state) in [("example", State::InProgress), ("example", State::Closed)] {
         let expected: Vec<String> = all
             .iter()
@@ -771,14 +765,7 @@ fn a_search_with_thousands_of_matches_pages_like_one_with_few() -> Result<()> {
 /// after the other open cases, and closed cases the most recently closed first.
 #[test]
 fn open_cases_come_first_and_closed_ones_newest_first() -> Result<()> {
-    let mut fx = Fixture::new();
-    fx.desk.seed_demo(800, 3, &mut |_| {})?;
-    let cases: Vec<privacydesk_core::Case> = fx
-        .desk
-        .list(&CaseFilter::default())?
-        .into_iter()
-        .map(|s| s.case)
-        .collect();
+    let (_fx, cases) = demo_cases(800, 3)?;
     let group = |c: &privacydesk_core::Case| match c.state {
         State::Closed => 2,
         State::DeletionScheduled if c.legal_hold.is_some() => 1,
