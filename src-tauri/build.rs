@@ -8,6 +8,7 @@ fn main() {
         "unlock",
         "lock",
         "touch",
+        "catalog",
         "overview",
         "list_cases",
         "get_case",

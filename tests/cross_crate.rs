@@ -1,6 +1,7 @@
 //! What the CLI writes, read back through core and through a plain SQLCipher client.
 
-use privacydesk_core::{Agent, CaseFilter, Desk, Passphrase, csv_safe};
+use privacydesk_core::files::csv_safe;
+use privacydesk_core::{Agent, CaseFilter, Desk, Passphrase};
 use privacydesk_tests::{PASS, privacydesk};
 
 const HOSTILE_NAMES: [&str; 6] = [

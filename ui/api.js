@@ -17,6 +17,7 @@ export const api = {
   unlock: (passphrase) => invoke("unlock", { passphrase }),
   lock: () => invoke("lock"),
   touch: () => invoke("touch"),
+  catalog: () => invoke("catalog"),
   overview: () => invoke("overview"),
   listCases: (filter, page, pageSize) => invoke("list_cases", { query: { filter, page, page_size: pageSize } }),
   getCase: (reference) => invoke("get_case", { reference }),

@@ -1,6 +1,7 @@
 // The desk: screens, views, the list and the keyboard. The backend decides; this shows.
 
 import { api } from "./api.js";
+import { catalog, loadCatalog } from "./catalog.js";
 import { h, clear, masked, label, daysBetween, todayIso, formatNumber } from "./dom.js";
 import { renderDetail } from "./detail.js";
 import { openNewCase, openExport, showMessage, openCustomer, openBulk, openSaveView, openRetention } from "./forms.js";
@@ -20,7 +21,6 @@ const state = {
   current: null,
   // References ticked for bulk work; kept across pages until cleared.
   checked: new Set(),
-  savedViews: [],
 };
 
 // ---------- unlock ----------
@@ -43,7 +43,7 @@ async function showUnlock(message = "", { notice = false } = {}) {
   clear($("toast")).hidden = true;
   const creating = state.status && !state.status.db_exists;
   $("unlock-intro").textContent = creating
-    ? "No database yet. Choose a passphrase of at least 8 characters to create an encrypted one. It cannot be recovered if lost."
+    ? `No database yet. Choose a passphrase of at least ${catalog().limits.passphrase_min_chars} characters to create an encrypted one. It cannot be recovered if lost.`
     : "Enter the passphrase to unlock the case database.";
   $("confirm-row").hidden = !creating;
   $("unlock-button").textContent = creating ? "Create database" : "Unlock";
@@ -63,7 +63,8 @@ $("unlock-form").addEventListener("submit", async (event) => {
   // From here on whatever it says is an error, not the notice it was opened with.
   error.classList.remove("notice");
   if (!passphrase) return (error.textContent = "Enter the passphrase.");
-  if (creating && passphrase.length < 8) return (error.textContent = "Use at least 8 characters.");
+  const shortest = catalog().limits.passphrase_min_chars;
+  if (creating && [...passphrase].length < shortest) return (error.textContent = `Use at least ${shortest} characters.`);
   if (creating && passphrase !== $("passphrase-confirm").value) return (error.textContent = "The two passphrases differ.");
   error.textContent = "";
   $("unlock-button").disabled = true;
@@ -114,41 +115,10 @@ async function showDesk() {
   $("case-list").focus();
 }
 
-function sentence(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function viewList(overview) {
-  const agent = state.status.agent;
-  const mine = overview.assignees.find(([name]) => name === agent);
-  const views = [
-    { key: "open", group: "Views", title: "All open", count: overview.open, filter: { open: true } },
-    { key: "mine", group: "Views", title: "My queue", count: mine ? mine[1] : 0, filter: { open: true, assignee: agent } },
-    { key: "soon", group: "Views", title: "Due ≤ 7 days", count: overview.due_soon, filter: { due_within: 7 } },
-    { key: "overdue", group: "Views", title: "Overdue", count: overview.overdue, filter: { overdue: true }, alert: overview.overdue > 0 },
-  ];
-  for (const [st, count] of Object.entries(overview.by_state)) {
-    views.push({ key: "state:" + st, group: "States", title: sentence(label(st)), count, filter: { state: st } });
-  }
-  for (const [kind, count] of Object.entries(overview.open_by_kind)) {
-    views.push({ key: "kind:" + kind, group: "Open by kind", title: sentence(label(kind)), count, filter: { open: true, kind } });
-  }
-  for (const [customer, count] of overview.customers.slice(0, 12)) {
-    views.push({ key: "customer:" + customer, group: "Customers", title: customer, count, filter: { open: true, customer } });
-  }
-  for (const [assignee, count] of overview.assignees.slice(0, 12)) {
-    views.push({ key: "assignee:" + assignee, group: "Agents", title: assignee, count, filter: { open: true, assignee } });
-  }
-  for (const saved of state.savedViews) {
-    views.push({ key: "saved:" + saved.name, group: "My views", title: saved.name, count: null, filter: saved.filter, saved: true });
-  }
-  return views;
-}
-
 async function refreshViews() {
+  // Core lists the views, the agent's saved ones last, with their filters and counts.
   const overview = await guarded(api.overview());
-  state.savedViews = await guarded(api.savedViews()).catch(() => state.savedViews);
-  state.views = viewList(overview);
+  state.views = overview.views;
   if (state.view) state.view = state.views.find((v) => v.key === state.view.key) || state.views[0];
   const nav = clear($("views"));
   let group = "";
@@ -516,7 +486,7 @@ setInterval(async () => {
 
 // ---------- start ----------
 
-api
-  .status()
+loadCatalog()
+  .then(() => api.status())
   .then((status) => (status.unlocked ? showDesk() : showUnlock()))
   .catch((e) => showUnlock(e.message));

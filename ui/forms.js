@@ -2,24 +2,13 @@
 // and shows the backend's answer beside the form.
 
 import { api } from "./api.js";
+import { catalog, options } from "./catalog.js";
 import { h, clear, label, sentence, todayIso, formatNumber } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
-const KINDS = ["access", "correction", "erasure", "forum_removal", "account_closure", "restriction", "marketing_opt_out", "inquiry"];
-const JURISDICTIONS = [
-  ["default", "Default (30 days)"],
-  ["gdpr", "GDPR"],
-  ["uk_gdpr", "UK GDPR"],
-  ["ccpa", "CCPA / US states"],
-  ["pipeda", "PIPEDA (Canada)"],
-  ["quebec", "Québec Law 25"],
-  ["lgpd", "LGPD (Brazil)"],
-];
-const CHANNELS = ["email", "web", "phone", "forum", "letter"];
-const STATES = ["new", "verifying_identity", "in_progress", "awaiting_customer", "awaiting_requester", "deletion_scheduled", "closed"];
-const OUTCOMES = ["fulfilled", "partially_fulfilled", "denied", "withdrawn"];
-const DENIAL_BASES = ["identity_not_verified", "manifestly_unfounded", "legal_obligation", "exemption", "controller_decision", "no_data", "other"];
+// Whether cases of this kind list items (the posts or pages of a removal), as core says.
+const listsItems = (kind) => catalog().kinds.some((k) => k.value === kind && k.has_items);
 
 function field(id, text, control, hint) {
   return h("div", { class: "field" }, h("label", { for: id }, text), control, hint ? h("small", { class: "muted" }, hint) : null);
@@ -91,18 +80,19 @@ function fail(message, id) {
 }
 
 export function openNewCase() {
+  const { kinds, limits } = catalog();
   const items = field("nc-items", "Posts or pages to remove (one address a line)", h("textarea", { id: "nc-items", rows: 3, placeholder: "https://community.example.com/t/…" }));
   const body = h(
     "div",
     { class: "form-grid" },
-    field("nc-kind", "Kind", select("nc-kind", KINDS, "access")),
+    field("nc-kind", "Kind", select("nc-kind", options("kinds"), kinds[0].value)),
     field("nc-received", "Received", h("input", { id: "nc-received", type: "date", value: todayIso(), max: todayIso(), required: true })),
-    field("nc-name", "Requester's name", h("input", { id: "nc-name", required: true, maxlength: 500, autocomplete: "off" })),
+    field("nc-name", "Requester's name", h("input", { id: "nc-name", required: true, maxlength: limits.name_max_chars, autocomplete: "off" })),
     field("nc-email", "Requester's email", h("input", { id: "nc-email", type: "email", required: true, autocomplete: "off" })),
-    field("nc-phone", "Phone (optional)", h("input", { id: "nc-phone", type: "tel", maxlength: 40, autocomplete: "off" })),
-    field("nc-jurisdiction", "Law", select("nc-jurisdiction", JURISDICTIONS, "default")),
-    field("nc-channel", "Channel", select("nc-channel", CHANNELS, "email")),
-    field("nc-customer", "Customer (controller)", h("input", { id: "nc-customer", maxlength: 500 }), "Leave empty if the data is the company's own."),
+    field("nc-phone", "Phone (optional)", h("input", { id: "nc-phone", type: "tel", maxlength: limits.phone_max_chars, autocomplete: "off" })),
+    field("nc-jurisdiction", "Law", select("nc-jurisdiction", options("jurisdictions"), catalog().jurisdictions[0].value)),
+    field("nc-channel", "Channel", select("nc-channel", options("channels"), catalog().channels[0].value)),
+    field("nc-customer", "Customer (controller)", h("input", { id: "nc-customer", maxlength: limits.name_max_chars }), "Leave empty if the data is the company's own."),
     h("div", { class: "field checkbox" }, h("input", { id: "nc-minor", type: "checkbox" }), h("label", { for: "nc-minor" }, "The person is under 18")),
     h("div", { class: "field wide" }, h("label", { for: "nc-details" }, "What they asked"), h("textarea", { id: "nc-details", rows: 4 })),
     h("div", { class: "wide", id: "nc-items-row" }, items),
@@ -122,7 +112,7 @@ export function openNewCase() {
     }, 250);
   });
   const kind = body.querySelector("#nc-kind");
-  const syncItems = () => (body.querySelector("#nc-items-row").hidden = kind.value !== "forum_removal");
+  const syncItems = () => (body.querySelector("#nc-items-row").hidden = !listsItems(kind.value));
   kind.addEventListener("change", syncItems);
   syncItems();
   return openDialog("New case", body, "Create case", async () => {
@@ -148,7 +138,7 @@ export function openNewCase() {
 }
 
 function form_items() {
-  if (value("nc-kind") !== "forum_removal") return [];
+  if (!listsItems(value("nc-kind"))) return [];
   return value("nc-items").split(/\n+/).map((s) => s.trim()).filter(Boolean);
 }
 
@@ -156,9 +146,11 @@ function form_items() {
 export function openAction(view, spec) {
   const c = view;
   const parts = [];
+  const { close_outcomes: outcomes, denial_bases: bases } = catalog();
+  const outcomeOf = (value) => outcomes.find((o) => o.value === value);
   if (spec.needs_outcome) {
-    parts.push(field("ac-outcome", "Outcome", select("ac-outcome", OUTCOMES, "fulfilled")));
-    parts.push(field("ac-basis", "Basis of the denial", select("ac-basis", DENIAL_BASES, "other")));
+    parts.push(field("ac-outcome", "Outcome", select("ac-outcome", options("close_outcomes"), outcomes[0].value)));
+    parts.push(field("ac-basis", "Basis of the denial", select("ac-basis", options("denial_bases"), bases.at(-1).value)));
   }
   if (spec.needs_item) {
     const pending = c.items.filter((i) => i.outcome === "pending");
@@ -177,7 +169,7 @@ export function openAction(view, spec) {
   const body = h("div", { class: "form-grid" }, parts);
   const outcome = body.querySelector("#ac-outcome");
   if (outcome) {
-    const sync = () => (body.querySelector("#ac-basis").parentElement.hidden = outcome.value !== "denied");
+    const sync = () => (body.querySelector("#ac-basis").parentElement.hidden = !outcomeOf(outcome.value)?.takes_basis);
     outcome.addEventListener("change", sync);
     sync();
   }
@@ -185,7 +177,7 @@ export function openAction(view, spec) {
     const form = {
       reason: value("ac-reason") || null,
       outcome: value("ac-outcome") || null,
-      denial_basis: value("ac-outcome") === "denied" ? value("ac-basis") : null,
+      denial_basis: outcomeOf(value("ac-outcome"))?.takes_basis ? value("ac-basis") : null,
       until: value("ac-until") || null,
       to: value("ac-to") || null,
       item: value("ac-item") || null,
@@ -216,8 +208,8 @@ export async function openExport(state, listFilter) {
   const casesPart = h("div", { class: "form-grid", id: "ex-cases" },
     field("ex-from", "Received from", h("input", { id: "ex-from", type: "date" })),
     field("ex-to", "Received to", h("input", { id: "ex-to", type: "date" })),
-    field("ex-state", "State", select("ex-state", [["", "Any"], ...STATES.map((s) => [s, label(s)])], listFilter.state || "")),
-    field("ex-kind", "Kind", select("ex-kind", [["", "Any"], ...KINDS.map((k) => [k, label(k)])], "")),
+    field("ex-state", "State", select("ex-state", [["", "Any"], ...options("states")], listFilter.state || "")),
+    field("ex-kind", "Kind", select("ex-kind", [["", "Any"], ...options("kinds")], "")),
     h("div", { class: "field checkbox" }, h("input", { id: "ex-bom", type: "checkbox" }), h("label", { for: "ex-bom" }, "Byte-order mark (for Excel)")));
   const monthPart = h("div", { class: "form-grid", id: "ex-monthly", hidden: true },
     field("ex-month", "Month", select("ex-month", months.length ? months : [todayIso().slice(0, 7)], months[1] || months[0])));
@@ -354,7 +346,7 @@ export function openMerge(view, other) {
     h("p", {}, `Merge ${view.reference} into ${other.reference}?`),
     h("ul", {},
       h("li", {}, `${view.reference} is closed as merged; its history stays on it.`),
-      h("li", {}, `${other.reference} gets a note with what ${view.reference} said`, view.kind === "forum_removal" && other.kind === "forum_removal" ? ", and any page it listed that is new." : "."),
+      h("li", {}, `${other.reference} gets a note with what ${view.reference} said`, listsItems(view.kind) && listsItems(other.kind) ? ", and any page it listed that is new." : "."),
       h("li", {}, "Both cases record the merge in their audit trail.")));
   return openDialog("Merge duplicate", body, "Merge", () => api.mergeCase(view.reference, other.reference));
 }
@@ -362,13 +354,14 @@ export function openMerge(view, other) {
 // ---------- customers ----------
 
 export function openCustomer(customer) {
+  const days = catalog().limits.forward_days;
   const body = h("div", { class: "form-grid" },
     field("cu-contact", "Contact for forwarded requests", h("input", { id: "cu-contact", type: "email", value: customer.contact || "", autocomplete: "off" }), "The customer's privacy contact (an email address)."),
-    field("cu-days", "Forward within (business days)", h("input", { id: "cu-days", type: "number", min: 1, max: 60, value: customer.forward_within_business_days }), "As the contract says; 5 when it says nothing."));
+    field("cu-days", "Forward within (business days)", h("input", { id: "cu-days", type: "number", min: days.min, max: days.max, value: customer.forward_within_business_days }), `As the contract says; ${days.default} when it says nothing.`));
   return openDialog(`Customer · ${customer.name}`, body, "Save", async () => {
-    const days = Number(value("cu-days"));
-    if (!Number.isInteger(days) || days < 1) fail("Give the number of business days (1 or more).", "cu-days");
-    return await api.setCustomer(customer.name, value("cu-contact"), days);
+    const given = Number(value("cu-days"));
+    if (!Number.isInteger(given) || given < days.min) fail(`Give the number of business days (${days.min} or more).`, "cu-days");
+    return await api.setCustomer(customer.name, value("cu-contact"), given);
   });
 }
 
@@ -395,7 +388,7 @@ export function openBulk(kind, references) {
 
 export function openSaveView(filter, suggestion) {
   const body = h("div", {},
-    field("sv-name", "Name", h("input", { id: "sv-name", maxlength: 80, value: suggestion || "", autocomplete: "off" }), "The list as it is filtered now, under this name, in your side bar. Yours alone."));
+    field("sv-name", "Name", h("input", { id: "sv-name", maxlength: catalog().limits.view_name_max_chars, value: suggestion || "", autocomplete: "off" }), "The list as it is filtered now, under this name, in your side bar. Yours alone."));
   return openDialog("Save this view", body, "Save", async () => {
     if (!value("sv-name")) fail("Name the view.", "sv-name");
     return await api.saveView(value("sv-name"), filter);
@@ -408,7 +401,8 @@ export function openSaveView(filter, suggestion) {
 // redact them at once rather than at the next unlock.
 export async function openRetention() {
   let status = await api.retentionStatus();
-  const months = h("input", { id: "rt-months", type: "number", min: 24, max: 120, value: status.months });
+  const period = catalog().limits.retention_months;
+  const months = h("input", { id: "rt-months", type: "number", min: period.min, max: period.max, value: status.months });
   const change = h("button", { type: "button", id: "rt-save" }, "Change period");
   const summary = h("p", { id: "rt-summary" });
   const list = h("ul", { class: "letters", id: "rt-cases" });
@@ -434,7 +428,7 @@ export async function openRetention() {
   });
   const body = h("div", {},
     h("p", { class: "muted" }, "At every unlock, the requester's name, email, phone, what they wrote, notes, reasons and letter texts are removed from cases closed longer ago than this period. The request record (CCPA §7101) and the audit trail stay."),
-    h("div", { class: "path-row bottom" }, field("rt-months", "Retention period (months, 24–120)", months), change),
+    h("div", { class: "path-row bottom" }, field("rt-months", `Retention period (months, ${period.min}–${period.max})`, months), change),
     summary, list);
   const opened = openDialog("Retention", body, "Redact now", async () => {
     const report = await api.applyRetention();

@@ -1,4 +1,5 @@
-//! Errors as they cross the IPC boundary: `{code, message}`, the message in plain words.
+//! Errors as they cross the IPC boundary: `{code, message}`, both core's (`Error::code`,
+//! `Error::message`), so the window never matches strings and never words a failure itself.
 
 use privacydesk_core::Error;
 use serde::Serialize;
@@ -15,37 +16,20 @@ pub struct ApiError {
 impl ApiError {
     /// The database is locked: the UI returns to the unlock screen.
     pub fn locked() -> Self {
-        ApiError {
-            code: "locked",
-            message: "The database is locked. Unlock it to go on.".into(),
-        }
+        Error::Locked.into()
     }
 
     /// Something in the shell itself failed.
     pub fn internal(message: impl Into<String>) -> Self {
-        ApiError {
-            code: "internal",
-            message: message.into(),
-        }
+        Error::internal(message).into()
     }
 }
 
 impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
-        let message = match &err {
-            Error::WrongPassphrase => "Wrong passphrase. Check it and try again.".to_string(),
-            _ => {
-                let text = err.to_string();
-                let mut chars = text.chars();
-                chars
-                    .next()
-                    .map(|c| c.to_uppercase().chain(chars).collect())
-                    .unwrap_or(text)
-            }
-        };
         ApiError {
             code: err.code(),
-            message,
+            message: err.message(),
         }
     }
 }

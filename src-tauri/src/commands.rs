@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use privacydesk_core::domain::retention::DueCase;
 use privacydesk_core::{
-    Action, ActionForm, BulkOutcome, CaseFilter, CaseSummary, CaseView, Customer, CustomerView,
-    Desk, ExportSummary, LetterDraft, LetterKind, Month, NewCase, Overview, Passphrase,
-    PossibleDuplicate, Reference, SavedView, WrittenFile, Year,
+    Action, ActionForm, BulkOutcome, CaseFilter, CaseSummary, CaseView, Catalog, Customer,
+    CustomerView, Desk, ExportSummary, LetterDraft, LetterId, LetterKind, Month, NewCase, Overview,
+    Passphrase, PossibleDuplicate, Reference, RetentionReport, SavedView, WrittenFile, Year,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -38,8 +39,7 @@ pub fn status(session: State<'_, Session>) -> Status {
     }
 }
 
-/// What unlocking did besides opening: retention runs at every unlock, so nobody has to
-/// remember it.
+/// What unlocking did besides opening (core's notice: retention runs at every opening).
 #[derive(Debug, Serialize)]
 pub struct Unlocked {
     /// A sentence for the person when retention redacted cases or could not run.
@@ -54,29 +54,20 @@ async fn open_with(
     create: bool,
 ) -> Result<Unlocked, ApiError> {
     let (path, agent) = (session.db_path.clone(), session.agent.clone());
-    let (desk, notice) = tauri::async_runtime::spawn_blocking(move || {
+    let mut desk = tauri::async_runtime::spawn_blocking(move || {
         if create {
             let passphrase = Passphrase::new_for_creation(passphrase)?;
-            return Ok((Desk::create(&path, &passphrase, agent)?, None));
+            return Desk::create(&path, &passphrase, agent);
         }
-        let mut desk = Desk::open(&path, &Passphrase::new(passphrase), agent)?;
-        // A failed retention run must not keep anyone out of their cases: say so instead.
-        let notice = match desk.apply_retention(&mut |_| {}) {
-            Ok(report) if report.redacted == 0 => None,
-            Ok(report) => Some((format!("Retention: {}.", report.describe(false)), false)),
-            Err(e) => Some((
-                format!("Retention could not run: {e}. It will be tried again at the next unlock."),
-                true,
-            )),
-        };
-        Ok::<_, privacydesk_core::Error>((desk, notice))
+        Desk::open(&path, &Passphrase::new(passphrase), agent)
     })
     .await
     .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))??;
+    let notice = desk.take_notice();
     session.put(desk)?;
     Ok(Unlocked {
-        notice_is_error: notice.as_ref().is_some_and(|(_, error)| *error),
-        notice: notice.map(|(text, _)| text),
+        notice_is_error: notice.as_ref().is_some_and(|n| n.is_error),
+        notice: notice.map(|n| n.text),
     })
 }
 
@@ -101,6 +92,12 @@ pub fn lock(session: State<'_, Session>) -> Result<(), ApiError> {
 #[tauri::command]
 pub fn touch(session: State<'_, Session>) {
     session.touch();
+}
+
+/// The vocabularies, defaults and limits the forms offer, from core: asked once at unlock.
+#[tauri::command]
+pub fn catalog() -> Catalog {
+    Catalog::get()
 }
 
 #[tauri::command]
@@ -342,7 +339,7 @@ pub async fn export_letter(
     let reference: Reference = reference.parse()?;
     let path = target_file(&path)?;
     session
-        .with_desk(move |desk| desk.export_letter(&reference, letter_id, &path))
+        .with_desk(move |desk| desk.export_letter(&reference, LetterId(letter_id), &path))
         .await
 }
 
@@ -432,9 +429,9 @@ const RETENTION_LISTED: usize = 200;
 pub struct RetentionStatus {
     /// The period, its cut-off and the counts.
     #[serde(flatten)]
-    due: privacydesk_core::RetentionReport,
+    due: RetentionReport,
     /// The first cases due, oldest closing first.
-    cases: Vec<privacydesk_core::retention::DueCase>,
+    cases: Vec<DueCase>,
 }
 
 fn retention_status_of(desk: &Desk) -> privacydesk_core::Result<RetentionStatus> {
@@ -469,9 +466,7 @@ pub async fn set_retention_months(
 }
 
 #[tauri::command]
-pub async fn apply_retention(
-    session: State<'_, Session>,
-) -> Result<privacydesk_core::RetentionReport, ApiError> {
+pub async fn apply_retention(session: State<'_, Session>) -> Result<RetentionReport, ApiError> {
     session
         .with_desk(|desk| desk.apply_retention(&mut |_| {}))
         .await

@@ -26,6 +26,7 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
             commands::unlock,
             commands::lock,
             commands::touch,
+            commands::catalog,
             commands::overview,
             commands::list_cases,
             commands::get_case,

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use privacydesk_core::files::location::{DEFAULT_FILE, default_database};
 use privacydesk_core::{Agent, Desk};
 
 use crate::ApiError;
@@ -40,13 +41,12 @@ impl Session {
     /// the same database as the `privacydesk` command (`privacydesk.db` in the platform data
     /// directory), the login name and ten minutes.
     pub fn from_environment() -> Self {
+        // Without a data directory (no HOME) the file's name alone: the unlock screen shows
+        // where it is, beside the working directory.
         let db_path = std::env::var_os("PRIVACYDESK_DB")
             .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                directories::ProjectDirs::from("", "", "privacydesk")
-                    .map(|dirs| dirs.data_dir().join("privacydesk.db"))
-                    .unwrap_or_else(|| PathBuf::from("privacydesk.db"))
-            });
+            .or_else(|| default_database().ok())
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
         let agent = std::env::var("PRIVACYDESK_AGENT")
             .ok()
             .and_then(|name| Agent::new(&name).ok())

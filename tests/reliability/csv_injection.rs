@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use privacydesk_core::{CaseFilter, Desk, Error, NewCase, csv_safe};
+use privacydesk_core::files::csv_safe;
+use privacydesk_core::{CaseFilter, Desk, Error, NewCase};
 use proptest::prelude::*;
 
 use crate::harness;

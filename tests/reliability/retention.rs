@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use privacydesk_core::{
-    Action, ActionInput, CaseFilter, CaseView, DenialBasis, Desk, NewCase, Outcome, Reference,
-    letters::LetterKind, retention::REDACTED,
+    Action, ActionInput, CaseFilter, CaseView, DenialBasis, Desk, LetterKind, NewCase, Outcome,
+    Reference, domain::retention::REDACTED,
 };
 
 use crate::harness;

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use privacydesk_core::store::SCHEMA_VERSION;
+use privacydesk_core::store::sqlcipher::SCHEMA_VERSION;
 use serde::{Deserialize, Serialize};
 
 use crate::BenchError;

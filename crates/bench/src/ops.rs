@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
+use privacydesk_core::store::sqlcipher::SqlCipher;
 use privacydesk_core::{Agent, CaseFilter, Desk, Month, Passphrase, State, Year};
 use serde::{Deserialize, Serialize};
 
@@ -150,7 +151,7 @@ pub fn run(args: &OpArgs) -> Result<(), BenchError> {
     // As the app and the CLI run.
     privacydesk_core::process::harden()?;
     if args.wiped {
-        privacydesk_core::store::enable_memory_security()?;
+        privacydesk_core::store::sqlcipher::enable_memory_security()?;
     }
     let mut report = OpReport::default();
     match args.op {
@@ -165,7 +166,9 @@ pub fn run(args: &OpArgs) -> Result<(), BenchError> {
             let pass = Passphrase::new(PASSPHRASE.into());
             let desk = Desk::open(&args.db, &pass, agent()?)?;
             let to = required(&args.to, "to")?;
-            let (ms, ()) = timed(|| Ok(desk.store().write_unencrypted_copy(to)?))?;
+            let file = SqlCipher::of(desk.store())
+                .ok_or_else(|| privacydesk_core::Error::invalid("not an encrypted file"))?;
+            let (ms, ()) = timed(|| Ok(file.write_unencrypted_copy(to)?))?;
             report.times_ms.push(ms);
         }
         Op::Open => {

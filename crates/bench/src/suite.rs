@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, Local, Months, NaiveDate};
 use clap::Args;
-use privacydesk_core::csv_safe::restore;
+use privacydesk_core::files::csv_safe::restore;
 
 use crate::dataset::{self, Dataset};
 use crate::measure;

@@ -1,25 +1,18 @@
-//! `privacydesk`: the command-line adapter. Parses arguments, calls core, maps errors to exit codes.
+//! `privacydesk`: the command-line adapter. Parses arguments, calls core, prints what core says;
+//! the exit code and the message of each failure are core's (`Error::exit_code`, `Error::line`).
 
 mod args;
+mod cases;
+mod exports;
+mod letters;
 mod render;
 mod run;
 mod secrets;
+mod upkeep;
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use privacydesk_core::Error;
-
-/// Exit code for each kind of failure; part of the CLI's stable contract.
-fn exit_code(error: &Error) -> u8 {
-    match error {
-        Error::Invalid(_) | Error::ImportRejected(_) => 2,
-        Error::WrongPassphrase => 3,
-        Error::CaseNotFound(_) => 4,
-        Error::NotAllowed(_) => 5,
-        _ => 1,
-    }
-}
 
 /// `privacydesk case list | head` closes our stdout early: `println!` then panics. Leave as
 /// a shell tool does, quietly, with the status a SIGPIPE death would give (128 + 13).
@@ -45,10 +38,8 @@ fn main() -> ExitCode {
     match privacydesk_core::process::harden().and_then(|()| run::run(cli)) {
         Ok(code) => code,
         Err(error) => {
-            // One line, whatever the message holds.
-            let message = error.to_string().replace(['\n', '\r'], " ");
-            eprintln!("privacydesk: {message}");
-            ExitCode::from(exit_code(&error))
+            eprintln!("privacydesk: {}", error.line());
+            ExitCode::from(error.exit_code())
         }
     }
 }

@@ -1,4 +1,6 @@
-//! The one error type of core: each variant is a failure the person can act on, with a stable code.
+//! The one error type of core: each variant is a failure the person can act on, with a stable
+//! code, the exit code the command line ends with, and the words a person is shown. Adapters
+//! print or serialise these; they decide none of them.
 
 use std::path::PathBuf;
 
@@ -58,9 +60,23 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
-    /// Any other database failure.
+    /// The desktop app's database is locked (after idle time, or on request).
+    #[error("the database is locked; unlock it to go on")]
+    Locked,
+    /// Any other database failure, as the storage engine reported it.
     #[error("database error: {0}")]
-    Database(rusqlite::Error),
+    Database(Box<dyn std::error::Error + Send + Sync>),
+    /// A failure of PrivacyDesk itself rather than of the input or the data (a background task
+    /// that died, a lock poisoned by an earlier panic).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// A stored value that cannot be read as what it should be: damage, pointing to `verify`.
+pub(crate) fn damaged_value(what: &str) -> Error {
+    Error::invalid(format!(
+        "a case's stored {what} is damaged; run `privacydesk verify`"
+    ))
 }
 
 /// One refused row of a CSV import.
@@ -116,8 +132,42 @@ impl Error {
             Error::ImportRejected(_) => "import_rejected",
             Error::Busy => "busy",
             Error::Io { .. } => "io",
+            Error::Locked => "locked",
             Error::Database(_) => "database",
+            Error::Internal(_) => "internal",
         }
+    }
+
+    /// The command line's exit code: 2 bad usage or input, 3 wrong passphrase, 4 no such case,
+    /// 5 not allowed in the case's state, 1 anything else. Part of its stable contract.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid(_) | Error::ImportRejected(_) => 2,
+            Error::WrongPassphrase => 3,
+            Error::CaseNotFound(_) => 4,
+            Error::NotAllowed(_) => 5,
+            _ => 1,
+        }
+    }
+
+    /// The error on one line, as a command prints it after its name (`privacydesk: …`).
+    pub fn line(&self) -> String {
+        self.to_string().replace(['\n', '\r'], " ")
+    }
+
+    /// The sentence a window shows beside what caused it: one line, capitalised, and for a
+    /// wrong passphrase what to do about it.
+    pub fn message(&self) -> String {
+        let text = match self {
+            Error::WrongPassphrase => return "Wrong passphrase. Check it and try again.".into(),
+            Error::Locked => return "The database is locked. Unlock it to go on.".into(),
+            other => other.line(),
+        };
+        let mut chars = text.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or(text)
     }
 
     /// An [`Error::Invalid`] with this message.
@@ -132,22 +182,10 @@ impl Error {
             source,
         }
     }
-}
 
-impl From<rusqlite::Error> for Error {
-    fn from(err: rusqlite::Error) -> Self {
-        use rusqlite::ffi::ErrorCode;
-        match err.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
-            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
-                Error::Damaged(err.to_string())
-            }
-            Some(ErrorCode::DiskFull) => Error::Io {
-                context: "nothing was saved".into(),
-                source: std::io::Error::new(std::io::ErrorKind::StorageFull, err.to_string()),
-            },
-            _ => Error::Database(err),
-        }
+    /// An [`Error::Internal`] with this message.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Internal(message.into())
     }
 }
 
@@ -163,3 +201,56 @@ impl From<csv::Error> for Error {
 
 /// Result with core's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_failure_has_its_exit_code_and_plain_words() {
+        let cases = [
+            (
+                Error::invalid("bad date\nsecond line"),
+                2,
+                "invalid_input",
+                "Bad date second line",
+            ),
+            (
+                Error::WrongPassphrase,
+                3,
+                "wrong_passphrase",
+                "Wrong passphrase. Check it and try again.",
+            ),
+            (
+                Error::CaseNotFound("PR-2026-00001".into()),
+                4,
+                "case_not_found",
+                "No case PR-2026-00001",
+            ),
+            (
+                Error::NotAllowed("close is not possible".into()),
+                5,
+                "not_allowed",
+                "Close is not possible",
+            ),
+            (
+                Error::Busy,
+                1,
+                "busy",
+                "The database is busy in another PrivacyDesk window or command; try again",
+            ),
+            (
+                Error::Locked,
+                1,
+                "locked",
+                "The database is locked. Unlock it to go on.",
+            ),
+        ];
+        for (error, exit, code, message) in cases {
+            assert_eq!((error.exit_code(), error.code()), (exit, code), "{error}");
+            assert_eq!(error.message(), message);
+            assert!(!error.line().contains('\n'));
+        }
+        assert_eq!(Error::invalid("a\nb").line(), "a b");
+    }
+}

@@ -290,7 +290,7 @@ fn the_case_export_neutralises_formulas_and_round_trips() -> Result<()> {
     let headers = reader.headers()?.clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
-        privacydesk_core::export::CASE_COLUMNS.to_vec()
+        privacydesk_core::files::case_csv::CASE_COLUMNS.to_vec()
     );
     let names: Vec<String> = reader
         .records()
@@ -299,7 +299,7 @@ fn the_case_export_neutralises_formulas_and_round_trips() -> Result<()> {
     // In the order the cases were opened.
     assert_eq!(names, vec!["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]);
     assert_eq!(
-        privacydesk_core::csv_safe::restore(&names[0]),
+        privacydesk_core::files::csv_safe::restore(&names[0]),
         "=HYPERLINK(\"http://evil\")"
     );
     assert_eq!(
@@ -458,7 +458,7 @@ fn every_exported_row_matches_its_case() -> Result<()> {
     let mut seen = 0;
     for record in reader.records() {
         let record = record?;
-        let cell = |i: usize| privacydesk_core::csv_safe::restore(&record[i]).to_string();
+        let cell = |i: usize| privacydesk_core::files::csv_safe::restore(&record[i]).to_string();
         let reference: privacydesk_core::Reference = cell(0).parse()?;
         let case = fx.desk.case(&reference)?.case;
         let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
@@ -502,7 +502,7 @@ fn every_exported_row_matches_its_case() -> Result<()> {
 #[test]
 fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
     use chrono::Datelike;
-    use privacydesk_core::report::median;
+    use privacydesk_core::domain::reports::stats::median;
     use privacydesk_core::{Kind, Year};
     let (fx, cases) = demo_cases(2_000, 5)?;
     let today = fx.desk.today();
@@ -686,7 +686,7 @@ fn yearly_metrics_count_a_deletion_in_the_year_it_was_scheduled() -> Result<()> 
         },
     )?;
     fx.desk.set_today(date("2026-02-01"));
-    let row = |year: &str, kind: &str| -> Result<privacydesk_core::yearly::YearlyRow> {
+    let row = |year: &str, kind: &str| -> Result<privacydesk_core::domain::reports::YearlyRow> {
         fx.desk
             .yearly_rows(Year::parse(year)?)?
             .into_iter()
@@ -797,7 +797,9 @@ fn migration_008_sorts_an_older_database_like_the_code_does() -> Result<()> {
         "UPDATE cases SET queue_on = due_on WHERE state = 'closed';
          UPDATE cases SET queue_on = '9999-12-31' WHERE queue_on = '8999-12-31';",
     )?;
-    conn.execute_batch(include_str!("../migrations/008_closed_cases_last.sql"))?;
+    conn.execute_batch(include_str!(
+        "../migrations/sqlcipher/008_closed_cases_last.sql"
+    ))?;
     let mut stmt = conn.prepare("SELECT reference, queue_on FROM cases")?;
     let stored: std::collections::HashMap<String, String> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

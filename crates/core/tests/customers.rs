@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use privacydesk_core::letters::LetterKind;
+use privacydesk_core::LetterKind;
 use privacydesk_core::{Action, ActionInput, Error, NewCase, Result};
 
 fn processor_case(

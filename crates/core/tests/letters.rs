@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use privacydesk_core::letters::{LetterKind, Templates, letter_hash};
+use privacydesk_core::domain::letters::{LetterKind, letter_hash};
+use privacydesk_core::files::templates::Templates;
 use privacydesk_core::{Action, ActionInput, Error, NewCase, Outcome, Result};
 
 fn act(fx: &mut Fixture, r: &privacydesk_core::Reference, action: Action, input: ActionInput) {

@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use privacydesk_core::store::sqlcipher::SqlCipher;
 use privacydesk_core::{Desk, Error, NewCase, Passphrase, Result};
 
 #[test]
@@ -10,7 +11,9 @@ fn connection_settings_are_as_promised() -> Result<()> {
     let mut fx = Fixture::new();
     // As created, and as opened again.
     for _ in 0..2 {
-        let store = fx.desk.store();
+        // The encrypted file's own settings: only its engine answers these.
+        let store =
+            SqlCipher::of(fx.desk.store()).ok_or(Error::invalid("not the encrypted file"))?;
         assert!(
             store.pragma_value("cipher_version")?.starts_with('4'),
             "SQLCipher 4"
@@ -136,7 +139,9 @@ fn backup_restores_identical_content_and_keeps_the_passphrase() -> Result<()> {
         fx.desk.backup(&target, &passphrase()),
         Err(Error::DatabaseExists(_))
     ));
-    let copy = Desk::open(&target, &passphrase(), agent())?;
+    // Looked at as it is: opening it for work would first redact, by today's date, what the
+    // pinned history closed long ago.
+    let copy = Desk::open_as_is(&target, &passphrase(), agent())?;
     let all = privacydesk_core::CaseFilter::default();
     let original: Vec<_> = fx.desk.list(&all)?.into_iter().map(|c| c.case).collect();
     let restored: Vec<_> = copy.list(&all)?.into_iter().map(|c| c.case).collect();

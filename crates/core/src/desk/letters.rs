@@ -3,12 +3,15 @@
 
 use std::path::Path;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::{Desk, timestamp};
-use crate::letters::{self, Letter, LetterDraft, LetterKind, Templates, letter_hash};
-use crate::store::{self, EventDraft};
-use crate::{Error, Reference, Result, WrittenFile};
+use super::{Desk, Stamp};
+use crate::domain::events::{CaseEvent, EventKind};
+use crate::domain::letters::{self, Letter, LetterDraft, LetterKind, letter_hash};
+use crate::files::atomic::{WrittenFile, write_atomically};
+use crate::files::templates::Templates;
+use crate::store::Writes;
+use crate::{Case, Error, LetterId, Reference, Result};
 
 impl Desk {
     /// The templates letters are filled from.
@@ -28,7 +31,7 @@ impl Desk {
         let case = self.store.find_case(reference)?;
         let today = self.today();
         letters::check(&case, kind, today)?;
-        if let Some(draft) = store::letters::draft(self.store.conn(), case.id, kind)? {
+        if let Some(draft) = self.store.letter_draft(case.id, kind)? {
             return Ok(LetterDraft::new(kind, draft.body, true));
         }
         let customer = case
@@ -55,12 +58,10 @@ impl Desk {
         body: &str,
     ) -> Result<LetterDraft> {
         let body = letters::validate_body(body, false)?;
-        self.letter_write(reference, kind, |tx, case, now, actor| {
-            let id = store::letters::save_draft(tx, case, kind, &body, actor, now)?;
-            Ok((
-                "letter_draft_saved",
-                json!({ "letter_id": id, "kind": kind }),
-            ))
+        self.letter_write(reference, kind, |tx, case, stamp| {
+            let id = tx.save_letter_draft(case.id, kind, &body, &stamp.at, &stamp.actor)?;
+            let details = json!({ "letter_id": id, "kind": kind });
+            Ok((CaseEvent::LetterDraftSaved, details, Some(id)))
         })?;
         Ok(LetterDraft::new(kind, body, true))
     }
@@ -71,14 +72,18 @@ impl Desk {
         reference: &Reference,
         kind: LetterKind,
     ) -> Result<LetterDraft> {
-        self.letter_write(reference, kind, |tx, case, _, _| {
-            if !store::letters::discard_draft(tx, case, kind)? {
+        self.letter_write(reference, kind, |tx, case, _| {
+            if !tx.discard_letter_draft(case.id, kind)? {
                 return Err(Error::NotAllowed(format!(
                     "there is no saved draft of the {} letter",
                     kind.cli_name()
                 )));
             }
-            Ok(("letter_draft_discarded", json!({ "kind": kind })))
+            Ok((
+                CaseEvent::LetterDraftDiscarded,
+                json!({ "kind": kind }),
+                None,
+            ))
         })?;
         self.letter(reference, kind)
     }
@@ -92,22 +97,22 @@ impl Desk {
         body: &str,
     ) -> Result<Letter> {
         let body = letters::validate_body(body, true)?;
-        let id = self.letter_write(reference, kind, |tx, case, now, actor| {
-            let id = store::letters::mark_sent(tx, case, kind, &body, actor, now)?;
-            Ok((
-                "letter_sent",
-                json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(&body) }),
-            ))
+        let id = self.letter_write(reference, kind, |tx, case, stamp| {
+            let id = tx.mark_letter_sent(case.id, kind, &body, &stamp.at, &stamp.actor)?;
+            let details = json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(&body) });
+            Ok((CaseEvent::LetterSent, details, Some(id)))
         })?;
+        let id = id.ok_or_else(|| Error::internal("sending a letter wrote none"))?;
         let case = self.store.find_case(reference)?;
-        store::letters::letter_by_id(self.store.conn(), case.id, id)?
+        self.store
+            .letter(case.id, id)?
             .ok_or_else(|| Error::Damaged("a letter just sent cannot be read back".into()))
     }
 
     /// A case's letters, drafts and sent, oldest first.
     pub fn letters(&self, reference: &Reference) -> Result<Vec<Letter>> {
         let case = self.store.find_case(reference)?;
-        store::letters::letters_for_case(self.store.conn(), case.id)
+        self.store.letters_for_case(case.id)
     }
 
     /// Saves a sent letter as a plain-text file (UTF-8) to attach to an email; the writing is
@@ -115,14 +120,13 @@ impl Desk {
     pub fn export_letter(
         &mut self,
         reference: &Reference,
-        letter_id: i64,
+        letter_id: LetterId,
         path: &Path,
     ) -> Result<WrittenFile> {
         let case = self.store.find_case(reference)?;
-        let letter = store::letters::letter_by_id(self.store.conn(), case.id, letter_id)?
-            .ok_or_else(|| {
-                Error::Invalid(format!("{reference} has no letter number {letter_id}"))
-            })?;
+        let letter = self.store.letter(case.id, letter_id)?.ok_or_else(|| {
+            Error::Invalid(format!("{reference} has no letter number {letter_id}"))
+        })?;
         if letter.sent_at.is_none() {
             return Err(Error::NotAllowed(
                 "only a sent letter is saved as a file; mark it sent first".into(),
@@ -135,53 +139,39 @@ impl Desk {
         }
         let mut text = letter.body.clone();
         text.push('\n');
-        let file = crate::atomic_file::write_atomically(path, |w| {
+        let file = write_atomically(path, |w| {
             std::io::Write::write_all(w, text.as_bytes())
                 .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
         })?;
-        self.record_written_on(
+        self.record_written(
             Some(case.id),
             &file,
-            "letter_exported",
+            EventKind::OnCase(CaseEvent::LetterExported),
             json!({ "letter_id": letter_id, "sha256": file.sha256, "bytes": file.bytes }),
         )?;
         Ok(file)
     }
 
     /// One audited write about a letter: checks the letter still answers the case, runs
-    /// `write` (which names its event), appends the event and returns its `letter_id`.
+    /// `write` (which names its event and its details), appends the event, and returns the
+    /// letter `write` wrote, if any.
     fn letter_write(
         &mut self,
         reference: &Reference,
         kind: LetterKind,
         write: impl FnOnce(
-            &rusqlite::Transaction<'_>,
-            crate::CaseId,
-            &str,
-            &str,
-        ) -> Result<(&'static str, serde_json::Value)>,
-    ) -> Result<i64> {
+            &mut dyn Writes,
+            &Case,
+            &Stamp,
+        ) -> Result<(CaseEvent, Value, Option<LetterId>)>,
+    ) -> Result<Option<LetterId>> {
         let today = self.today();
-        let now = timestamp();
-        let actor = self.agent.as_str().to_string();
-        self.store.write(|tx| {
-            let case = store::find_case(tx, reference)?;
+        let stamp = self.stamp();
+        self.write(|tx| {
+            let case = tx.find_case(reference)?;
             letters::check(&case, kind, today)?;
-            let (action, details) = write(tx, case.id, &now, &actor)?;
-            let id = details
-                .get("letter_id")
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or(0);
-            store::append_one(
-                tx,
-                &EventDraft {
-                    case_id: Some(case.id),
-                    at: &now,
-                    actor: &actor,
-                    action,
-                    details: details.to_string(),
-                },
-            )?;
+            let (event, details, id) = write(tx, &case, &stamp)?;
+            tx.append_event(&stamp.event(Some(case.id), EventKind::OnCase(event), &details))?;
             Ok(id)
         })
     }

@@ -8,8 +8,10 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use super::*;
-use crate::workflow::tests::{EXPECTED, input_for};
-use crate::{Jurisdiction, Kind};
+use crate::domain::workflow::tests::{EXPECTED, input_for};
+use crate::domain::workflow::{self, Action};
+use crate::store::sqlcipher::SqlCipher;
+use crate::{ActionInput, Jurisdiction, Kind, NewCase, State};
 
 /// The reference model: the transition table as the design notes write it.
 fn model_target(state: State, action: Action) -> Option<State> {
@@ -33,9 +35,9 @@ fn with_desk<T>(work: impl FnOnce(&mut Desk) -> T) -> T {
             let desk = Desk::create(&dir.path().join("model.db"), &passphrase, agent)
                 .unwrap_or_else(|e| panic!("{e}"));
             // Durability is proven by the SIGKILL tests; here only the logic is under test.
-            desk.store
-                .conn()
-                .execute_batch("PRAGMA synchronous = OFF;")
+            SqlCipher::of(desk.store())
+                .map(SqlCipher::without_fsync)
+                .unwrap_or_else(|| panic!("the model runs on the encrypted file"))
                 .unwrap_or_else(|e| panic!("{e}"));
             (dir, desk)
         });

@@ -1,295 +1,370 @@
-//! The encrypted SQLCipher file: opening with a passphrase, connection settings, backup and rekey.
+//! The store: where cases, their audit trail, notes and letters are kept, behind one interface
+//! in domain types. [`Store`] reads and maintains a database; [`Writes`] is one transaction.
+//! An engine implements both; `sqlcipher` is the encrypted file.
 //!
-//! The store persists what it is given and decides nothing; rules live in `workflow` and `desk`.
+//! Architecture invariant: the store persists what it is given and decides nothing. Which
+//! action is allowed, what a due date is, what a report counts — that is `domain`; what a use
+//! case writes, in what order — that is `desk`. All SQL lives here, in each engine's module.
 
+pub mod sqlcipher;
+
+use std::any::Any;
+use std::fmt;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::domain::audit::{ChainBreak, Event};
+use crate::domain::case::Item;
+use crate::domain::events::EventKind;
+use crate::domain::filter::CaseFilter;
+use crate::domain::letters::{Letter, LetterKind};
+use crate::domain::reports::rows::{Closing, ScheduledDeletion, StillOpen};
+use crate::domain::retention::DueCase;
+use crate::domain::text::Email;
+use crate::domain::views::SavedView;
+use crate::{Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, Passphrase, Reference};
+use crate::{Result, State};
+
+/// Creates a new database at `path`: an encrypted file (the single desk's engine).
+pub fn create(path: &Path, passphrase: &Passphrase) -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlcipher::SqlCipher::create(path, passphrase)?))
+}
+
+/// Opens the database at `path` with its passphrase.
+pub fn open(path: &Path, passphrase: &Passphrase) -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlcipher::SqlCipher::open(path, passphrase)?))
+}
+
+/// Opens an unencrypted copy made for the benchmarks (feature `bench` only).
 #[cfg(feature = "bench")]
-mod benchmark;
-#[cfg(feature = "bench")]
-pub use benchmark::enable_memory_security;
-mod cases;
-mod events;
-pub(crate) mod letters;
-mod migrations;
-pub(crate) mod stored;
-
-use std::fs;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
-
-pub use cases::CaseFilter;
-pub(crate) use cases::{
-    EXPORT_SEPARATOR, add_items, all_note_text, find_case, insert_case, insert_note,
-    next_reference, reindex, update_case,
-};
-pub use events::ChainReport;
-pub(crate) use events::{ChainCursor, EventDraft, append_one, note_body};
-pub use migrations::SCHEMA_VERSION;
-
-use crate::{Error, Passphrase, Result};
-
-/// SQLite's page cache, in KiB: decrypted pages stay here, so a list or report run again
-/// decrypts nothing (SQLite's default is 2 MiB). Scans that read each page once use
-/// [`SCAN_CACHE_KIB`] instead, so memory stays flat however large the file.
-const PAGE_CACHE_KIB: i64 = 64 * 1024;
-
-/// The page cache while a full scan (the case export) runs.
-pub(crate) const SCAN_CACHE_KIB: i64 = 2 * 1024;
-
-/// How long a write waits for another process's transaction before giving up.
-const BUSY_TIMEOUT_MS: u64 = 10_000;
-
-/// An open, unlocked database.
-#[derive(Debug)]
-pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+pub fn open_unencrypted(path: &Path) -> Result<Box<dyn Store>> {
+    Ok(Box::new(sqlcipher::SqlCipher::open_unencrypted(path)?))
 }
 
-/// The result of `PRAGMA integrity_check` and `PRAGMA cipher_integrity_check`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FileCheck {
-    /// Problems SQLite found in the b-trees; empty when sound.
-    pub integrity: Vec<String>,
-    /// Pages whose HMAC failed; empty when sound.
-    pub cipher: Vec<String>,
+/// An open database: what the use cases read, and the way they write (one transaction at a
+/// time, through [`Store::write`]).
+pub trait Store: Send + fmt::Debug {
+    // ---- cases
+
+    /// One case with its items, by reference.
+    fn find_case(&self, reference: &Reference) -> Result<Case>;
+
+    /// Every case the filter selects, open ones by the date they need action then closed ones
+    /// latest first, paged as the filter says; items are not loaded.
+    fn for_each_case(
+        &self,
+        filter: &CaseFilter,
+        today: NaiveDate,
+        each: &mut dyn FnMut(Case) -> Result<()>,
+    ) -> Result<()>;
+
+    /// How many cases the filter selects (paging ignored).
+    fn count_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<u64>;
+
+    /// The open cases whose requester has this address (any letter case), oldest first,
+    /// leaving out `except`; at most `limit`.
+    fn open_cases_from(
+        &self,
+        email: &Email,
+        except: Option<CaseId>,
+        limit: u32,
+    ) -> Result<Vec<Case>>;
+
+    /// How many cases are in each state (states with none left out).
+    fn counts_by_state(&self) -> Result<Vec<(State, u64)>>;
+
+    /// Open cases per value of `group`, largest first; cases without one left out.
+    fn open_counts_by(&self, group: OpenGroup) -> Result<Vec<(String, u64)>>;
+
+    // ---- the audit trail and notes
+
+    /// The events of one case, oldest first.
+    fn events_for_case(&self, case: CaseId) -> Result<Vec<Event>>;
+
+    /// Whether the case has an event of this kind.
+    fn has_event(&self, case: CaseId, kind: EventKind) -> Result<bool>;
+
+    /// The text of a note, unless retention removed it.
+    fn note_body(&self, id: NoteId) -> Result<Option<String>>;
+
+    /// The chain's head and length as recorded.
+    fn chain_head(&self) -> Result<(String, i64)>;
+
+    /// Walks every event, checking the hash chain and then the recorded head and length;
+    /// shows each sound event to `observe` in order.
+    fn verify_chain(&self, observe: &mut dyn FnMut(&Event)) -> Result<ChainReport>;
+
+    /// Every case's id, reference and stored state, as text (it may have been tampered with).
+    fn for_each_case_state(
+        &self,
+        each: &mut dyn FnMut(CaseId, &str, &str) -> Result<()>,
+    ) -> Result<()>;
+
+    // ---- letters
+
+    /// A case's letters, drafts and sent, oldest first.
+    fn letters_for_case(&self, case: CaseId) -> Result<Vec<Letter>>;
+
+    /// The saved draft of `kind` on a case, if there is one.
+    fn letter_draft(&self, case: CaseId, kind: LetterKind) -> Result<Option<Letter>>;
+
+    /// One letter of a case.
+    fn letter(&self, case: CaseId, id: LetterId) -> Result<Option<Letter>>;
+
+    /// Every sent letter that still has its text: case, letter and text.
+    fn for_each_sent_letter(&self, each: &mut dyn FnMut(CaseId, LetterId, &str)) -> Result<()>;
+
+    // ---- customers, saved views, settings
+
+    /// A customer's settings, if anyone set them.
+    fn customer(&self, name: &str) -> Result<Option<Customer>>;
+
+    /// Every customer configured or named on an open case, by name (any letter case).
+    fn customer_names(&self) -> Result<Vec<String>>;
+
+    /// An agent's saved views, by name.
+    fn saved_views(&self, agent: &Agent) -> Result<Vec<SavedView>>;
+
+    /// A setting's stored value.
+    fn setting(&self, key: Setting) -> Result<Option<String>>;
+
+    // ---- what the reports and exports read
+
+    /// The day the first case was received, if there is one.
+    fn first_received_on(&self) -> Result<Option<NaiveDate>>;
+
+    /// The kind of every case received from `first` to `last`.
+    fn each_received(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Kind),
+    ) -> Result<()>;
+
+    /// The kind of every case extended from `first` to `last`.
+    fn each_extended(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Kind),
+    ) -> Result<()>;
+
+    /// Every case received by `last` and not closed by then.
+    fn each_still_open(&self, last: NaiveDate, each: &mut dyn FnMut(StillOpen)) -> Result<()>;
+
+    /// Every case closed from `first` to `last`.
+    fn each_closing(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Closing),
+    ) -> Result<()>;
+
+    /// Every case whose deletion purges from `first` to `last`.
+    fn each_scheduled_deletion(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(ScheduledDeletion),
+    ) -> Result<()>;
+
+    /// Every case the filter selects, in the order they were opened, as an export row
+    /// (`domain::export_row`): never a whole case. A scan reads each row once, so it keeps
+    /// the engine's cache small.
+    fn for_each_export_row(
+        &self,
+        filter: &CaseFilter,
+        today: NaiveDate,
+        each: &mut dyn FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()>;
+
+    // ---- retention
+
+    /// How many cases closed on or before `cutoff` still hold personal details: those to
+    /// redact, and those a legal hold keeps whole.
+    fn count_due_for_retention(&self, cutoff: NaiveDate) -> Result<(u64, u64)>;
+
+    /// The same cases, oldest closing first.
+    fn each_due_for_retention(
+        &self,
+        cutoff: NaiveDate,
+        each: &mut dyn FnMut(DueCase),
+    ) -> Result<()>;
+
+    /// Redaction starts (`true`) or ends: while it runs the engine overwrites the space freed
+    /// by redacted text, and at its end drops the old copies of what it rewrote.
+    fn redaction_mode(&mut self, on: bool) -> Result<()>;
+
+    // ---- the database itself
+
+    /// The engine's own checks of everything it stores.
+    fn check_file(&self) -> Result<FileCheck>;
+
+    /// Copies the whole database, online, to a new file opened by `passphrase`.
+    fn backup_to(&self, target: &Path, passphrase: &Passphrase) -> Result<()>;
+
+    /// Changes the passphrase.
+    fn rekey(&mut self, new: &Passphrase) -> Result<()>;
+
+    /// Runs `work` as one transaction: all of it is kept, or none. `work` runs once.
+    fn write(&mut self, work: &mut dyn FnMut(&mut dyn Writes) -> Result<()>) -> Result<()>;
+
+    /// The engine itself, for checks only it can answer (tests, benchmarks).
+    fn as_any(&self) -> &dyn Any;
 }
 
-fn map_open_error(err: rusqlite::Error, path: &Path) -> Error {
-    match err.sqlite_error_code() {
-        Some(rusqlite::ffi::ErrorCode::NotADatabase) => Error::WrongPassphrase,
-        Some(rusqlite::ffi::ErrorCode::CannotOpen) => Error::io(
-            format!("cannot open {}", path.display()),
-            std::io::Error::other(err.to_string()),
-        ),
-        _ => Error::from(err),
-    }
-}
+/// One transaction's writes. Nothing is kept until the work that holds it returns `Ok`.
+pub trait Writes {
+    /// One case with its items, by reference, as this transaction sees it.
+    fn find_case(&mut self, reference: &Reference) -> Result<Case>;
 
-impl Store {
-    /// Creates a new encrypted database at `path`; refuses to touch an existing file.
-    pub fn create(path: &Path, passphrase: &Passphrase) -> Result<Store> {
-        if path.exists() {
-            return Err(Error::DatabaseExists(path.to_path_buf()));
-        }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent)
-                .map_err(|e| Error::io(format!("cannot create folder {}", parent.display()), e))?;
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
-        let store = Store::key_and_configure(conn, path, passphrase);
-        if store.is_err() {
-            // Never leave a half-made database behind.
-            let _ = fs::remove_file(path);
-        }
-        let mut store = store?;
-        migrations::run(&mut store.conn)?;
-        Ok(store)
-    }
+    /// Hands out the next reference for the year of receipt.
+    fn next_reference(&mut self, year: i32) -> Result<Reference>;
 
-    /// Opens an existing database. A wrong passphrase changes nothing on disk.
-    pub fn open(path: &Path, passphrase: &Passphrase) -> Result<Store> {
-        Store::sniff(path)?;
-        passphrase.check_can_open()?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| map_open_error(e, path))?;
-        let mut store = Store::key_and_configure(conn, path, passphrase)?;
-        migrations::run(&mut store.conn)?;
-        Ok(store)
-    }
+    /// Stores a new case and its items; returns its id.
+    fn insert_case(&mut self, case: &Case, at: &str) -> Result<CaseId>;
 
-    /// Rejects, before keying, files that cannot be a PrivacyDesk database.
-    fn sniff(path: &Path) -> Result<()> {
-        let mut file = match fs::File::open(path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::DatabaseMissing(path.to_path_buf()));
-            }
-            Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
-        };
-        let not_ours = |reason| {
-            Err(Error::NotADatabase {
-                path: path.to_path_buf(),
-                reason,
-            })
-        };
-        let len = file
-            .metadata()
-            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?
-            .len();
-        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return not_ours("it is a folder");
-        }
-        if len == 0 {
-            return not_ours("the file is empty");
-        }
-        let mut header = [0u8; 16];
-        if file.read_exact(&mut header).is_err() || len < 1024 {
-            return not_ours("the file is too short; it may have been truncated");
-        }
-        if &header == b"SQLite format 3\0" {
-            return not_ours("it is an unencrypted SQLite file");
-        }
-        // Every SQLite page size is a multiple of 512 bytes.
-        if len % 512 != 0 {
-            return not_ours(
-                "its size is not a whole number of pages: it was truncated or damaged",
-            );
-        }
-        Ok(())
-    }
+    /// Writes back everything an action may change on a case and its items.
+    fn update_case(&mut self, case: &Case, at: &str) -> Result<()>;
 
-    /// Keys a new connection. SQLCipher's `cipher_memory_security` stays off (its default): it
-    /// makes every allocation SQLite does an `mlock`/`munlock` pair, which measured 2–10× on
-    /// every query (BENCHMARKS.md); the process is kept out of core dumps and debuggers instead
-    /// (`crate::process::harden`), and SQLCipher wipes its own key material regardless.
-    /// The file keeps SQLCipher 4's standard format, so any SQLCipher client opens it with the
-    /// passphrase alone.
-    fn key_and_configure(conn: Connection, path: &Path, passphrase: &Passphrase) -> Result<Store> {
-        // SQLCipher otherwise prints "hmac check failed" to stderr on a wrong key.
-        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-        conn.execute_batch(&passphrase.pragma("key"))?;
-        Store::configure(conn, path)
-    }
+    /// Adds items after a case's last one.
+    fn add_items(&mut self, case: CaseId, items: &[Item]) -> Result<()>;
 
-    /// Connection settings every store runs with; the first read also proves the key.
-    fn configure(conn: Connection, path: &Path) -> Result<Store> {
-        // Set before the first read: another process may be mid-commit or checkpointing.
-        conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS))?;
-        // SQLCipher accepts any key and fails only at the first read: probe now.
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(|e| map_open_error(e, path))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA temp_store = MEMORY;",
-        )?;
-        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-        })
-    }
+    /// Stores agent-written text on `case` (which the search then finds it by).
+    fn insert_note(&mut self, case: &Case, note: &NoteDraft<'_>) -> Result<NoteId>;
 
-    /// Where the database lives.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
+    /// Appends an event to the audit trail, sealed to the one before.
+    fn append_event(&mut self, event: &EventDraft<'_>) -> Result<Appended>;
 
-    /// The connection, for queries.
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
-    /// Runs `scan` with the page cache cut to [`SCAN_CACHE_KIB`]: a scan reads each page once,
-    /// and would otherwise fill the whole cache for nothing.
-    pub(crate) fn with_scan_cache<T>(&self, scan: impl FnOnce() -> Result<T>) -> Result<T> {
-        self.conn
-            .pragma_update(None, "cache_size", -SCAN_CACHE_KIB)?;
-        let result = scan();
-        self.conn
-            .pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
-        result
-    }
-
-    /// Runs `work` in one IMMEDIATE transaction: all of it is written, or none.
-    pub(crate) fn write<T>(
+    /// Saves the draft of `kind`, replacing the one before; returns its id.
+    fn save_letter_draft(
         &mut self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
-    ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = work(&tx)?;
-        tx.commit()?;
-        Ok(value)
-    }
+        case: CaseId,
+        kind: LetterKind,
+        body: &str,
+        at: &str,
+        author: &str,
+    ) -> Result<LetterId>;
 
-    /// Answers a single-value PRAGMA (`cipher_version`, `journal_mode`, …).
-    pub fn pragma_value(&self, name: &str) -> Result<String> {
-        let value: rusqlite::types::Value =
-            self.conn
-                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
-        Ok(match value {
-            rusqlite::types::Value::Text(t) => t,
-            rusqlite::types::Value::Integer(i) => i.to_string(),
-            other => format!("{other:?}"),
-        })
-    }
+    /// Removes the draft of `kind`; true if there was one.
+    fn discard_letter_draft(&mut self, case: CaseId, kind: LetterKind) -> Result<bool>;
 
-    /// Runs SQLite's and SQLCipher's integrity checks.
-    pub fn check_file(&self) -> Result<FileCheck> {
-        let collect = |sql: &str| -> Result<Vec<String>> {
-            let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-        };
-        let integrity = collect("PRAGMA integrity_check")?
-            .into_iter()
-            .filter(|line| line != "ok")
-            .collect();
-        let cipher = collect("PRAGMA cipher_integrity_check")?;
-        Ok(FileCheck { integrity, cipher })
-    }
+    /// Keeps `body` as sent (the draft becomes the sent letter); returns its id.
+    fn mark_letter_sent(
+        &mut self,
+        case: CaseId,
+        kind: LetterKind,
+        body: &str,
+        at: &str,
+        author: &str,
+    ) -> Result<LetterId>;
 
-    /// Copies the whole database, online, to a new encrypted file with the same passphrase.
-    pub fn backup_to(&self, target: &Path, passphrase: &Passphrase) -> Result<()> {
-        if target.exists() {
-            return Err(Error::DatabaseExists(target.to_path_buf()));
+    /// Saves a customer's settings.
+    fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()>;
+
+    /// How many saved views an agent has, leaving out the one named `except`.
+    fn count_saved_views(&mut self, agent: &Agent, except: &str) -> Result<u64>;
+
+    /// Saves a view, replacing the agent's view of that name.
+    fn save_view(&mut self, agent: &Agent, view: &SavedView) -> Result<()>;
+
+    /// Deletes an agent's view; true if there was one.
+    fn delete_view(&mut self, agent: &Agent, name: &str) -> Result<bool>;
+
+    /// Sets a setting.
+    fn set_setting(&mut self, key: Setting, value: &str) -> Result<()>;
+
+    /// Up to `limit` cases closed on or before `cutoff` that still hold personal details and
+    /// no legal hold keeps, oldest closing first.
+    fn cases_due_for_retention(&mut self, cutoff: NaiveDate, limit: u32) -> Result<Vec<CaseId>>;
+
+    /// Removes a case's personal details (see `domain::retention`), keeping its record.
+    fn redact_case(&mut self, case: CaseId, today: NaiveDate) -> Result<()>;
+}
+
+/// A group of open cases the side bar counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenGroup {
+    /// By kind (as its stored spelling).
+    Kind,
+    /// By customer.
+    Customer,
+    /// By assignee.
+    Assignee,
+}
+
+/// A setting kept in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    /// The retention period in months.
+    RetentionMonths,
+}
+
+impl Setting {
+    /// Its key as stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            Setting::RetentionMonths => "retention_months",
         }
-        let partial = tempfile::Builder::new()
-            .prefix(".privacydesk-backup-")
-            .tempfile_in(folder_of(target))
-            .map_err(|e| Error::io("cannot create the backup file", e))?
-            .into_temp_path();
-        // The temp file exists empty; SQLite needs to create the database in its place.
-        fs::remove_file(&partial).map_err(|e| Error::io("cannot prepare the backup file", e))?;
-        {
-            let mut dest = Connection::open(&partial)?;
-            dest.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-            dest.execute_batch(&passphrase.pragma("key"))?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
-            backup.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-        }
-        sync_file(&partial)?;
-        partial
-            .persist_noclobber(target)
-            .map_err(|e| Error::io(format!("cannot write {}", target.display()), e.error))?;
-        Ok(())
-    }
-
-    /// Changes the passphrase, re-encrypting every page in one step.
-    pub fn rekey(&mut self, new: &Passphrase) -> Result<()> {
-        // Rekey needs the WAL emptied into the main file first.
-        self.conn
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        self.conn.execute_batch(&new.pragma("rekey"))?;
-        self.conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            })?;
-        Ok(())
     }
 }
 
-/// The folder a file is in (the current one for a bare file name).
-pub(crate) fn folder_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    }
+/// Agent-written text about to be stored on a case.
+#[derive(Debug, Clone, Copy)]
+pub struct NoteDraft<'a> {
+    /// What it is: the event it goes with (`note`, `close`, `merged_from` …) or `guidance`.
+    pub kind: &'a str,
+    /// The text.
+    pub body: &'a str,
+    /// When (RFC 3339).
+    pub at: &'a str,
+    /// Who wrote it.
+    pub author: &'a str,
 }
 
-/// Flushes a finished file to disk before it is renamed into place.
-pub(crate) fn sync_file(path: &Path) -> Result<()> {
-    fs::File::open(path)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| Error::io(format!("cannot flush {}", path.display()), e))
+/// An event about to be appended to the trail.
+#[derive(Debug, Clone, Copy)]
+pub struct EventDraft<'a> {
+    /// The case it is about; `None` for the whole desk.
+    pub case: Option<CaseId>,
+    /// What happened.
+    pub kind: EventKind,
+    /// Its details; never personal data (they refer to notes by id).
+    pub details: &'a Value,
+    /// When (RFC 3339).
+    pub at: &'a str,
+    /// Who.
+    pub actor: &'a str,
+}
+
+/// An event as it was appended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// Its position in the trail.
+    pub seq: i64,
+    /// Its seal: the chain's head now.
+    pub hash: String,
+}
+
+/// The result of walking the whole trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    /// Events checked.
+    pub events: i64,
+    /// Hash of the last event.
+    pub head: String,
+    /// The first problem, if any.
+    pub broken: Option<ChainBreak>,
+}
+
+/// The engine's own checks of the stored data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileCheck {
+    /// Problems found in the stored structures; empty when sound.
+    pub integrity: Vec<String>,
+    /// Pages whose encryption check (HMAC) failed; empty when sound.
+    pub cipher: Vec<String>,
 }

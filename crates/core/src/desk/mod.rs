@@ -1,0 +1,238 @@
+//! The desk: the API the adapters call, one method per use case, each file one feature. A use
+//! case asks `domain` what may be done and what it changes, and writes that through the store
+//! in one transaction.
+//!
+//! Architecture invariant: nothing here writes SQL or names a storage engine; the desk sees the
+//! store only through [`Store`] and [`Writes`].
+
+mod act;
+mod bulk;
+mod cases;
+mod customers;
+mod demo;
+mod duplicates;
+mod export;
+mod import;
+mod letters;
+mod opening;
+mod overview;
+mod reports;
+mod retention;
+mod verify;
+mod views;
+
+use std::path::Path;
+
+use chrono::{Local, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+pub use cases::{CaseSummary, CaseView, TimelineEntry};
+pub use customers::CustomerView;
+pub use import::ImportSummary;
+pub use opening::Notice;
+pub use verify::{MAX_CASE_PROBLEMS, VerifyReport, VerifyStage};
+
+use crate::domain::events::EventKind;
+use crate::files::atomic::WrittenFile;
+use crate::files::templates::Templates;
+use crate::store::{self, EventDraft, Store, Writes};
+use crate::{Agent, CaseId, Error, Passphrase, Result};
+
+/// An unlocked database and the agent working in it.
+#[derive(Debug)]
+pub struct Desk {
+    store: Box<dyn Store>,
+    agent: Agent,
+    today: Option<NaiveDate>,
+    templates: Templates,
+    /// What opening did besides unlocking, until an adapter takes it.
+    opened: Option<Notice>,
+}
+
+/// What an export or a report wrote, and the audit chain's head once its writing was recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportSummary {
+    /// The file.
+    #[serde(flatten)]
+    pub file: WrittenFile,
+    /// Data rows written.
+    pub rows: u64,
+    /// The audit chain head after the export was recorded, to prove the history later.
+    pub chain_head: String,
+}
+
+/// Who writes, and when: every event, note and letter of one use case carries the same.
+#[derive(Debug, Clone)]
+pub(crate) struct Stamp {
+    /// When, as RFC 3339 UTC.
+    pub at: String,
+    /// The agent.
+    pub actor: String,
+}
+
+impl Stamp {
+    /// The event of `kind` on `case` with `details`, by this stamp.
+    pub(crate) fn event<'a>(
+        &'a self,
+        case: Option<CaseId>,
+        kind: EventKind,
+        details: &'a Value,
+    ) -> EventDraft<'a> {
+        EventDraft {
+            case,
+            kind,
+            details,
+            at: &self.at,
+            actor: &self.actor,
+        }
+    }
+}
+
+/// Now, as events record it.
+fn timestamp() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Desk {
+    /// Creates a new encrypted database.
+    pub fn create(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        let store = store::create(path, passphrase)?;
+        Ok(Desk::on(store, agent, Templates::beside(path)))
+    }
+
+    /// Opens (unlocks) an existing database and does what must happen at every opening
+    /// (retention); what that did is kept for [`Desk::take_notice`].
+    pub fn open(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        let mut desk = Desk::open_as_is(path, passphrase, agent)?;
+        desk.opened = desk.on_open();
+        Ok(desk)
+    }
+
+    /// Opens an existing database and changes nothing in it but its schema: for looking at
+    /// what opening would do (`retention --dry-run`) and for checking a file (`verify`).
+    pub fn open_as_is(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        let store = store::open(path, passphrase)?;
+        Ok(Desk::on(store, agent, Templates::beside(path)))
+    }
+
+    /// Opens an unencrypted copy made for the benchmarks (feature `bench` only).
+    #[cfg(feature = "bench")]
+    pub fn open_unencrypted(path: &Path, agent: Agent) -> Result<Desk> {
+        let store = store::open_unencrypted(path)?;
+        Ok(Desk::on(store, agent, Templates::beside(path)))
+    }
+
+    fn on(store: Box<dyn Store>, agent: Agent, templates: Templates) -> Desk {
+        Desk {
+            store,
+            agent,
+            today: None,
+            templates,
+            opened: None,
+        }
+    }
+
+    /// Pins "today" (tests, and the demo seeder replaying history).
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = Some(today);
+    }
+
+    /// Today's date in the agent's local time zone, unless pinned.
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| Local::now().date_naive())
+    }
+
+    /// The agent recorded on events.
+    pub fn agent(&self) -> &Agent {
+        &self.agent
+    }
+
+    /// The store, for checks and benchmarks.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// What a write by this desk's agent now carries.
+    pub(crate) fn stamp(&self) -> Stamp {
+        Stamp {
+            at: timestamp(),
+            actor: self.agent.as_str().to_string(),
+        }
+    }
+
+    /// Runs `work` in one transaction: all of it is written, or none.
+    pub(crate) fn write<T>(
+        &mut self,
+        work: impl FnOnce(&mut dyn Writes) -> Result<T>,
+    ) -> Result<T> {
+        let mut work = Some(work);
+        let mut done = None;
+        self.store.write(&mut |tx| {
+            let work = work
+                .take()
+                .ok_or_else(|| Error::internal("a write was run twice"))?;
+            done = Some(work(tx)?);
+            Ok(())
+        })?;
+        done.ok_or_else(|| Error::internal("a write ended without its work"))
+    }
+
+    /// An online copy to a new encrypted file, opened by the same passphrase.
+    pub fn backup(&self, target: &Path, passphrase: &Passphrase) -> Result<()> {
+        self.store.backup_to(target, passphrase)
+    }
+
+    /// Changes the passphrase.
+    pub fn rekey(&mut self, new: &Passphrase) -> Result<()> {
+        self.store.rekey(new)
+    }
+
+    /// Records an event without a change to a case (an export, a file written from a case)
+    /// in the audit trail; returns the chain's head after it.
+    pub(crate) fn record(
+        &mut self,
+        case: Option<CaseId>,
+        kind: EventKind,
+        details: Value,
+    ) -> Result<String> {
+        let stamp = self.stamp();
+        self.write(|tx| Ok(tx.append_event(&stamp.event(case, kind, &details))?.hash))
+    }
+
+    /// Records the writing of `file` in the audit trail. A file that cannot be recorded is
+    /// deleted: personal data never leaves the database unaudited.
+    pub(crate) fn record_written(
+        &mut self,
+        case: Option<CaseId>,
+        file: &WrittenFile,
+        kind: EventKind,
+        details: Value,
+    ) -> Result<String> {
+        self.record(case, kind, details).map_err(|err| {
+            match std::fs::remove_file(&file.path) {
+                Ok(()) => Error::Io {
+                    context: format!(
+                        "{} was not kept: writing it could not be recorded in the audit trail",
+                        file.path.display()
+                    ),
+                    source: match err {
+                        Error::Io { source, .. } => source,
+                        other => std::io::Error::other(other.to_string()),
+                    },
+                },
+                // Say so rather than hide it: the file exists but is not in the audit trail.
+                Err(_) => err,
+            }
+        })
+    }
+}
+
+const _: () = {
+    // The desktop shell keeps a Desk behind a Mutex and moves it to blocking threads.
+    const fn assert_send<T: Send>() {}
+    assert_send::<Desk>();
+};
+
+#[cfg(test)]
+mod tests;

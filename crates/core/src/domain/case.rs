@@ -1,0 +1,245 @@
+//! A privacy request as worked by an agent: the case, its requester and its items.
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use crate::domain::deadline::{Clock, Deadline, Extension, Pause};
+use crate::domain::new_case::ValidNewCase;
+use crate::domain::text::Email;
+use crate::{
+    CaseId, Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, Reference, State,
+};
+
+/// Days before its due date at which an open case counts as due soon.
+pub const DUE_SOON_DAYS: i64 = 7;
+/// Days after the account's termination at which its data is deleted (privacy policy).
+pub const PURGE_AFTER_DAYS: u64 = 30;
+
+/// The person who asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requester {
+    /// Full name as given.
+    pub name: String,
+    /// Validated email address.
+    pub email: Email,
+    /// Phone number, if given.
+    pub phone: Option<String>,
+    /// Whether the request concerns someone under 18 (special handling).
+    pub is_minor: bool,
+}
+
+/// One post or page of a forum removal, with its own outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    /// Where it is.
+    pub url: String,
+    /// Removed, refused or still pending.
+    pub outcome: ItemOutcome,
+    /// Why it was refused; goes into the answer to the person.
+    pub reason: Option<String>,
+}
+
+/// A case as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    /// Row id.
+    #[serde(skip)]
+    pub id: CaseId,
+    /// Public reference.
+    pub reference: Reference,
+    /// What was asked.
+    pub kind: Kind,
+    /// Where it stands.
+    pub state: State,
+    /// How it ended, once closed.
+    pub outcome: Option<Outcome>,
+    /// Basis of a denial.
+    pub denial_basis: Option<DenialBasis>,
+    /// Reason given for a denial.
+    pub denial_reason: Option<String>,
+    /// Who asked.
+    pub requester: Requester,
+    /// The business customer (controller) whose data it is, if any.
+    pub customer: Option<String>,
+    /// How it reached us.
+    pub channel: Channel,
+    /// Which law's deadlines apply.
+    pub jurisdiction: Jurisdiction,
+    /// What the person wrote.
+    pub details: String,
+    /// Day of receipt.
+    pub received_on: NaiveDate,
+    /// Current due date (stored so lists can sort and filter on it).
+    pub due_on: NaiveDate,
+    /// Waits on the requester.
+    pub pauses: Vec<Pause>,
+    /// Extension granted, if any.
+    pub extension: Option<Extension>,
+    /// Why the deadline was extended.
+    pub extension_reason: Option<String>,
+    /// The agent working it.
+    pub assignee: Option<String>,
+    /// When the account's data is to be deleted (account closures).
+    pub purge_on: Option<NaiveDate>,
+    /// Why deletion is held back by law, while it is.
+    pub legal_hold: Option<String>,
+    /// Day it was closed.
+    pub closed_on: Option<NaiveDate>,
+    /// Day retention redacted the requester's details, if it has.
+    pub redacted_on: Option<NaiveDate>,
+    /// Forum items.
+    pub items: Vec<Item>,
+}
+
+impl Case {
+    /// A case as it starts: state new, items pending, due date from its law. Not yet stored
+    /// (its id is 0 until the store gives it one).
+    pub fn opened(reference: Reference, valid: ValidNewCase) -> Case {
+        let mut case = Case {
+            id: CaseId(0),
+            reference,
+            kind: valid.kind,
+            state: State::New,
+            outcome: None,
+            denial_basis: None,
+            denial_reason: None,
+            requester: valid.requester,
+            customer: valid.customer,
+            channel: valid.channel,
+            jurisdiction: valid.jurisdiction,
+            details: valid.details,
+            received_on: valid.received_on,
+            due_on: valid.received_on,
+            pauses: Vec::new(),
+            extension: None,
+            extension_reason: None,
+            assignee: None,
+            purge_on: None,
+            legal_hold: None,
+            closed_on: None,
+            redacted_on: None,
+            items: valid
+                .items
+                .into_iter()
+                .map(|url| Item {
+                    url,
+                    outcome: ItemOutcome::Pending,
+                    reason: None,
+                })
+                .collect(),
+        };
+        case.due_on = case.deadline().due_on;
+        case
+    }
+
+    /// The inputs of its deadline.
+    pub fn clock(&self) -> Clock<'_> {
+        Clock {
+            jurisdiction: self.jurisdiction,
+            received: self.received_on,
+            pauses: &self.pauses,
+            extension: self.extension,
+        }
+    }
+
+    /// Its deadline, explained.
+    pub fn deadline(&self) -> Deadline {
+        self.clock().deadline()
+    }
+
+    /// When the case next needs action: its due date, or the purge date of a scheduled deletion;
+    /// `None` while closed, while the clock is stopped, or while a legal hold blocks the purge.
+    pub fn attention_on(&self) -> Option<NaiveDate> {
+        match self.state {
+            State::Closed => None,
+            State::DeletionScheduled if self.legal_hold.is_some() => None,
+            State::DeletionScheduled => self.purge_on,
+            _ if self.deadline().paused => None,
+            _ => Some(self.due_on),
+        }
+    }
+
+    /// The day the person got their answer: the closing day, or for an account closure the day
+    /// its deletion was scheduled (the deletion itself follows 30 days later, as the policy says).
+    pub fn answered_on(&self) -> Option<NaiveDate> {
+        answered_on(self.purge_on, self.closed_on)
+    }
+
+    /// Closed, and answered on or before the due date.
+    pub fn closed_on_time(&self) -> Option<bool> {
+        closed_on_time(self.closed_on, self.purge_on, self.due_on)
+    }
+
+    /// Where the case sorts in the list (a key, not a date to show): open cases by their
+    /// attention date, or due date while the clock is stopped; after them a held deletion,
+    /// which needs nothing until the hold ends; then closed cases, the most recently closed
+    /// first. Migration 008 computes the same in SQL.
+    pub fn queue_on(&self) -> NaiveDate {
+        match (self.attention_on(), self.state) {
+            (Some(on), _) => on,
+            (None, State::Closed) => closed_sort_key(self.closed_on.unwrap_or(self.due_on)),
+            (None, State::DeletionScheduled) => {
+                NaiveDate::from_ymd_opt(8999, 12, 31).unwrap_or(NaiveDate::MAX)
+            }
+            (None, _) => self.due_on,
+        }
+    }
+
+    /// Past its [`attention_on`](Self::attention_on) date on `today`.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.attention_on().is_some_and(|on| on < today)
+    }
+
+    /// Whether it is an access or removal request about someone under 18: the policy's special
+    /// handling applies (a parent or guardian verified before anything is disclosed or
+    /// removed; the data we should not have collected erased).
+    pub fn needs_guardian_check(&self) -> bool {
+        self.requester.is_minor
+            && matches!(
+                self.kind,
+                Kind::Access | Kind::ForumRemoval | Kind::Erasure | Kind::AccountClosure
+            )
+    }
+
+    /// Within [`DUE_SOON_DAYS`] of its [`attention_on`](Self::attention_on) date on `today`.
+    pub fn is_due_soon(&self, today: NaiveDate) -> bool {
+        self.attention_on()
+            .is_some_and(|on| (on - today).num_days() <= DUE_SOON_DAYS)
+    }
+}
+
+/// A closed case's sort key: 9999-12-31 less the days from 1970-01-01 to its closing day, so
+/// a later closing sorts first and every closing after 8999-12-31.
+fn closed_sort_key(closed_on: NaiveDate) -> NaiveDate {
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN);
+    let days = (closed_on - epoch).num_days().max(0);
+    last.checked_sub_days(Days::new(days as u64))
+        .unwrap_or(last)
+}
+
+/// [`Case::answered_on`] from the stored dates alone (the export reads no whole cases).
+pub(crate) fn answered_on(
+    purge_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    match (purge_on, closed_on) {
+        (Some(purge), Some(_)) => scheduled_on(purge),
+        (_, closed) => closed,
+    }
+}
+
+/// The day a deletion purging on `purge_on` was scheduled: the account closure's answer.
+pub(crate) fn scheduled_on(purge_on: NaiveDate) -> Option<NaiveDate> {
+    purge_on.checked_sub_days(Days::new(PURGE_AFTER_DAYS))
+}
+
+/// [`Case::closed_on_time`] from the stored dates alone.
+pub(crate) fn closed_on_time(
+    closed_on: Option<NaiveDate>,
+    purge_on: Option<NaiveDate>,
+    due_on: NaiveDate,
+) -> Option<bool> {
+    closed_on?;
+    answered_on(purge_on, closed_on).map(|answered| answered <= due_on)
+}

@@ -1,0 +1,241 @@
+//! Logging a request: the form an agent fills in, and its validation into a [`ValidNewCase`].
+
+use chrono::NaiveDate;
+
+use crate::domain::case::Requester;
+use crate::domain::text::{self, Email};
+use crate::{Channel, Error, Jurisdiction, Kind};
+
+/// What an agent enters to log a new request.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct NewCase {
+    /// Kind, e.g. `access` or `forum-removal`.
+    pub kind: String,
+    /// Requester's name.
+    pub name: String,
+    /// Requester's email.
+    pub email: String,
+    /// Requester's phone number, if given.
+    pub phone: Option<String>,
+    /// Day of receipt (`YYYY-MM-DD`); today when empty.
+    pub received: Option<String>,
+    /// Jurisdiction; `default` when empty.
+    pub jurisdiction: Option<String>,
+    /// Customer (controller), if any.
+    pub customer: Option<String>,
+    /// Channel; `email` when empty.
+    pub channel: Option<String>,
+    /// What the person wrote.
+    pub details: Option<String>,
+    /// Forum items (URLs).
+    pub items: Vec<String>,
+    /// Concerns someone under 18.
+    pub minor: bool,
+}
+
+/// A [`NewCase`] after validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidNewCase {
+    /// Kind.
+    pub kind: Kind,
+    /// Requester.
+    pub requester: Requester,
+    /// Day of receipt.
+    pub received_on: NaiveDate,
+    /// Jurisdiction.
+    pub jurisdiction: Jurisdiction,
+    /// Customer.
+    pub customer: Option<String>,
+    /// Channel.
+    pub channel: Channel,
+    /// Details.
+    pub details: String,
+    /// Item URLs.
+    pub items: Vec<String>,
+}
+
+/// Parses a `YYYY-MM-DD` date, naming the field in the error.
+pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Invalid(format!(
+            "{field} {:?} is not a date of the form YYYY-MM-DD",
+            crate::domain::spelling::shorten(value)
+        ))
+    })
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Checks an item URL: an http(s) address without spaces.
+pub fn validate_item(url: &str) -> Result<String, Error> {
+    let url = url.trim();
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    if !scheme_ok || url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::Invalid(format!(
+            "item {:?} is not a web address (expected https://…)",
+            crate::domain::spelling::shorten(url)
+        )));
+    }
+    Ok(url.to_string())
+}
+
+impl NewCase {
+    /// Validates every field; the first problem found is reported.
+    pub fn validate(&self, today: NaiveDate) -> Result<ValidNewCase, Error> {
+        let kind: Kind = self.kind.parse()?;
+        let name = text::name("name", &self.name)?;
+        let email = Email::parse(&self.email)?;
+        let phone = non_empty(&self.phone).map(text::phone).transpose()?;
+        let received_on = match non_empty(&self.received) {
+            Some(value) => parse_date("received date", value)?,
+            None => today,
+        };
+        if received_on > today {
+            return Err(Error::Invalid(format!(
+                "received date {received_on} is in the future"
+            )));
+        }
+        let jurisdiction = non_empty(&self.jurisdiction)
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or(Jurisdiction::Default);
+        let channel = non_empty(&self.channel)
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or(Channel::Email);
+        let customer = non_empty(&self.customer)
+            .map(|c| text::name("customer", c))
+            .transpose()?;
+        let details = text::free_text("details", self.details.as_deref().unwrap_or(""), false)?;
+        let items = self
+            .items
+            .iter()
+            .map(|i| validate_item(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !items.is_empty() && kind != Kind::ForumRemoval {
+            return Err(Error::invalid(
+                "items can only be listed on a forum-removal case",
+            ));
+        }
+        Ok(ValidNewCase {
+            kind,
+            requester: Requester {
+                name,
+                email,
+                phone,
+                is_minor: self.minor,
+            },
+            received_on,
+            jurisdiction,
+            customer,
+            channel,
+            details,
+            items,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap_or_default()
+    }
+
+    fn form() -> NewCase {
+        NewCase {
+            kind: "forum-removal".into(),
+            name: "Ana Ruiz".into(),
+            email: "ana@example.com".into(),
+            received: Some("2026-11-20".into()),
+            items: vec!["https://forum.example.com/t/1".into()],
+            ..NewCase::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_form_validates_with_defaults() -> Result<(), Error> {
+        let valid = form().validate(today())?;
+        assert_eq!(valid.kind, Kind::ForumRemoval);
+        assert_eq!(valid.jurisdiction, Jurisdiction::Default);
+        assert_eq!(valid.channel, Channel::Email);
+        Ok(())
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let cases = [
+            (
+                NewCase {
+                    kind: "teleport".into(),
+                    ..form()
+                },
+                "unknown kind",
+            ),
+            (
+                NewCase {
+                    received: Some("2026-13-01".into()),
+                    ..form()
+                },
+                "not a date",
+            ),
+            (
+                NewCase {
+                    received: Some("2026-12-01".into()),
+                    ..form()
+                },
+                "in the future",
+            ),
+            (
+                NewCase {
+                    email: "nope".into(),
+                    ..form()
+                },
+                "email",
+            ),
+            (
+                NewCase {
+                    jurisdiction: Some("mars".into()),
+                    ..form()
+                },
+                "unknown jurisdiction",
+            ),
+            (
+                NewCase {
+                    channel: Some("pigeon".into()),
+                    ..form()
+                },
+                "unknown channel",
+            ),
+            (
+                NewCase {
+                    items: vec!["javascript:alert(1)".into()],
+                    ..form()
+                },
+                "web address",
+            ),
+            (
+                NewCase {
+                    kind: "access".into(),
+                    ..form()
+                },
+                "forum-removal",
+            ),
+        ];
+        for (bad, expected) in cases {
+            let message = bad
+                .validate(today())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(
+                message.contains(expected),
+                "{message:?} should mention {expected:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,334 @@
+//! What each action changes: given a case, an action and its input, the case as it becomes,
+//! the details of its audit event and what must follow (effects, carried out by the desk), or
+//! a refusal.
+
+use chrono::{Days, NaiveDate};
+use serde_json::{Value, json};
+
+use super::{Action, ActionInput, guard, waits_on_requester};
+use crate::domain::case::PURGE_AFTER_DAYS;
+use crate::domain::deadline::{Extension, Pause};
+use crate::domain::minors::follow_up_erasure;
+use crate::domain::new_case::{ValidNewCase, validate_item};
+use crate::domain::text;
+use crate::{Agent, Case, DenialBasis, Error, ItemOutcome, Kind, Outcome, Reference, State};
+
+/// The result of an accepted action: the case as it now is, the audit event to append, and
+/// what must happen beyond this case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The case after the action.
+    pub case: Case,
+    /// The action, which names the event.
+    pub action: Action,
+    /// Structured details for the audit event; holds no personal data.
+    pub details: Value,
+    /// Free text the agent gave (a reason); stored apart from the event so retention can redact it.
+    pub text: Option<String>,
+    /// What must follow on other cases, in order.
+    pub effects: Vec<Effect>,
+}
+
+/// Something an action makes happen beyond its own case, as data: the desk carries it out in
+/// the same transaction, before the action's own event (which then records what it made).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open a case of its own: the erasure that answering a minor's access request leads to.
+    OpenFollowUp(Box<ValidNewCase>),
+    /// Fold the merged duplicate (as it was before the merge) into the case `into`: a note
+    /// with what it said, and its forum pages with any decision taken on them.
+    FoldInto {
+        /// The case kept.
+        into: Reference,
+        /// The duplicate, before it closed.
+        duplicate: Box<Case>,
+    },
+}
+
+/// What one action sets on the case, besides its state.
+#[derive(Default)]
+struct Outcomes {
+    details: Vec<(&'static str, Value)>,
+    text: Option<String>,
+    effects: Vec<Effect>,
+}
+
+/// Applies `action` to `case` on `today`, or says why it may not be done.
+pub fn apply(
+    case: &Case,
+    action: Action,
+    input: &ActionInput,
+    today: NaiveDate,
+) -> Result<Change, Error> {
+    let next = guard(case, action, today)?;
+    if today < case.received_on {
+        return Err(Error::Invalid(format!(
+            "the action date {today} is before the case was received ({})",
+            case.received_on
+        )));
+    }
+    let mut new = case.clone();
+    let mut done = change_fields(case, &mut new, action, input, today)?;
+    new.state = next;
+    if next == State::Closed && new.closed_on.is_none() {
+        new.closed_on = Some(today);
+    }
+    move_the_clock(case.state, &mut new, today);
+    let mut details = json!({ "from": case.state, "to": next });
+    for (key, value) in done.details {
+        details[key] = value;
+    }
+    if new.due_on != case.due_on {
+        details["due_on"] = json!(new.due_on);
+    }
+    if let Some(follow_up) = follow_up_erasure(case, &new, today) {
+        done.effects.push(Effect::OpenFollowUp(Box::new(follow_up)));
+    }
+    Ok(Change {
+        case: new,
+        action,
+        details,
+        text: done.text,
+        effects: done.effects,
+    })
+}
+
+/// Stops the clock when the case starts waiting on the requester, starts it again when it
+/// stops waiting, and recomputes the due date.
+fn move_the_clock(before: State, case: &mut Case, today: NaiveDate) {
+    match (waits_on_requester(before), waits_on_requester(case.state)) {
+        (false, true) => case.pauses.push(Pause {
+            from: today,
+            to: None,
+        }),
+        (true, false) => {
+            if let Some(open) = case.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
+                open.to = Some(today);
+            }
+        }
+        _ => {}
+    }
+    case.due_on = case.deadline().due_on;
+}
+
+/// The fields `action` changes on `new` (a copy of `case`), what its event records and what
+/// follows.
+fn change_fields(
+    case: &Case,
+    new: &mut Case,
+    action: Action,
+    input: &ActionInput,
+    today: NaiveDate,
+) -> Result<Outcomes, Error> {
+    let mut done = Outcomes::default();
+    match action {
+        Action::Extend => extend(case, new, input, today, &mut done)?,
+        Action::Assign => {
+            let to = input
+                .to
+                .as_deref()
+                .ok_or_else(|| Error::invalid("assign needs the agent's name (--to NAME)"))?;
+            let agent = Agent::new(to)?;
+            new.assignee = Some(agent.as_str().to_string());
+            done.details.push(("assignee", json!(agent)));
+        }
+        Action::Close => close(new, input, &mut done)?,
+        Action::Merge => merge(case, new, input, &mut done)?,
+        Action::Reopen => {
+            done.text = Some(required_reason(input, "the reason for reopening")?);
+            new.outcome = None;
+            new.denial_basis = None;
+            new.denial_reason = None;
+            new.closed_on = None;
+        }
+        Action::ScheduleDeletion => {
+            let purge = today
+                .checked_add_days(Days::new(PURGE_AFTER_DAYS))
+                .ok_or_else(|| Error::invalid("date out of range"))?;
+            new.purge_on = Some(purge);
+            done.details.push(("purge_on", json!(purge)));
+        }
+        Action::Hold => {
+            let reason = required_reason(input, "the legal basis for the hold")?;
+            new.legal_hold = Some(reason.clone());
+            done.text = Some(reason);
+        }
+        Action::ReleaseHold => {
+            new.legal_hold = None;
+            done.text = optional_reason(input)?;
+        }
+        Action::ConfirmDeletion => {
+            new.outcome = Some(Outcome::Fulfilled);
+            new.closed_on = Some(today);
+            done.details.push(("outcome", json!(Outcome::Fulfilled)));
+        }
+        Action::RemoveItem | Action::RefuseItem => decide_item(new, action, input, &mut done)?,
+        Action::Forward => {
+            // The day it went to the customer, against the contract's forwarding time.
+            done.details.push(("forwarded_on", json!(today)));
+            done.text = optional_reason(input)?;
+        }
+        Action::Verify if case.needs_guardian_check() => {
+            done.text = Some(required_reason(
+                input,
+                "how the parent or guardian was verified (identity and parental responsibility)",
+            )?);
+        }
+        Action::RequestId
+        | Action::Verify
+        | Action::CustomerReplied
+        | Action::AskRequester
+        | Action::RequesterReplied => done.text = optional_reason(input)?,
+    }
+    Ok(done)
+}
+
+fn required_reason(input: &ActionInput, what: &str) -> Result<String, Error> {
+    text::free_text(what, input.reason.as_deref().unwrap_or(""), true)
+}
+
+fn optional_reason(input: &ActionInput) -> Result<Option<String>, Error> {
+    let reason = text::free_text("reason", input.reason.as_deref().unwrap_or(""), false)?;
+    Ok(Some(reason).filter(|r| !r.is_empty()))
+}
+
+fn extend(
+    case: &Case,
+    new: &mut Case,
+    input: &ActionInput,
+    today: NaiveDate,
+    done: &mut Outcomes,
+) -> Result<(), Error> {
+    let until = input
+        .until
+        .ok_or_else(|| Error::invalid("extend needs the new due date (--until YYYY-MM-DD)"))?;
+    let reason = required_reason(input, "the reason for the extension")?;
+    case.clock().check_extension(until, today)?;
+    new.extension = Some(Extension {
+        until,
+        granted_on: today,
+    });
+    new.extension_reason = Some(reason.clone());
+    done.details.push(("until", json!(until)));
+    done.text = Some(reason);
+    Ok(())
+}
+
+fn decide_item(
+    new: &mut Case,
+    action: Action,
+    input: &ActionInput,
+    done: &mut Outcomes,
+) -> Result<(), Error> {
+    let url = input
+        .item
+        .as_deref()
+        .ok_or_else(|| Error::invalid("name the item (--item URL)"))?;
+    let url = validate_item(url)?;
+    let index = new
+        .items
+        .iter()
+        .position(|i| i.url == url)
+        .ok_or_else(|| Error::Invalid("the case lists no such item".into()))?;
+    let (outcome, reason) = if action == Action::RefuseItem {
+        (
+            ItemOutcome::Refused,
+            Some(required_reason(input, "the reason the item stays")?),
+        )
+    } else {
+        (ItemOutcome::Removed, None)
+    };
+    new.items[index].outcome = outcome;
+    new.items[index].reason = reason;
+    done.details.push(("item", json!(index + 1)));
+    done.details.push(("item_outcome", json!(outcome)));
+    Ok(())
+}
+
+fn close(new: &mut Case, input: &ActionInput, done: &mut Outcomes) -> Result<(), Error> {
+    let outcome = input.outcome.ok_or_else(|| {
+        Error::invalid(
+            "close needs an outcome: one of fulfilled, partially-fulfilled, denied, withdrawn",
+        )
+    })?;
+    if outcome == Outcome::Merged {
+        return Err(Error::NotAllowed(
+            "a duplicate is closed by merging it into the other case (merge), not by close".into(),
+        ));
+    }
+    if outcome == Outcome::Fulfilled && new.kind == Kind::AccountClosure {
+        return Err(Error::NotAllowed(
+            "an account closure is fulfilled by schedule-deletion then confirm-deletion".into(),
+        ));
+    }
+    check_items_fit(new, outcome)?;
+    new.outcome = Some(outcome);
+    done.details.push(("outcome", json!(outcome)));
+    if outcome == Outcome::Denied {
+        let reason = required_reason(input, "the reason for the denial")?;
+        let basis = input.denial_basis.unwrap_or(DenialBasis::Other);
+        new.denial_basis = Some(basis);
+        new.denial_reason = Some(reason.clone());
+        done.details.push(("denial_basis", json!(basis)));
+        done.text = Some(reason);
+    } else {
+        done.text = optional_reason(input)?;
+    }
+    Ok(())
+}
+
+/// A forum removal closes once every item is decided, with the outcome its items add up to.
+fn check_items_fit(case: &Case, outcome: Outcome) -> Result<(), Error> {
+    if case.kind != Kind::ForumRemoval || outcome == Outcome::Withdrawn || case.items.is_empty() {
+        return Ok(());
+    }
+    let count = |o| case.items.iter().filter(|i| i.outcome == o).count();
+    let (pending, removed, refused) = (
+        count(ItemOutcome::Pending),
+        count(ItemOutcome::Removed),
+        count(ItemOutcome::Refused),
+    );
+    if pending > 0 {
+        return Err(Error::NotAllowed(format!(
+            "{pending} item(s) still pending: remove or refuse each item before closing"
+        )));
+    }
+    let fits = match outcome {
+        Outcome::Fulfilled => refused == 0,
+        Outcome::PartiallyFulfilled => removed > 0 && refused > 0,
+        Outcome::Denied => removed == 0,
+        Outcome::Withdrawn | Outcome::Merged => true,
+    };
+    if !fits {
+        return Err(Error::Invalid(format!(
+            "outcome {} does not match the items ({removed} removed, {refused} refused)",
+            outcome.cli_name()
+        )));
+    }
+    Ok(())
+}
+
+fn merge(
+    case: &Case,
+    new: &mut Case,
+    input: &ActionInput,
+    done: &mut Outcomes,
+) -> Result<(), Error> {
+    let into = input.into.clone().ok_or_else(|| {
+        Error::invalid("merge needs the case to merge into (privacydesk case merge REF --into REF)")
+    })?;
+    if into == case.reference {
+        return Err(Error::NotAllowed(
+            "a case cannot be merged into itself".into(),
+        ));
+    }
+    new.outcome = Some(Outcome::Merged);
+    done.details.push(("outcome", json!(Outcome::Merged)));
+    done.details.push(("into", json!(into)));
+    done.text = optional_reason(input)?;
+    done.effects.push(Effect::FoldInto {
+        into,
+        duplicate: Box::new(case.clone()),
+    });
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! The workflow: one transition table, the guards on it, and replaying a case's state from its
+//! events. What each action changes is in [`apply`]; what it needs from the agent in [`input`].
+//! No I/O.
+
+mod apply;
+mod input;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use apply::{Change, Effect, apply};
+pub use input::{ActionForm, ActionInput};
+
+use crate::domain::events::EventKind;
+use crate::domain::spelling::spelled_enum;
+use crate::{Case, Error, Kind, State};
+
+spelled_enum! {
+    /// What an agent can do to a case.
+    pub enum Action ("action") {
+        /// Ask the requester to prove who they are (clock stops where the law allows).
+        RequestId = "request_id",
+        /// Identity confirmed (or not needed): work on it.
+        Verify = "verify",
+        /// Forward to the customer, who controls the data.
+        Forward = "forward",
+        /// The customer answered.
+        CustomerReplied = "customer_replied",
+        /// Ask the requester for clarification (clock stops where the law allows).
+        AskRequester = "ask_requester",
+        /// The requester answered.
+        RequesterReplied = "requester_replied",
+        /// Extend the deadline, with a reason, within the legal maximum.
+        Extend = "extend",
+        /// The account was terminated: deletion 30 days from today.
+        ScheduleDeletion = "schedule_deletion",
+        /// The law requires the data to be kept: block the deletion.
+        Hold = "hold",
+        /// The legal hold ended.
+        ReleaseHold = "release_hold",
+        /// The data was deleted on or after the purge date.
+        ConfirmDeletion = "confirm_deletion",
+        /// Answer and close, with an outcome.
+        Close = "close",
+        /// Reopen a closed case, with a reason.
+        Reopen = "reopen",
+        /// Give the case to an agent.
+        Assign = "assign",
+        /// A forum item was taken down.
+        RemoveItem = "remove_item",
+        /// A forum item cannot be taken down; the reason goes to the person.
+        RefuseItem = "refuse_item",
+        /// Close a duplicate as `merged` into another open case from the same person, which
+        /// takes in what it said (its audit event is `merged_into`).
+        Merge = "merge",
+    }
+}
+
+/// The transition table: where `action` takes a case in `state`, or `None` if it may not be taken.
+pub fn target(state: State, action: Action) -> Option<State> {
+    use Action as A;
+    use State as S;
+    let open = state != S::Closed;
+    match (state, action) {
+        (S::New, A::RequestId) => Some(S::VerifyingIdentity),
+        (S::New | S::VerifyingIdentity, A::Verify) => Some(S::InProgress),
+        (S::New | S::VerifyingIdentity | S::InProgress, A::Forward) => Some(S::AwaitingCustomer),
+        (S::AwaitingCustomer, A::CustomerReplied) => Some(S::InProgress),
+        (S::New | S::VerifyingIdentity | S::InProgress, A::AskRequester) => {
+            Some(S::AwaitingRequester)
+        }
+        (S::AwaitingRequester, A::RequesterReplied) => Some(S::InProgress),
+        (S::InProgress, A::ScheduleDeletion) => Some(S::DeletionScheduled),
+        (S::DeletionScheduled, A::Hold | A::ReleaseHold) => Some(S::DeletionScheduled),
+        (S::DeletionScheduled, A::ConfirmDeletion) => Some(S::Closed),
+        (S::InProgress, A::RemoveItem | A::RefuseItem) => Some(S::InProgress),
+        (S::Closed, A::Reopen) => Some(S::InProgress),
+        // A scheduled deletion is the person's answer already: it is not merged away.
+        (S::DeletionScheduled, A::Merge) => None,
+        (_, A::Close | A::Merge) if open => Some(S::Closed),
+        (_, A::Extend | A::Assign) if open => Some(state),
+        _ => None,
+    }
+}
+
+/// The state a case is in after one more of its audit events, replayed: `None` before its
+/// `created` event. `Err` says why the event cannot follow.
+pub fn replay(state: Option<State>, event: &str) -> Result<State, String> {
+    let kind =
+        EventKind::parse(event).ok_or_else(|| format!("{event} is not an event a case knows"));
+    match (state, kind?) {
+        (None, EventKind::Created) => Ok(State::New),
+        (None, other) => Err(format!("the case's first event is {other}, not created")),
+        (Some(_), EventKind::Created) => Err("the case was created twice".into()),
+        (Some(state), EventKind::Action(action)) => {
+            target(state, action).ok_or_else(|| not_possible(action, state))
+        }
+        (Some(state), EventKind::OnCase(_)) => Ok(state),
+        (Some(_), EventKind::Desk(event)) => Err(format!("{event} is not an event on a case")),
+    }
+}
+
+fn not_possible(action: Action, state: State) -> String {
+    format!(
+        "{} is not possible while the case is {}",
+        action.cli_name(),
+        state.cli_name()
+    )
+}
+
+/// Checks the parts of an action that depend on the case, not on the input; `Err` says why not.
+fn guard(case: &Case, action: Action, today: NaiveDate) -> Result<State, Error> {
+    let refuse = |why: String| Err(Error::NotAllowed(why));
+    let Some(next) = target(case.state, action) else {
+        return refuse(not_possible(action, case.state));
+    };
+    match action {
+        Action::ScheduleDeletion if case.kind != Kind::AccountClosure => {
+            refuse("only account-closure cases schedule a deletion".into())
+        }
+        Action::RemoveItem | Action::RefuseItem if case.kind != Kind::ForumRemoval => {
+            refuse("only forum-removal cases have items".into())
+        }
+        Action::RemoveItem | Action::RefuseItem if case.items.is_empty() => {
+            refuse("this case lists no items".into())
+        }
+        Action::Hold if case.legal_hold.is_some() => {
+            refuse("a legal hold is already in place".into())
+        }
+        Action::ReleaseHold if case.legal_hold.is_none() => {
+            refuse("there is no legal hold to release".into())
+        }
+        Action::ConfirmDeletion => match (case.legal_hold.as_deref(), case.purge_on) {
+            (Some(_), _) => refuse("a legal hold blocks the deletion; release it first".into()),
+            (None, Some(purge)) if today < purge => refuse(format!(
+                "the data is due for deletion on {purge}, not before"
+            )),
+            _ => Ok(next),
+        },
+        Action::Extend => {
+            let deadline = case.deadline();
+            match deadline.latest_extension_on {
+                None => refuse(format!(
+                    "{} allows no extension",
+                    case.jurisdiction.rule().law
+                )),
+                Some(_) if case.extension.is_some() => {
+                    refuse("the deadline was already extended".into())
+                }
+                Some(_) if today > deadline.statutory_due_on => refuse(format!(
+                    "the original period ended on {}; an extension must be notified within it",
+                    deadline.statutory_due_on
+                )),
+                Some(_) => Ok(next),
+            }
+        }
+        Action::Merge if case.redacted_on.is_some() => {
+            refuse(format!("{} has been redacted", case.reference))
+        }
+        _ => Ok(next),
+    }
+}
+
+/// The actions the workflow allows on `case` on `today` (a merge also needs the other case,
+/// which only the merge itself can check).
+pub fn allowed_actions(case: &Case, today: NaiveDate) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|&action| guard(case, action, today).is_ok())
+        .collect()
+}
+
+/// Whether the requester is the one we are waiting for in `state` (the clock may stop).
+fn waits_on_requester(state: State) -> bool {
+    matches!(state, State::VerifyingIdentity | State::AwaitingRequester)
+}
+
+/// What an adapter shows beside each allowed action: what it needs from the agent.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ActionSpec {
+    /// The action.
+    pub action: Action,
+    /// Whether a reason must be given (for `close`, only when denying).
+    pub needs_reason: bool,
+    /// Whether an outcome must be chosen.
+    pub needs_outcome: bool,
+    /// Whether a date must be given.
+    pub needs_date: bool,
+    /// Whether an agent must be named.
+    pub needs_agent: bool,
+    /// Whether an item must be picked.
+    pub needs_item: bool,
+}
+
+/// What `action` needs from the agent on this `case` (a minor's access or removal needs the
+/// guardian check recorded when verifying).
+pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
+    let mut spec = action.spec();
+    if action == Action::Verify && case.needs_guardian_check() {
+        spec.needs_reason = true;
+    }
+    spec
+}
+
+impl Action {
+    /// What this action needs from the agent on any case.
+    pub fn spec(self) -> ActionSpec {
+        use Action as A;
+        ActionSpec {
+            action: self,
+            needs_reason: matches!(self, A::Extend | A::Reopen | A::Hold | A::RefuseItem),
+            needs_outcome: self == A::Close,
+            needs_date: self == A::Extend,
+            needs_agent: self == A::Assign,
+            needs_item: matches!(self, A::RemoveItem | A::RefuseItem),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,15 @@
+//! Files PrivacyDesk reads and writes besides its database: the case CSV, the reports, CSV
+//! intake, the company's letter templates, and where the database lives by default. Every file
+//! written appears whole or not at all ([`atomic`]).
+//!
+//! Architecture invariant: nothing here knows a storage engine; rows reach the writers from
+//! the desk, in the layouts `domain` defines.
+
+pub mod atomic;
+pub mod case_csv;
+pub mod csv_safe;
+pub mod intake;
+pub mod lines;
+pub mod location;
+pub mod report_csv;
+pub mod templates;

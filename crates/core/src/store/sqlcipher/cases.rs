@@ -1,0 +1,323 @@
+//! The `cases` and `items` tables: reading a case whole, writing it back, the list's query,
+//! and the counts beside it.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::filter::FilterSql;
+use crate::domain::case::{Item, Requester};
+use crate::domain::deadline::{Extension, Pause};
+use crate::domain::filter::CaseFilter;
+use crate::domain::text::Email;
+use crate::store::OpenGroup;
+use crate::{Case, CaseId, Error, ItemOutcome, Reference, Result, State};
+
+const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, denial_reason, \
+    requester_name, requester_email, is_minor, customer, channel, jurisdiction, details, \
+    received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
+    assignee, purge_on, legal_hold, closed_on, requester_phone";
+
+/// Reads a row of `SELECT {CASE_COLUMNS}, redacted_on`.
+fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
+    let bad = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
+    };
+    let pauses: String = row.get(16)?;
+    let pauses: Vec<Pause> = serde_json::from_str(&pauses).map_err(|e| bad(16, e.into()))?;
+    let email: String = row.get(8)?;
+    let extension = match (
+        row.get::<_, Option<NaiveDate>>(17)?,
+        row.get::<_, Option<NaiveDate>>(18)?,
+    ) {
+        (Some(until), Some(granted_on)) => Some(Extension { until, granted_on }),
+        _ => None,
+    };
+    Ok(Case {
+        id: CaseId(row.get(0)?),
+        reference: row
+            .get::<_, String>(1)?
+            .parse()
+            .map_err(|e: Error| bad(1, e.into()))?,
+        kind: row.get(2)?,
+        state: row.get(3)?,
+        outcome: row.get(4)?,
+        denial_basis: row.get(5)?,
+        denial_reason: row.get(6)?,
+        requester: Requester {
+            name: row.get(7)?,
+            // Stored addresses were validated on the way in; a redacted one is kept as is.
+            email: Email::parse(&email).unwrap_or_else(|_| Email::redacted(email)),
+            phone: row.get(24)?,
+            is_minor: row.get(9)?,
+        },
+        customer: row.get(10)?,
+        channel: row.get(11)?,
+        jurisdiction: row.get(12)?,
+        details: row.get(13)?,
+        received_on: row.get(14)?,
+        due_on: row.get(15)?,
+        pauses,
+        extension,
+        extension_reason: row.get(19)?,
+        assignee: row.get(20)?,
+        purge_on: row.get(21)?,
+        legal_hold: row.get(22)?,
+        closed_on: row.get(23)?,
+        redacted_on: row.get(25)?,
+        items: Vec::new(),
+    })
+}
+
+/// One case with its items, by reference.
+pub(super) fn find_case(conn: &Connection, reference: &Reference) -> Result<Case> {
+    let mut case = conn
+        .prepare_cached(&format!(
+            "SELECT {CASE_COLUMNS}, redacted_on FROM cases WHERE reference = ?1"
+        ))?
+        .query_row([reference.as_str()], read_case)
+        .optional()?
+        .ok_or_else(|| Error::CaseNotFound(reference.to_string()))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT url, outcome, reason FROM items WHERE case_id = ?1 ORDER BY position",
+    )?;
+    case.items = stmt
+        .query_map([case.id.0], |r| {
+            Ok(Item {
+                url: r.get(0)?,
+                outcome: r.get::<_, ItemOutcome>(1)?,
+                reason: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(case)
+}
+
+/// Calls `each` for every case the filter selects, in queue order, paged as it says.
+pub(super) fn for_each_case(
+    conn: &Connection,
+    filter: &CaseFilter,
+    today: NaiveDate,
+    each: &mut dyn FnMut(Case) -> Result<()>,
+) -> Result<()> {
+    let FilterSql {
+        from,
+        where_sql,
+        values,
+    } = FilterSql::of(filter, conn, today)?;
+    let page = match filter.limit {
+        Some(limit) => format!("LIMIT {limit} OFFSET {}", filter.offset),
+        None if filter.offset > 0 => format!("LIMIT -1 OFFSET {}", filter.offset),
+        None => String::new(),
+    };
+    let sql = format!(
+        "SELECT {CASE_COLUMNS}, redacted_on FROM {from} {where_sql} ORDER BY queue_on, id {page}"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+    while let Some(row) = rows.next()? {
+        each(read_case(row)?)?;
+    }
+    Ok(())
+}
+
+/// How many cases the filter selects (paging ignored).
+pub(super) fn count_cases(conn: &Connection, filter: &CaseFilter, today: NaiveDate) -> Result<u64> {
+    let FilterSql {
+        from,
+        where_sql,
+        values,
+    } = FilterSql::of(filter, conn, today)?;
+    let sql = format!("SELECT count(*) FROM {from} {where_sql}");
+    Ok(
+        conn.query_row(&sql, rusqlite::params_from_iter(values.iter()), |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// The open cases whose requester has this address (any letter case), oldest first, leaving
+/// out `except`; at most `limit`.
+pub(super) fn open_cases_from(
+    conn: &Connection,
+    email: &Email,
+    except: Option<CaseId>,
+    limit: u32,
+) -> Result<Vec<Case>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CASE_COLUMNS}, redacted_on FROM cases INDEXED BY cases_by_email
+         WHERE requester_email = ?1 COLLATE NOCASE AND state <> 'closed' AND id IS NOT ?2
+         ORDER BY id LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(
+        params![email.as_str(), except.map(|c| c.0), limit],
+        read_case,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Cases per state.
+pub(super) fn counts_by_state(conn: &Connection) -> Result<Vec<(State, u64)>> {
+    let mut stmt = conn.prepare("SELECT state, count(*) FROM cases GROUP BY state")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Open cases per kind, customer or assignee, largest first.
+pub(super) fn open_counts_by(conn: &Connection, group: OpenGroup) -> Result<Vec<(String, u64)>> {
+    let column = match group {
+        OpenGroup::Kind => "kind",
+        OpenGroup::Customer => "customer",
+        OpenGroup::Assignee => "assignee",
+    };
+    let sql = format!(
+        // Forced: left alone, the planner walks a kind index over every closed case.
+        "SELECT {column}, count(*) AS n FROM cases INDEXED BY cases_open
+         WHERE state <> 'closed' AND {column} IS NOT NULL
+         GROUP BY {column} ORDER BY n DESC, {column}"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Every case's id, reference and stored state, as text (it may have been tampered with).
+pub(super) fn for_each_case_state(
+    conn: &Connection,
+    each: &mut dyn FnMut(CaseId, &str, &str) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT id, reference, state FROM cases ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(
+            CaseId(row.get(0)?),
+            &row.get::<_, String>(1)?,
+            &row.get::<_, String>(2)?,
+        )?;
+    }
+    Ok(())
+}
+
+/// Hands out the next reference for the year of receipt.
+pub(super) fn next_reference(conn: &Connection, year: i32) -> Result<Reference> {
+    let last: i64 = conn.query_row(
+        "INSERT INTO reference_counters (year, last) VALUES (?1, 1)
+         ON CONFLICT (year) DO UPDATE SET last = last + 1
+         RETURNING last",
+        [year],
+        |r| r.get(0),
+    )?;
+    Ok(Reference::new(year, last))
+}
+
+fn pauses_json(case: &Case) -> Result<String> {
+    serde_json::to_string(&case.pauses).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// Inserts a new case and its items; returns its id.
+pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<CaseId> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
+         VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?24, ?25, ?26, ?26)"
+    ))?
+    .execute(params![
+        case.reference.as_str(),
+        case.kind,
+        case.state,
+        case.outcome,
+        case.denial_basis,
+        case.denial_reason,
+        case.requester.name,
+        case.requester.email.as_str(),
+        case.requester.is_minor,
+        case.customer,
+        case.channel,
+        case.jurisdiction,
+        case.details,
+        case.received_on,
+        case.due_on,
+        pauses_json(case)?,
+        case.extension.map(|e| e.until),
+        case.extension.map(|e| e.granted_on),
+        case.extension_reason,
+        case.assignee,
+        case.purge_on,
+        case.legal_hold,
+        case.closed_on,
+        case.attention_on(),
+        case.queue_on(),
+        now,
+        case.requester.phone,
+    ])?;
+    let id = CaseId(conn.last_insert_rowid());
+    add_items(conn, id, &case.items)?;
+    Ok(id)
+}
+
+/// Writes back everything an action may change.
+pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE cases SET state = ?2, outcome = ?3, denial_basis = ?4, denial_reason = ?5,
+             due_on = ?6, attention_on = ?7, pauses = ?8, extended_until = ?9,
+             extension_granted_on = ?10, extension_reason = ?11, assignee = ?12, purge_on = ?13,
+             legal_hold = ?14, closed_on = ?15, updated_at = ?16, queue_on = ?17
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        case.id.0,
+        case.state,
+        case.outcome,
+        case.denial_basis,
+        case.denial_reason,
+        case.due_on,
+        case.attention_on(),
+        pauses_json(case)?,
+        case.extension.map(|e| e.until),
+        case.extension.map(|e| e.granted_on),
+        case.extension_reason,
+        case.assignee,
+        case.purge_on,
+        case.legal_hold,
+        case.closed_on,
+        now,
+        case.queue_on(),
+    ])?;
+    let mut item_stmt = conn.prepare_cached(
+        "UPDATE items SET outcome = ?3, reason = ?4 WHERE case_id = ?1 AND position = ?2",
+    )?;
+    for (position, item) in case.items.iter().enumerate() {
+        item_stmt.execute(params![
+            case.id.0,
+            position as i64 + 1,
+            item.outcome,
+            item.reason
+        ])?;
+    }
+    Ok(())
+}
+
+/// Adds items after a case's last one (a new case's, or a merged duplicate's).
+pub(super) fn add_items(conn: &Connection, case: CaseId, items: &[Item]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let last: i64 = conn.query_row(
+        "SELECT coalesce(max(position), 0) FROM items WHERE case_id = ?1",
+        [case.0],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO items (case_id, position, url, outcome, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (offset, item) in items.iter().enumerate() {
+        let position = last + 1 + offset as i64;
+        stmt.execute(params![
+            case.0,
+            position,
+            item.url,
+            item.outcome,
+            item.reason
+        ])?;
+    }
+    Ok(())
+}
