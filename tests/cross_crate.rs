@@ -99,3 +99,58 @@ fn a_standard_sqlcipher_client_opens_the_file_with_the_passphrase_alone() {
         .expect("readable with the passphrase");
     assert_eq!(name, "Ana Ruiz");
 }
+
+/// A database made through core with one inquiry closed on 2022-01-10: past the default
+/// retention period by today's date.
+fn with_an_old_closed_case(db: &std::path::Path) -> privacydesk_core::Reference {
+    use privacydesk_core::{Action, ActionInput, NewCase, Outcome};
+    let mut desk = Desk::create(
+        db,
+        &Passphrase::new(PASS.into()),
+        Agent::new("setup").expect("agent"),
+    )
+    .expect("create");
+    desk.set_today("2022-01-10".parse().expect("date"));
+    let reference = desk
+        .new_case(&NewCase {
+            kind: "inquiry".into(),
+            name: "Old Requester".into(),
+            email: "old@example.com".into(),
+            ..NewCase::default()
+        })
+        .expect("case");
+    let closing = ActionInput {
+        outcome: Some(Outcome::Fulfilled),
+        ..ActionInput::default()
+    };
+    desk.act(&reference, Action::Close, &closing)
+        .expect("close");
+    reference
+}
+
+#[test]
+fn every_command_applies_retention_when_it_opens_the_database_as_the_app_does() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("cases.db");
+    let old = with_an_old_closed_case(&db);
+
+    // A dry run opens the file as it is: it names the case and changes nothing.
+    let dry = privacydesk(&db, &["retention", "--dry-run"]);
+    let listed = String::from_utf8_lossy(&dry.stdout);
+    assert!(listed.contains(old.as_str()), "{listed}");
+    assert!(listed.contains("1 case due for redaction"), "{listed}");
+    assert!(String::from_utf8_lossy(&dry.stderr).is_empty());
+
+    // Any other command opens it as every adapter does: retention first, said on stderr.
+    let shown = privacydesk(&db, &["case", "show", old.as_str(), "--json"]);
+    let notice = String::from_utf8_lossy(&shown.stderr);
+    assert!(
+        notice.starts_with("privacydesk: Retention: 1 case redacted"),
+        "{notice}"
+    );
+    let view: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("JSON");
+    assert_eq!(view["requester"]["name"], "[redacted]", "{view}");
+    // Nothing more to do at the next opening, and nothing said.
+    let again = privacydesk(&db, &["case", "list"]);
+    assert!(String::from_utf8_lossy(&again.stderr).is_empty());
+}

@@ -103,7 +103,8 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
         "button",
         {
           type: "button",
-          class: "action" + (spec.action === "close" || spec.action === "confirm_deletion" ? " primary" : ""),
+          // The action that answers and closes the case stands out (core says which closes).
+          class: "action" + (spec.closes ? " primary" : ""),
           dataset: { action: spec.action },
           onclick: async () => {
             const updated = await openAction(c, spec);

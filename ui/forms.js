@@ -161,11 +161,7 @@ export function openAction(view, spec) {
     parts.push(field("ac-until", "New due date", h("input", { id: "ac-until", type: "date", min: c.due_on, max: latest || "" }), latest ? `The law allows ${latest} at most.` : null));
   }
   if (spec.needs_agent) parts.push(field("ac-to", "Assign to", h("input", { id: "ac-to", value: c.assignee || "", autocomplete: "off" })));
-  const reasonLabel =
-    spec.action === "close" ? "Reason (required for a denial)"
-    : spec.action === "verify" && spec.needs_reason ? "How the parent or guardian was verified (identity and parental responsibility)"
-    : spec.needs_reason ? "Reason" : "Note (optional)";
-  parts.push(h("div", { class: "field wide" }, h("label", { for: "ac-reason" }, reasonLabel), h("textarea", { id: "ac-reason", rows: 3 })));
+  parts.push(h("div", { class: "field wide" }, h("label", { for: "ac-reason" }, spec.reason_label), h("textarea", { id: "ac-reason", rows: 3 })));
   const body = h("div", { class: "form-grid" }, parts);
   const outcome = body.querySelector("#ac-outcome");
   if (outcome) {

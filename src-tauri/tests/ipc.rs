@@ -358,3 +358,49 @@ fn retention_lists_what_is_due_sets_the_period_and_redacts_on_demand() {
     let view = app.ok("get_case", json!({ "reference": reference.to_string() }));
     assert_eq!(view["requester"]["name"], "[redacted]");
 }
+
+#[test]
+fn the_forms_vocabularies_limits_and_views_come_from_core() {
+    use privacydesk_core::{Jurisdiction, Kind, Passphrase};
+    let app = app();
+    // Asked before any unlock: the unlock screen says how long a new passphrase must be.
+    let catalog = app.ok("catalog", json!({}));
+    assert_eq!(
+        catalog["limits"]["passphrase_min_chars"],
+        Passphrase::MIN_CHARS
+    );
+    let values = |vocabulary: &str| -> Vec<String> {
+        catalog[vocabulary]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|c| c["value"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let kinds: Vec<String> = Kind::ALL.iter().map(|k| k.to_string()).collect();
+    assert_eq!(values("kinds"), kinds);
+    assert_eq!(values("jurisdictions").len(), Jurisdiction::ALL.len());
+    assert_eq!(catalog["jurisdictions"][0]["value"], "default");
+    assert!(!values("close_outcomes").contains(&"merged".to_string()));
+    assert_eq!(
+        catalog["limits"]["forward_days"],
+        json!({ "min": 1, "max": 60, "default": 5 })
+    );
+    app.ok(
+        "create_database",
+        json!({ "passphrase": "a long passphrase" }),
+    );
+    let overview = app.ok("overview", json!({}));
+    let views = overview["views"].as_array().expect("the side bar's views");
+    let first: Vec<&str> = views
+        .iter()
+        .take(4)
+        .filter_map(|v| v["key"].as_str())
+        .collect();
+    assert_eq!(first, ["open", "mine", "soon", "overdue"]);
+    assert_eq!(views[1]["filter"]["assignee"], "ipc-test");
+    assert_eq!(views[2]["title"], "Due ≤ 7 days");
+    assert_eq!(views[2]["filter"]["due_within"], 7);
+}

@@ -129,3 +129,45 @@ fn one_capability_lists_exactly_our_commands_and_the_save_dialog() {
         serde_json::json!(["main"])
     );
 }
+
+/// The window renders what core says and keeps no list of core's spellings of its own: a file
+/// naming three or more spellings of one vocabulary holds a copy that will drift.
+#[test]
+fn the_ui_keeps_no_copy_of_cores_vocabularies() {
+    use privacydesk_core::{Action, Channel, DenialBasis, Jurisdiction, Kind, Outcome, State};
+    fn spellings<T: ToString>(all: &[T]) -> Vec<String> {
+        all.iter()
+            .map(|v| format!("\"{}\"", v.to_string()))
+            .collect()
+    }
+    let vocabularies = [
+        ("kinds", spellings(Kind::ALL)),
+        ("states", spellings(State::ALL)),
+        ("outcomes", spellings(Outcome::ALL)),
+        ("denial bases", spellings(DenialBasis::ALL)),
+        ("jurisdictions", spellings(Jurisdiction::ALL)),
+        ("channels", spellings(Channel::ALL)),
+        ("actions", spellings(Action::ALL)),
+    ];
+    let mut read = 0;
+    for entry in std::fs::read_dir(manifest_dir().join("../ui")).expect("ui/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "js") {
+            continue;
+        }
+        read += 1;
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for (name, spelled) in &vocabularies {
+            let named: Vec<&String> = spelled
+                .iter()
+                .filter(|s| text.contains(s.as_str()))
+                .collect();
+            assert!(
+                named.len() < 3,
+                "{} copies core's {name}: {named:?}; take them from the catalog",
+                path.display()
+            );
+        }
+    }
+    assert!(read >= 5, "the UI's modules were read");
+}

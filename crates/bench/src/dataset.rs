@@ -72,47 +72,14 @@ pub fn prepare(dir: &Path, cases: u64, seed: u64, fresh: bool) -> Result<Dataset
     let generation = match fs::read(&record) {
         Ok(bytes) if encrypted.is_file() => serde_json::from_slice(&bytes)?,
         _ => {
-            eprintln!(
-                "building {cases} demo cases (once; kept in {})",
-                dir.display()
-            );
-            let building = dir.join(format!(".building-{stem}.db"));
-            remove_database(&building);
-            let (cost, report) = run_op(vec![
-                "demo".into(),
-                "--db".into(),
-                building.to_string_lossy().into_owned(),
-                "--cases".into(),
-                cases.to_string(),
-                "--seed".into(),
-                seed.to_string(),
-            ])?;
-            remove_database(&encrypted);
-            fs::rename(&building, &encrypted)?;
-            let seed_ms = report.times_ms.first().copied().unwrap_or_default();
-            let generation = Generation {
-                built_on: chrono::Local::now().format("%Y-%m-%d").to_string(),
-                cost,
-                seed_ms,
-                cases_per_second: cases as f64 / (seed_ms / 1e3).max(1e-9),
-            };
+            let generation = build(dir, &stem, cases, seed, &encrypted)?;
             remove_database(&plain);
             fs::write(&record, serde_json::to_vec_pretty(&generation)?)?;
             generation
         }
     };
     if !plain.is_file() {
-        eprintln!("making the unencrypted copy of the {cases}-case database");
-        let building = dir.join(format!(".building-{stem}-plain.db"));
-        remove_database(&building);
-        run_op(vec![
-            "copy".into(),
-            "--db".into(),
-            encrypted.to_string_lossy().into_owned(),
-            "--to".into(),
-            building.to_string_lossy().into_owned(),
-        ])?;
-        fs::rename(&building, &plain)?;
+        copy_unencrypted(dir, &stem, cases, &encrypted, &plain)?;
     }
     Ok(Dataset {
         cases,
@@ -120,6 +87,62 @@ pub fn prepare(dir: &Path, cases: u64, seed: u64, fresh: bool) -> Result<Dataset
         plain,
         generation,
     })
+}
+
+/// Seeds the demo database `encrypted` (beside it first, then renamed into place), timing it.
+fn build(
+    dir: &Path,
+    stem: &str,
+    cases: u64,
+    seed: u64,
+    encrypted: &Path,
+) -> Result<Generation, BenchError> {
+    eprintln!(
+        "building {cases} demo cases (once; kept in {})",
+        dir.display()
+    );
+    let building = dir.join(format!(".building-{stem}.db"));
+    remove_database(&building);
+    let (cost, report) = run_op(vec![
+        "demo".into(),
+        "--db".into(),
+        building.to_string_lossy().into_owned(),
+        "--cases".into(),
+        cases.to_string(),
+        "--seed".into(),
+        seed.to_string(),
+    ])?;
+    remove_database(encrypted);
+    fs::rename(&building, encrypted)?;
+    let seed_ms = report.times_ms.first().copied().unwrap_or_default();
+    Ok(Generation {
+        built_on: chrono::Local::now().format("%Y-%m-%d").to_string(),
+        cost,
+        seed_ms,
+        cases_per_second: cases as f64 / (seed_ms / 1e3).max(1e-9),
+    })
+}
+
+/// Makes `plain`, the unencrypted copy of `encrypted`.
+fn copy_unencrypted(
+    dir: &Path,
+    stem: &str,
+    cases: u64,
+    encrypted: &Path,
+    plain: &Path,
+) -> Result<(), BenchError> {
+    eprintln!("making the unencrypted copy of the {cases}-case database");
+    let building = dir.join(format!(".building-{stem}-plain.db"));
+    remove_database(&building);
+    run_op(vec![
+        "copy".into(),
+        "--db".into(),
+        encrypted.to_string_lossy().into_owned(),
+        "--to".into(),
+        building.to_string_lossy().into_owned(),
+    ])?;
+    fs::rename(&building, plain)?;
+    Ok(())
 }
 
 /// Reads both files once, so that every figure measures work, not the disk.

@@ -258,6 +258,21 @@ impl RunResults {
             self.date, self.machine, self.sqlite3
         );
         let sizes: Vec<String> = self.sizes.iter().map(|s| cases_label(s.cases)).collect();
+        self.ratios(&mut out, &sizes);
+        self.growth(&mut out, &sizes);
+        if self
+            .sizes
+            .iter()
+            .any(|s| s.figures.contains_key("list/wiped"))
+        {
+            self.wiping(&mut out, &sizes);
+        }
+        self.absolute(&mut out, &sizes);
+        out
+    }
+
+    /// Each comparison against its target, per size.
+    fn ratios(&self, out: &mut String, sizes: &[String]) {
         let _ = writeln!(
             out,
             "### Ratios (same run, same data; target in brackets)\n"
@@ -287,6 +302,10 @@ impl RunResults {
                 cells.join(" | ")
             );
         }
+    }
+
+    /// How each figure grew from the smallest size to the largest.
+    fn growth(&self, out: &mut String, sizes: &[String]) {
         let _ = writeln!(
             out,
             "\n### Growth, {} → {}\n",
@@ -329,32 +348,34 @@ impl RunResults {
                 frame.join("; ")
             );
         }
-        if self
-            .sizes
-            .iter()
-            .any(|s| s.figures.contains_key("list/wiped"))
-        {
-            let _ = writeln!(
-                out,
-                "\n### SQLCipher memory wiping on ÷ off (both encrypted)\n"
-            );
-            let _ = writeln!(out, "| | {} |", sizes.join(" | "));
-            let _ = writeln!(out, "|---|{}", "---|".repeat(sizes.len()));
-            for (label, name) in WIPING {
-                let cells: Vec<String> = self
-                    .sizes
-                    .iter()
-                    .map(|s| {
-                        let on = s.median(&format!("{name}/wiped"));
-                        match (on, s.median(&format!("{name}/encrypted"))) {
-                            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
-                            _ => "–".into(),
-                        }
-                    })
-                    .collect();
-                let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
-            }
+    }
+
+    /// What SQLCipher's memory wiping costs, where it was measured.
+    fn wiping(&self, out: &mut String, sizes: &[String]) {
+        let _ = writeln!(
+            out,
+            "\n### SQLCipher memory wiping on ÷ off (both encrypted)\n"
+        );
+        let _ = writeln!(out, "| | {} |", sizes.join(" | "));
+        let _ = writeln!(out, "|---|{}", "---|".repeat(sizes.len()));
+        for (label, name) in WIPING {
+            let cells: Vec<String> = self
+                .sizes
+                .iter()
+                .map(|s| {
+                    let on = s.median(&format!("{name}/wiped"));
+                    match (on, s.median(&format!("{name}/encrypted"))) {
+                        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+                        _ => "–".into(),
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
         }
+    }
+
+    /// Every figure in absolute terms, the file sizes and the demo's generation rate.
+    fn absolute(&self, out: &mut String, sizes: &[String]) {
         let _ = writeln!(
             out,
             "\n### Absolute figures (context; median of warm runs, first run in brackets, peak RSS of the process)\n"
@@ -382,6 +403,11 @@ impl RunResults {
                 .collect();
             let _ = writeln!(out, "| {key} | {} |", cells.join(" | "));
         }
+        self.file_rows(out);
+    }
+
+    /// The file sizes and the demo's generation rate, per size.
+    fn file_rows(&self, out: &mut String) {
         let files: Vec<String> = self
             .sizes
             .iter()
@@ -416,7 +442,6 @@ impl RunResults {
             "| demo generation (built on) | {} |",
             generation.join(" | ")
         );
-        out
     }
 }
 

@@ -152,15 +152,31 @@ fn measure_size(ctx: &Context<'_>, export_runs: u32) -> Result<SizeResults, Benc
         generation: Some(data.generation.clone()),
         ..SizeResults::default()
     };
-    let mut put = |key: &str, figure: Figure| {
-        eprintln!(
-            "  {key:<26} {:>10.2} ms (first {:>9.2} ms) {:>7} KiB",
-            figure.median_ms, figure.first_ms, figure.peak_rss_kib
-        );
-        results.figures.insert(key.to_string(), figure);
-    };
-    // Each measure's encrypted and unencrypted processes take turns, round after round, so
-    // that a slow moment of the machine (it has neighbours) falls on both.
+    measure_queries(ctx, &mut results)?;
+    measure_exports(ctx, export_runs, &mut results)?;
+    let month = privacydesk_core::Month::parse(&ctx.month)?;
+    let mut group_by = Runs::default();
+    for _ in 0..ctx.rounds {
+        let (measured, times) =
+            shell::group_by(&data.plain, month.first(), month.last(), ctx.repeat)?;
+        group_by.add(&times, measured.cost.peak_rss_kib, 0);
+    }
+    put(&mut results, "group-by/sqlite3", group_by.figure());
+    Ok(results)
+}
+
+/// Keeps a figure, and says it on stderr as the run goes.
+fn put(results: &mut SizeResults, key: &str, figure: Figure) {
+    eprintln!(
+        "  {key:<26} {:>10.2} ms (first {:>9.2} ms) {:>7} KiB",
+        figure.median_ms, figure.first_ms, figure.peak_rss_kib
+    );
+    results.figures.insert(key.to_string(), figure);
+}
+
+/// Each query on each side. Each measure's encrypted and unencrypted processes take turns,
+/// round after round, so that a slow moment of the machine (it has neighbours) falls on both.
+fn measure_queries(ctx: &Context<'_>, results: &mut SizeResults) -> Result<(), BenchError> {
     for name in [
         "open",
         "list",
@@ -178,9 +194,19 @@ fn measure_size(ctx: &Context<'_>, export_runs: u32) -> Result<SizeResults, Benc
             }
         }
         for (side, runs) in ctx.sides.iter().zip(&runs) {
-            put(&format!("{name}/{}", side.name()), runs.figure());
+            put(results, &format!("{name}/{}", side.name()), runs.figure());
         }
     }
+    Ok(())
+}
+
+/// The full export on each side and in the `sqlite3` shell, which must write the same rows.
+fn measure_exports(
+    ctx: &Context<'_>,
+    export_runs: u32,
+    results: &mut SizeResults,
+) -> Result<(), BenchError> {
+    let data = ctx.data;
     let ours_csv = ctx.scratch.join("export-ours.csv");
     let plain_csv = ctx.scratch.join("export-plain.csv");
     let shell_csv = ctx.scratch.join("export-sqlite3.csv");
@@ -201,28 +227,20 @@ fn measure_size(ctx: &Context<'_>, export_runs: u32) -> Result<SizeResults, Benc
         shell.add(&[statement_ms], measured.cost.peak_rss_kib, data.cases);
     }
     for (side, runs) in ctx.sides.iter().zip(&runs) {
-        put(&format!("export/{}", side.name()), runs.figure());
+        put(results, &format!("export/{}", side.name()), runs.figure());
     }
-    put("export/sqlite3", shell.figure());
+    put(results, "export/sqlite3", shell.figure());
     let rows = same_rows(&ours_csv, &shell_csv)?;
+    for file in [&ours_csv, &plain_csv, &shell_csv] {
+        let _ = std::fs::remove_file(file);
+    }
     if rows != data.cases {
         return Err(BenchError::new(format!(
             "the exports hold {rows} rows, not {}",
             data.cases
         )));
     }
-    let month = privacydesk_core::Month::parse(&ctx.month)?;
-    let mut group_by = Runs::default();
-    for _ in 0..ctx.rounds {
-        let (measured, times) =
-            shell::group_by(&data.plain, month.first(), month.last(), ctx.repeat)?;
-        group_by.add(&times, measured.cost.peak_rss_kib, 0);
-    }
-    put("group-by/sqlite3", group_by.figure());
-    for file in [&ours_csv, &plain_csv, &shell_csv] {
-        let _ = std::fs::remove_file(file);
-    }
-    Ok(results)
+    Ok(())
 }
 
 fn machine() -> String {

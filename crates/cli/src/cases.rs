@@ -8,7 +8,7 @@ use privacydesk_core::{
 };
 
 use crate::args::{
-    ActArgs, BulkCommand, CaseCommand, CustomerCommand, FilterArgs, ListArgs, ViewCommand,
+    ActArgs, BulkCommand, CaseCommand, CustomerCommand, FilterArgs, ListArgs, NewArgs, ViewCommand,
 };
 use crate::render;
 use crate::run::Context;
@@ -19,36 +19,7 @@ pub fn reference(text: &str) -> Result<Reference> {
 
 pub fn case(context: &Context, command: CaseCommand) -> Result<ExitCode> {
     match command {
-        CaseCommand::New(args) => {
-            let form = NewCase {
-                kind: args.kind,
-                name: args.name,
-                email: args.email,
-                phone: args.phone,
-                received: args.received,
-                jurisdiction: args.jurisdiction,
-                customer: args.customer,
-                channel: args.channel,
-                details: args.details,
-                items: args.items,
-                minor: args.minor,
-            };
-            let mut desk = context.open()?;
-            let created = desk.new_case(&form)?;
-            println!("{created}");
-            // Flagged on stderr, so scripts reading the reference from stdout are unaffected.
-            for other in desk.case(&created)?.possible_duplicates {
-                eprintln!(
-                    "possible duplicate: {} ({}, {}, received {}) is open from the same address; \
-                     to merge: privacydesk case merge {created} --into {}",
-                    other.reference,
-                    other.kind.cli_name(),
-                    other.state.cli_name(),
-                    other.received_on,
-                    other.reference
-                );
-            }
-        }
+        CaseCommand::New(args) => new_case(context, args)?,
         CaseCommand::Bulk(command) => return bulk(context, command),
         CaseCommand::Merge { duplicate, into } => {
             let duplicate = reference(&duplicate)?;
@@ -80,6 +51,39 @@ pub fn case(context: &Context, command: CaseCommand) -> Result<ExitCode> {
         CaseCommand::Act(args) => act(context, args)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Logs a request and prints its reference alone on stdout; any open case from the same
+/// address is flagged on stderr, so scripts reading the reference are unaffected.
+fn new_case(context: &Context, args: NewArgs) -> Result<()> {
+    let form = NewCase {
+        kind: args.kind,
+        name: args.name,
+        email: args.email,
+        phone: args.phone,
+        received: args.received,
+        jurisdiction: args.jurisdiction,
+        customer: args.customer,
+        channel: args.channel,
+        details: args.details,
+        items: args.items,
+        minor: args.minor,
+    };
+    let mut desk = context.open()?;
+    let created = desk.new_case(&form)?;
+    println!("{created}");
+    for other in desk.case(&created)?.possible_duplicates {
+        eprintln!(
+            "possible duplicate: {} ({}, {}, received {}) is open from the same address; \
+             to merge: privacydesk case merge {created} --into {}",
+            other.reference,
+            other.kind.cli_name(),
+            other.state.cli_name(),
+            other.received_on,
+            other.reference
+        );
+    }
+    Ok(())
 }
 
 /// `base` narrowed by the filters given on the command line.

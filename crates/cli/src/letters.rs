@@ -1,6 +1,8 @@
 //! A case's letters: the template filled to edit, drafts, sending, saving as a file, and the
 //! company's templates written out to edit.
 
+use std::path::{Path, PathBuf};
+
 use privacydesk_core::files::templates::Templates;
 use privacydesk_core::{Error, LetterId, Result};
 
@@ -29,11 +31,7 @@ pub fn letter(context: &Context, command: LetterCommand) -> Result<()> {
         } => {
             let draft = context.open()?.letter(&reference(&r)?, letter.parse()?)?;
             println!("{}", draft.body);
-            let origin = if draft.saved {
-                "saved draft"
-            } else {
-                "template"
-            };
+            let origin = ["template", "saved draft"][usize::from(draft.saved)];
             eprintln!("({origin}; {} blank(s) to fill)", draft.blanks.len());
         }
         LetterCommand::Draft {
@@ -64,25 +62,7 @@ pub fn letter(context: &Context, command: LetterCommand) -> Result<()> {
             reference: r,
             letter,
             file,
-        } => {
-            let reference = reference(&r)?;
-            let kind = letter.parse()?;
-            let mut desk = context.open()?;
-            let body = match file {
-                Some(file) => read_text(&file)?,
-                None => desk.letter(&reference, kind)?.body,
-            };
-            let sent = desk.send_letter(&reference, kind, &body)?;
-            println!(
-                "letter {} ({}) kept on {reference} as sent",
-                sent.id,
-                sent.kind.cli_name()
-            );
-            println!(
-                "save it to attach: privacydesk letter export {reference} {} --out FILE",
-                sent.id
-            );
-        }
+        } => send(context, &r, &letter, file.as_deref())?,
         LetterCommand::List { reference: r } => {
             render::letters(&context.open()?.letters(&reference(&r)?)?);
         }
@@ -97,19 +77,46 @@ pub fn letter(context: &Context, command: LetterCommand) -> Result<()> {
             println!("wrote letter {id} to {}", file.path.display());
             println!("sha256 {}", file.sha256);
         }
-        LetterCommand::Templates { out } => {
-            let templates = match out {
-                Some(folder) => Templates::in_folder(folder),
-                None => Templates::beside(&context.db),
-            };
-            let written = templates.write_defaults()?;
-            for path in &written.written {
-                println!("wrote {}", path.display());
-            }
-            for path in &written.kept {
-                println!("kept  {} (already there)", path.display());
-            }
-        }
+        LetterCommand::Templates { out } => templates(context, out)?,
+    }
+    Ok(())
+}
+
+/// Marks a letter sent: the text of `file`, or the saved draft or the filled template when it
+/// has no blank left.
+fn send(context: &Context, r: &str, letter: &str, file: Option<&Path>) -> Result<()> {
+    let reference = reference(r)?;
+    let kind = letter.parse()?;
+    let mut desk = context.open()?;
+    let body = match file {
+        Some(file) => read_text(file)?,
+        None => desk.letter(&reference, kind)?.body,
+    };
+    let sent = desk.send_letter(&reference, kind, &body)?;
+    println!(
+        "letter {} ({}) kept on {reference} as sent",
+        sent.id,
+        sent.kind.cli_name()
+    );
+    println!(
+        "save it to attach: privacydesk letter export {reference} {} --out FILE",
+        sent.id
+    );
+    Ok(())
+}
+
+/// Writes the default templates for the company to edit, keeping what is there.
+fn templates(context: &Context, out: Option<PathBuf>) -> Result<()> {
+    let templates = match out {
+        Some(folder) => Templates::in_folder(folder),
+        None => Templates::beside(&context.db),
+    };
+    let written = templates.write_defaults()?;
+    for path in &written.written {
+        println!("wrote {}", path.display());
+    }
+    for path in &written.kept {
+        println!("kept  {} (already there)", path.display());
     }
     Ok(())
 }

@@ -90,91 +90,10 @@ pub fn list(cases: &[CaseSummary], total: u64, today: NaiveDate) {
 }
 
 pub fn case(view: &CaseView) {
-    let case = &view.case;
-    let flag = if view.overdue {
-        "  OVERDUE"
-    } else if view.due_soon {
-        "  due soon"
-    } else {
-        ""
-    };
-    println!(
-        "{}  {}  {}{flag}",
-        case.reference,
-        case.kind.cli_name(),
-        case.state.cli_name()
-    );
-    if let Some(outcome) = case.outcome {
-        let basis = case
-            .denial_basis
-            .map(|b| format!(" ({})", b.cli_name()))
-            .unwrap_or_default();
-        println!("outcome:      {}{basis}", outcome.cli_name());
-        if let Some(reason) = &case.denial_reason {
-            println!("reason:       {reason}");
-        }
-    }
-    let minor = if case.requester.is_minor {
-        "  [MINOR: under 18]"
-    } else {
-        ""
-    };
-    println!(
-        "requester:    {} <{}>{minor}",
-        case.requester.name, case.requester.email
-    );
-    if let Some(phone) = &case.requester.phone {
-        println!("phone:        {phone}");
-    }
-    println!("customer:     {}", case.customer.as_deref().unwrap_or("-"));
-    if let Some(forwarding) = &view.forwarding {
-        let status = match (forwarding.forwarded_on, forwarding.late) {
-            (Some(on), false) => format!("forwarded {on}"),
-            (Some(on), true) => format!("forwarded {on}, LATE"),
-            (None, true) => "not forwarded, LATE".to_string(),
-            (None, false) => "not forwarded yet".to_string(),
-        };
-        println!(
-            "forward by:   {} ({} business days; {status})",
-            forwarding.forward_by, forwarding.within_business_days
-        );
-    }
-    println!(
-        "channel:      {}    jurisdiction: {}",
-        case.channel.cli_name(),
-        case.jurisdiction.cli_name()
-    );
-    println!("assignee:     {}", case.assignee.as_deref().unwrap_or("-"));
-    println!("received:     {}", case.received_on);
-    println!("due:          {}", case.due_on);
-    for line in &view.deadline.explanation {
-        println!("              · {line}");
-    }
-    if let Some(purge) = case.purge_on {
-        println!("purge on:     {purge}");
-    }
-    if let Some(hold) = &case.legal_hold {
-        println!("legal hold:   {hold}");
-    }
-    if !case.details.is_empty() {
-        println!(
-            "details:      {}",
-            case.details.replace('\n', "\n              ")
-        );
-    }
-    for (i, item) in case.items.iter().enumerate() {
-        let reason = item
-            .reason
-            .as_deref()
-            .map(|r| format!(": {r}"))
-            .unwrap_or_default();
-        println!(
-            "item {}:       {} [{}]{reason}",
-            i + 1,
-            item.url,
-            item.outcome.cli_name()
-        );
-    }
+    case_header(view);
+    requester(view);
+    deadline(view);
+    items(&view.case);
     let actions: Vec<String> = view
         .allowed_actions
         .iter()
@@ -209,6 +128,112 @@ pub fn case(view: &CaseView) {
     if !offered.is_empty() {
         println!("can write:    {}", offered.join(", "));
     }
+    timeline(view);
+}
+
+/// The reference, kind and state, and how it ended.
+fn case_header(view: &CaseView) {
+    let case = &view.case;
+    let flag = if view.overdue {
+        "  OVERDUE"
+    } else if view.due_soon {
+        "  due soon"
+    } else {
+        ""
+    };
+    println!(
+        "{}  {}  {}{flag}",
+        case.reference,
+        case.kind.cli_name(),
+        case.state.cli_name()
+    );
+    if let Some(outcome) = case.outcome {
+        let basis = case
+            .denial_basis
+            .map(|b| format!(" ({})", b.cli_name()))
+            .unwrap_or_default();
+        println!("outcome:      {}{basis}", outcome.cli_name());
+        if let Some(reason) = &case.denial_reason {
+            println!("reason:       {reason}");
+        }
+    }
+}
+
+/// Who asked, for which customer, and when it must be forwarded.
+fn requester(view: &CaseView) {
+    let case = &view.case;
+    let minor = if case.requester.is_minor {
+        "  [MINOR: under 18]"
+    } else {
+        ""
+    };
+    println!(
+        "requester:    {} <{}>{minor}",
+        case.requester.name, case.requester.email
+    );
+    if let Some(phone) = &case.requester.phone {
+        println!("phone:        {phone}");
+    }
+    println!("customer:     {}", case.customer.as_deref().unwrap_or("-"));
+    if let Some(forwarding) = &view.forwarding {
+        let status = match (forwarding.forwarded_on, forwarding.late) {
+            (Some(on), false) => format!("forwarded {on}"),
+            (Some(on), true) => format!("forwarded {on}, LATE"),
+            (None, true) => "not forwarded, LATE".to_string(),
+            (None, false) => "not forwarded yet".to_string(),
+        };
+        println!(
+            "forward by:   {} ({} business days; {status})",
+            forwarding.forward_by, forwarding.within_business_days
+        );
+    }
+    println!(
+        "channel:      {}    jurisdiction: {}",
+        case.channel.cli_name(),
+        case.jurisdiction.cli_name()
+    );
+    println!("assignee:     {}", case.assignee.as_deref().unwrap_or("-"));
+}
+
+/// The dates, the due date explained, the purge and any hold, and what the person wrote.
+fn deadline(view: &CaseView) {
+    let case = &view.case;
+    println!("received:     {}", case.received_on);
+    println!("due:          {}", case.due_on);
+    for line in &view.deadline.explanation {
+        println!("              · {line}");
+    }
+    if let Some(purge) = case.purge_on {
+        println!("purge on:     {purge}");
+    }
+    if let Some(hold) = &case.legal_hold {
+        println!("legal hold:   {hold}");
+    }
+    if !case.details.is_empty() {
+        println!(
+            "details:      {}",
+            case.details.replace('\n', "\n              ")
+        );
+    }
+}
+
+fn items(case: &privacydesk_core::Case) {
+    for (i, item) in case.items.iter().enumerate() {
+        let reason = item
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        println!(
+            "item {}:       {} [{}]{reason}",
+            i + 1,
+            item.url,
+            item.outcome.cli_name()
+        );
+    }
+}
+
+fn timeline(view: &CaseView) {
     println!("timeline:");
     for event in &view.events {
         let details = event_details(&event.details);

@@ -496,6 +496,29 @@ fn export_report_and_import_write_and_read_files() {
     );
 }
 
+/// Found importing what Excel saves: with CRLF endings the bad row was named one line early,
+/// and in a file with CR endings every row was "line 1".
+#[test]
+fn a_bad_imported_row_is_named_by_its_line_whatever_the_line_endings() {
+    let db = Db::new();
+    let intake = db.file("intake.csv");
+    for ending in ["\n", "\r\n", "\r"] {
+        let rows = [
+            "kind,name,email,received".to_string(),
+            format!("access,Ben,ben@example.com,{}", days_ago(1)),
+            String::new(),
+            format!("erasure,Cleo,cleo@example.com,{}", days_ago(1)),
+            format!("erasure,Dan,bad,{}", days_ago(1)),
+        ];
+        std::fs::write(&intake, rows.join(ending) + ending).expect("write");
+        fails_with(
+            &mut db.cmd(&["import", intake.to_str().unwrap_or_default()]),
+            2,
+            "1 bad row; line 5: \"bad\" is not a valid email address",
+        );
+    }
+}
+
 #[test]
 fn demo_verify_backup_and_rekey() {
     let dir = tempfile::tempdir().expect("temp dir");

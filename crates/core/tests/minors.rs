@@ -128,3 +128,56 @@ fn answering_a_minors_access_request_opens_the_erasure_of_what_was_found() -> Re
     );
     Ok(())
 }
+
+/// The demo seeds through the app's own path, so each minor's answered access request opens
+/// its follow-up erasure there as it would in the app, and the seeder works it too.
+#[test]
+fn the_demo_opens_the_follow_up_erasure_of_each_minor_it_answers() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(3_000, 2, &mut |_| {})?;
+    let all = fx.desk.list(&privacydesk_core::CaseFilter::default())?;
+    assert_eq!(all.len(), 3_000, "follow-ups take slots of their own");
+    let answered: Vec<_> = all
+        .iter()
+        .map(|s| &s.case)
+        .filter(|c| c.kind == Kind::Access && c.requester.is_minor)
+        .filter(|c| {
+            matches!(
+                c.outcome,
+                Some(Outcome::Fulfilled | Outcome::PartiallyFulfilled)
+            )
+        })
+        .collect();
+    assert!(
+        !answered.is_empty(),
+        "the demo answers some minors' access requests"
+    );
+    let mut worked = 0;
+    for case in answered {
+        let view = fx.desk.case(&case.reference)?;
+        let close = view
+            .events
+            .iter()
+            .rfind(|e| e.action == "close")
+            .ok_or(Error::invalid("a close event"))?;
+        let follow_up: privacydesk_core::Reference = close.details["follow_up"]
+            .as_str()
+            .ok_or(Error::invalid("the close names its follow-up"))?
+            .parse()?;
+        let erasure = fx.desk.case(&follow_up)?;
+        assert_eq!(erasure.case.kind, Kind::Erasure, "{follow_up}");
+        assert!(erasure.case.requester.is_minor);
+        assert_eq!(erasure.case.requester.email, case.requester.email);
+        assert_eq!(
+            erasure.events[0].details["follow_up_of"],
+            case.reference.as_str()
+        );
+        assert_eq!(erasure.events[0].details["source"], serde_json::Value::Null);
+        if erasure.case.state != State::New {
+            worked += 1;
+        }
+    }
+    assert!(worked > 0, "the seeder works the follow-ups too");
+    assert!(fx.desk.verify()?.is_ok());
+    Ok(())
+}

@@ -140,6 +140,17 @@ pub struct Extension {
     pub granted_on: NaiveDate,
 }
 
+/// The days a clock stood still, as a deadline counts them.
+#[derive(Debug, Default)]
+struct Stops {
+    /// Days stopped before the extension was granted (or all, without one).
+    before_extension: i64,
+    /// Days stopped after it: they move the extended date.
+    after_extension: i64,
+    /// Whether the clock stands still now.
+    paused_now: bool,
+}
+
 /// Everything a due date depends on.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock<'a> {
@@ -231,11 +242,51 @@ impl Clock<'_> {
     /// Computes the due date and its explanation.
     pub fn deadline(&self) -> Deadline {
         let rule = self.rule();
-        let mut explanation = vec![format!(
+        let mut explanation = Vec::new();
+        let end = self.period_end(&mut explanation);
+        let stops = self.stops(&mut explanation);
+        let before_extension = plus_days(end, stops.before_extension);
+        if before_extension != end {
+            explanation.push(format!("With the clock stops → {before_extension}."));
+        }
+        let statutory_due_on = self.shift(before_extension, &mut explanation);
+        let latest_extension_on = self.latest_extension_on();
+        let due_on = match self.extension {
+            Some(extension) => self.extended(
+                extension,
+                stops.after_extension,
+                latest_extension_on,
+                &mut explanation,
+            ),
+            None => statutory_due_on,
+        };
+        explanation.push(format!("Due {due_on}."));
+        let acknowledge_by = rule.acknowledge_within_business_days.map(|n| {
+            let by = add_business_days(self.received, n);
+            explanation.push(format!(
+                "{}: acknowledge receipt within {n} business days → by {by}.",
+                capitalised(rule.law)
+            ));
+            by
+        });
+        Deadline {
+            due_on,
+            statutory_due_on,
+            latest_extension_on,
+            acknowledge_by,
+            paused: stops.paused_now,
+            explanation,
+        }
+    }
+
+    /// The end of the statutory period from receipt, explained.
+    fn period_end(&self, explanation: &mut Vec<String>) -> NaiveDate {
+        let rule = self.rule();
+        explanation.push(format!(
             "Received {} ({}).",
             self.received,
             weekday_name(self.received)
-        )];
+        ));
         let end = rule.period.end(self.received);
         let clamp_note = match rule.period {
             Period::Months(_) if end.day() != self.received.day() => {
@@ -252,13 +303,17 @@ impl Clock<'_> {
             capitalised(rule.law),
             rule.period.describe()
         ));
+        end
+    }
 
+    /// The days the clock stood still, before an extension and after it, explained; and
+    /// whether it stands still now.
+    fn stops(&self, explanation: &mut Vec<String>) -> Stops {
+        let rule = self.rule();
         let granted_on = self.extension.map(|e| e.granted_on);
-        let mut before_extension = end;
-        let mut after_extension_days = 0;
-        let mut paused = false;
+        let mut stops = Stops::default();
         for pause in self.counted_pauses() {
-            paused |= pause.to.is_none();
+            stops.paused_now |= pause.to.is_none();
             match pause.to {
                 None => explanation.push(format!(
                     "Clock stopped since {} while we wait on the requester; the due date moves out by each day of waiting.",
@@ -267,9 +322,9 @@ impl Clock<'_> {
                 Some(to) if pause.days() > 0 => {
                     let days = pause.days();
                     if granted_on.is_some_and(|g| pause.from >= g) {
-                        after_extension_days += days;
+                        stops.after_extension += days;
                     } else {
-                        before_extension = plus_days(before_extension, days);
+                        stops.before_extension += days;
                     }
                     explanation.push(format!(
                         "Clock stopped {} to {to} waiting on the requester: +{days} day{}.",
@@ -286,61 +341,47 @@ impl Clock<'_> {
                 capitalised(rule.law)
             ));
         }
-        if before_extension != end {
-            explanation.push(format!("With the clock stops → {before_extension}."));
-        }
-        let statutory_due_on = self.shift(before_extension, &mut explanation);
+        stops
+    }
 
+    /// The latest date an extension could reach, if the law allows one: the period and the
+    /// longest extension from receipt, plus every day the clock stood still.
+    fn latest_extension_on(&self) -> Option<NaiveDate> {
+        let rule = self.rule();
         let all_pause_days: i64 = self.counted_pauses().iter().map(|p| p.days()).sum();
-        let latest_extension_on = rule.extension.map(|extra| {
+        rule.extension.map(|extra| {
             let far = plus_days(rule.period.plus(extra).end(self.received), all_pause_days);
             if rule.weekend_shift {
                 next_working_day(far)
             } else {
                 far
             }
-        });
+        })
+    }
 
-        let due_on = match self.extension {
-            Some(extension) => {
-                let latest = latest_extension_on
-                    .map(|d| format!("; the law allows at most {d}"))
-                    .unwrap_or_default();
-                explanation.push(format!(
-                    "Extended on {} to {}{latest}.",
-                    extension.granted_on, extension.until
-                ));
-                let mut due = extension.until;
-                if after_extension_days > 0 {
-                    due = plus_days(due, after_extension_days);
-                    explanation.push(format!(
-                        "Clock stops after the extension: +{after_extension_days} days → {due}."
-                    ));
-                    due = self.shift(due, &mut explanation);
-                }
-                due
-            }
-            None => statutory_due_on,
-        };
-        explanation.push(format!("Due {due_on}."));
-
-        let acknowledge_by = rule.acknowledge_within_business_days.map(|n| {
-            let by = add_business_days(self.received, n);
-            explanation.push(format!(
-                "{}: acknowledge receipt within {n} business days → by {by}.",
-                capitalised(rule.law)
-            ));
-            by
-        });
-
-        Deadline {
-            due_on,
-            statutory_due_on,
-            latest_extension_on,
-            acknowledge_by,
-            paused,
-            explanation,
+    /// The due date an extension sets, moved out by the clock's stops after it, explained.
+    fn extended(
+        &self,
+        extension: Extension,
+        stopped_after: i64,
+        latest: Option<NaiveDate>,
+        explanation: &mut Vec<String>,
+    ) -> NaiveDate {
+        let latest = latest
+            .map(|d| format!("; the law allows at most {d}"))
+            .unwrap_or_default();
+        explanation.push(format!(
+            "Extended on {} to {}{latest}.",
+            extension.granted_on, extension.until
+        ));
+        if stopped_after == 0 {
+            return extension.until;
         }
+        let due = plus_days(extension.until, stopped_after);
+        explanation.push(format!(
+            "Clock stops after the extension: +{stopped_after} days → {due}."
+        ));
+        self.shift(due, explanation)
     }
 
     /// Checks that an extension to `until`, granted on `today`, is lawful.

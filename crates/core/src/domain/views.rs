@@ -113,104 +113,38 @@ pub fn title_of(spelling: &str) -> String {
 /// The side bar for `agent`: the working views, each state, open cases by kind, the largest
 /// customers' and agents' queues, then the agent's saved views.
 pub fn side_bar(overview: &Overview, agent: &Agent, saved: &[SavedView]) -> Vec<ListView> {
-    let open = || CaseFilter {
-        open: true,
-        ..CaseFilter::default()
-    };
-    let mine = overview
-        .assignees
-        .iter()
-        .find(|(name, _)| name == agent.as_str())
-        .map_or(0, |(_, n)| *n);
-    let mut views = vec![
-        ListView::counted(
-            "open".into(),
-            "Views",
-            "All open".into(),
-            overview.open,
-            open(),
-        ),
-        ListView::counted(
-            "mine".into(),
-            "Views",
-            "My queue".into(),
-            mine,
-            CaseFilter {
-                assignee: Some(agent.as_str().to_string()),
-                ..open()
-            },
-        ),
-        ListView::counted(
-            "soon".into(),
-            "Views",
-            format!("Due ≤ {DUE_SOON_DAYS} days"),
-            overview.due_soon,
-            CaseFilter {
-                due_within: Some(DUE_SOON_DAYS as u32),
-                ..CaseFilter::default()
-            },
-        ),
-        ListView {
-            alert: overview.overdue > 0,
-            ..ListView::counted(
-                "overdue".into(),
-                "Views",
-                "Overdue".into(),
-                overview.overdue,
-                CaseFilter {
-                    overdue: true,
-                    ..CaseFilter::default()
-                },
-            )
-        },
-    ];
+    let mut views = working_views(overview, agent);
     views.extend(overview.by_state.iter().map(|(&state, &n)| {
         let filter = CaseFilter {
             state: Some(state),
             ..CaseFilter::default()
         };
-        ListView::counted(
-            format!("state:{state}"),
-            "States",
-            title_of(state.as_str()),
-            n,
-            filter,
-        )
+        let title = title_of(state.as_str());
+        ListView::counted(format!("state:{state}"), "States", title, n, filter)
     }));
     views.extend(overview.open_by_kind.iter().map(|(&kind, &n)| {
         let filter = CaseFilter {
             kind: Some(kind),
             ..open()
         };
-        ListView::counted(
-            format!("kind:{kind}"),
-            "Open by kind",
-            title_of(kind.as_str()),
-            n,
-            filter,
-        )
+        let title = title_of(kind.as_str());
+        ListView::counted(format!("kind:{kind}"), "Open by kind", title, n, filter)
     }));
-    for (group, queues, customer) in [
-        ("Customers", &overview.customers, true),
-        ("Agents", &overview.assignees, false),
-    ] {
-        views.extend(queues.iter().take(SIDE_BAR_GROUP).map(|(name, n)| {
-            let (key, filter) = if customer {
-                let filter = CaseFilter {
-                    customer: Some(name.clone()),
-                    ..open()
-                };
-                (format!("customer:{name}"), filter)
-            } else {
-                let filter = CaseFilter {
-                    assignee: Some(name.clone()),
-                    ..open()
-                };
-                (format!("assignee:{name}"), filter)
-            };
-            ListView::counted(key, group, name.clone(), *n, filter)
-        }));
-    }
+    views.extend(queues(
+        "Customers",
+        "customer",
+        &overview.customers,
+        |name| CaseFilter {
+            customer: Some(name.to_string()),
+            ..open()
+        },
+    ));
+    views.extend(queues("Agents", "assignee", &overview.assignees, |name| {
+        CaseFilter {
+            assignee: Some(name.to_string()),
+            ..open()
+        }
+    }));
     views.extend(saved.iter().map(|view| ListView {
         key: format!("saved:{}", view.name),
         group: "My views",
@@ -221,6 +155,79 @@ pub fn side_bar(overview: &Overview, agent: &Agent, saved: &[SavedView]) -> Vec<
         saved: true,
     }));
     views
+}
+
+fn open() -> CaseFilter {
+    CaseFilter {
+        open: true,
+        ..CaseFilter::default()
+    }
+}
+
+/// What an agent works from: everything open, their own queue, what is due soon, what is late.
+fn working_views(overview: &Overview, agent: &Agent) -> Vec<ListView> {
+    let mine = overview
+        .assignees
+        .iter()
+        .find(|(name, _)| name == agent.as_str())
+        .map_or(0, |(_, n)| *n);
+    let own = CaseFilter {
+        assignee: Some(agent.as_str().to_string()),
+        ..open()
+    };
+    let soon = CaseFilter {
+        due_within: Some(DUE_SOON_DAYS as u32),
+        ..CaseFilter::default()
+    };
+    let late = CaseFilter {
+        overdue: true,
+        ..CaseFilter::default()
+    };
+    vec![
+        ListView::counted(
+            "open".into(),
+            "Views",
+            "All open".into(),
+            overview.open,
+            open(),
+        ),
+        ListView::counted("mine".into(), "Views", "My queue".into(), mine, own),
+        ListView::counted(
+            "soon".into(),
+            "Views",
+            format!("Due ≤ {DUE_SOON_DAYS} days"),
+            overview.due_soon,
+            soon,
+        ),
+        ListView {
+            alert: overview.overdue > 0,
+            ..ListView::counted(
+                "overdue".into(),
+                "Views",
+                "Overdue".into(),
+                overview.overdue,
+                late,
+            )
+        },
+    ]
+}
+
+/// The largest open queues of one group, each a view under `group`.
+fn queues<'a>(
+    group: &'static str,
+    key: &'static str,
+    counts: &'a [(String, u64)],
+    filter: impl Fn(&str) -> CaseFilter + 'a,
+) -> impl Iterator<Item = ListView> + 'a {
+    counts.iter().take(SIDE_BAR_GROUP).map(move |(name, n)| {
+        ListView::counted(
+            format!("{key}:{name}"),
+            group,
+            name.clone(),
+            *n,
+            filter(name),
+        )
+    })
 }
 
 #[cfg(test)]

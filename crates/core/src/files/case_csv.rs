@@ -166,9 +166,6 @@ impl<W: Write> RowWriter<'_, W> {
 /// Writes the case CSV to `path`: the header, then one line per row `read` hands over (in the
 /// `export_row` layout), in the order it hands them; `progress` hears the row count now and
 /// then. Returns the file and the number of rows.
-///
-/// Two threads share the work: the caller's reads (and decrypts) rows in `read`, the other
-/// formats, hashes and writes them, a few batches behind.
 pub fn write_cases(
     path: &Path,
     bom: bool,
@@ -178,9 +175,9 @@ pub fn write_cases(
 ) -> Result<(WrittenFile, u64)> {
     let mut rows = 0u64;
     let file = write_atomically(path, |out| {
-        let io_err = |e| Error::io(format!("cannot write {}", path.display()), e);
         if bom {
-            out.write_all("\u{feff}".as_bytes()).map_err(io_err)?;
+            out.write_all("\u{feff}".as_bytes())
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
         }
         let mut writer = RowWriter {
             csv: csv::WriterBuilder::new()
@@ -194,50 +191,66 @@ pub fn write_cases(
             .csv
             .write_record(CASE_COLUMNS)
             .map_err(csv_write_error(path))?;
-        let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
-        let (empty_tx, empty_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT + 1);
-        std::thread::scope(|scope| {
-            let writing = std::thread::Builder::new()
-                .name("export-writer".into())
-                .spawn_scoped(scope, move || -> Result<()> {
-                    for batch in full_rx {
-                        writer.write(&batch)?;
-                        // The reader may have finished; a batch it no longer needs is dropped.
-                        let _ = empty_tx.try_send(batch);
-                    }
-                    // The csv writer's own flush on drop would swallow a full disk.
-                    writer.csv.flush().map_err(io_err)
-                })
-                .map_err(|e| Error::io("cannot start the export's writer", e))?;
-            let mut batch = Batch::default();
-            let read = read(&mut |row| {
-                batch.push(row);
-                rows += 1;
-                if batch.rows() == BATCH_ROWS {
-                    let next = empty_rx.try_recv().unwrap_or_default();
-                    let full = std::mem::replace(&mut batch, next);
-                    if full_tx.send(full).is_err() {
-                        // The writer stopped on an error, which its join reports.
-                        return Err(Error::invalid("the export's writer stopped"));
-                    }
-                    batch.clear();
-                }
-                if rows.is_multiple_of(PROGRESS_EVERY) {
-                    progress(rows);
-                }
-                Ok(())
-            });
-            if read.is_ok() && batch.rows() > 0 {
-                let _ = full_tx.send(batch);
-            }
-            drop(full_tx);
-            let written = writing
-                .join()
-                .unwrap_or_else(|_| Err(Error::internal("the export's writer failed")));
-            // A write error explains a read that stopped because of it.
-            written.and(read)
-        })
+        rows = pipe(writer, progress, read)?;
+        Ok(())
     })?;
     progress(rows);
     Ok((file, rows))
+}
+
+/// Two threads share the work: this one runs `read`, which reads (and decrypts) rows, the
+/// other formats, hashes and writes them, a few batches behind. Returns the rows written.
+fn pipe<W: Write + Send>(
+    mut writer: RowWriter<'_, W>,
+    progress: &mut dyn FnMut(u64),
+    read: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()>,
+) -> Result<u64> {
+    let mut rows = 0u64;
+    let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+    let (empty_tx, empty_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT + 1);
+    std::thread::scope(|scope| {
+        let writing = std::thread::Builder::new()
+            .name("export-writer".into())
+            .spawn_scoped(scope, move || -> Result<()> {
+                for batch in full_rx {
+                    writer.write(&batch)?;
+                    // The reader may have finished; a batch it no longer needs is dropped.
+                    let _ = empty_tx.try_send(batch);
+                }
+                // The csv writer's own flush on drop would swallow a full disk.
+                let path = writer.path;
+                writer
+                    .csv
+                    .flush()
+                    .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+            })
+            .map_err(|e| Error::io("cannot start the export's writer", e))?;
+        let mut batch = Batch::default();
+        let read = read(&mut |row| {
+            batch.push(row);
+            rows += 1;
+            if batch.rows() == BATCH_ROWS {
+                let next = empty_rx.try_recv().unwrap_or_default();
+                let full = std::mem::replace(&mut batch, next);
+                if full_tx.send(full).is_err() {
+                    // The writer stopped on an error, which its join reports.
+                    return Err(Error::invalid("the export's writer stopped"));
+                }
+                batch.clear();
+            }
+            if rows.is_multiple_of(PROGRESS_EVERY) {
+                progress(rows);
+            }
+            Ok(())
+        });
+        if read.is_ok() && batch.rows() > 0 {
+            let _ = full_tx.send(batch);
+        }
+        drop(full_tx);
+        let written = writing
+            .join()
+            .unwrap_or_else(|_| Err(Error::internal("the export's writer failed")));
+        // A write error explains a read that stopped because of it.
+        written.and(read).map(|()| rows)
+    })
 }

@@ -38,7 +38,30 @@ pub fn read_forms(bytes: &[u8]) -> Result<Vec<(u64, NewCase)>> {
     };
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = reader.headers()?.clone();
-    let mut columns: HashMap<String, usize> = HashMap::new();
+    let columns = columns_of(&headers)?;
+    let mut forms = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        let (line, read) = match record {
+            Ok(record) => (line_at(record.position()), form_of(&record, &columns)),
+            Err(err) => (line_at(err.position()), Err(format!("unreadable: {err}"))),
+        };
+        match read {
+            Ok(Some(form)) => forms.push((line, form)),
+            Ok(None) => {}
+            Err(message) => errors.push(RowError { line, message }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::ImportRejected(errors));
+    }
+    Ok(forms)
+}
+
+/// Where each column is, by its name; refuses a header with an unknown, doubled or missing
+/// column.
+fn columns_of(headers: &csv::StringRecord) -> Result<Columns> {
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for (index, name) in headers.iter().enumerate() {
         let name = name.trim().to_ascii_lowercase();
         if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
@@ -49,7 +72,7 @@ pub fn read_forms(bytes: &[u8]) -> Result<Vec<(u64, NewCase)>> {
                 OPTIONAL.join(", ")
             )));
         }
-        if columns.insert(name.clone(), index).is_some() {
+        if by_name.insert(name.clone(), index).is_some() {
             return Err(Error::Invalid(format!(
                 "line 1: column {name:?} appears twice"
             )));
@@ -58,7 +81,7 @@ pub fn read_forms(bytes: &[u8]) -> Result<Vec<(u64, NewCase)>> {
     let missing: Vec<&str> = REQUIRED
         .iter()
         .copied()
-        .filter(|c| !columns.contains_key(*c))
+        .filter(|c| !by_name.contains_key(*c))
         .collect();
     if !missing.is_empty() {
         return Err(Error::Invalid(format!(
@@ -66,80 +89,57 @@ pub fn read_forms(bytes: &[u8]) -> Result<Vec<(u64, NewCase)>> {
             missing.join(", ")
         )));
     }
+    Ok(Columns {
+        by_name,
+        count: headers.len(),
+    })
+}
 
-    let mut forms = Vec::new();
-    let mut errors = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
-            Err(err) => {
-                let line = line_at(err.position());
-                errors.push(RowError {
-                    line,
-                    message: format!("unreadable: {err}"),
-                });
-                continue;
-            }
-        };
-        let line = line_at(record.position());
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            errors.push(RowError {
-                line,
-                message: format!(
-                    "{} cells where the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-            });
-            continue;
-        }
-        let cell = |name: &str| {
-            columns
-                .get(name)
-                .and_then(|&i| record.get(i))
-                .unwrap_or("")
-                .to_string()
-        };
-        let optional = |name: &str| Some(cell(name)).filter(|v| !v.trim().is_empty());
-        let Some(minor) = parse_flag(&cell("minor")) else {
-            errors.push(RowError {
-                line,
-                message: "minor must be yes or no".into(),
-            });
-            continue;
-        };
-        let received = cell("received");
-        if received.trim().is_empty() {
-            errors.push(RowError {
-                line,
-                message: "received date is empty".into(),
-            });
-            continue;
-        }
-        forms.push((
-            line,
-            NewCase {
-                kind: cell("kind"),
-                name: cell("name"),
-                email: cell("email"),
-                phone: optional("phone"),
-                received: Some(received),
-                jurisdiction: optional("jurisdiction"),
-                customer: optional("customer"),
-                channel: optional("channel"),
-                details: optional("details"),
-                items: Vec::new(),
-                minor,
-            },
+/// The header's columns.
+struct Columns {
+    by_name: HashMap<String, usize>,
+    count: usize,
+}
+
+/// The form a row fills in; `None` for an empty row, `Err` for a row that cannot be one.
+fn form_of(record: &csv::StringRecord, columns: &Columns) -> Result<Option<NewCase>, String> {
+    if record.iter().all(|cell| cell.trim().is_empty()) {
+        return Ok(None);
+    }
+    if record.len() != columns.count {
+        return Err(format!(
+            "{} cells where the header has {}",
+            record.len(),
+            columns.count
         ));
     }
-    if !errors.is_empty() {
-        return Err(Error::ImportRejected(errors));
+    let cell = |name: &str| {
+        columns
+            .by_name
+            .get(name)
+            .and_then(|&i| record.get(i))
+            .unwrap_or("")
+            .to_string()
+    };
+    let optional = |name: &str| Some(cell(name)).filter(|v| !v.trim().is_empty());
+    let minor = parse_flag(&cell("minor")).ok_or("minor must be yes or no")?;
+    let received = cell("received");
+    if received.trim().is_empty() {
+        return Err("received date is empty".into());
     }
-    Ok(forms)
+    Ok(Some(NewCase {
+        kind: cell("kind"),
+        name: cell("name"),
+        email: cell("email"),
+        phone: optional("phone"),
+        received: Some(received),
+        jurisdiction: optional("jurisdiction"),
+        customer: optional("customer"),
+        channel: optional("channel"),
+        details: optional("details"),
+        items: Vec::new(),
+        minor,
+    }))
 }
 
 /// The largest import file read: far beyond any intake batch, well within memory.

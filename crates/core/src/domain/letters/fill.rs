@@ -295,18 +295,8 @@ impl<'a> Context<'a> {
             customer_contact: customer.and_then(|c| c.contact.as_deref()),
             forward_by: customer.map(|c| long(c.forward_by(case.received_on))),
             today: long(today),
-            pending: case
-                .items
-                .iter()
-                .filter(|i| i.outcome == ItemOutcome::Pending)
-                .map(|i| i.url.as_str())
-                .collect(),
-            removed: case
-                .items
-                .iter()
-                .filter(|i| i.outcome == ItemOutcome::Removed)
-                .map(|i| i.url.as_str())
-                .collect(),
+            pending: urls(case, ItemOutcome::Pending),
+            removed: urls(case, ItemOutcome::Removed),
             refused: case
                 .items
                 .iter()
@@ -318,4 +308,13 @@ impl<'a> Context<'a> {
                 .collect(),
         }
     }
+}
+
+/// The addresses of the case's items with this outcome.
+fn urls(case: &Case, outcome: ItemOutcome) -> Vec<&str> {
+    case.items
+        .iter()
+        .filter(|i| i.outcome == outcome)
+        .map(|i| i.url.as_str())
+        .collect()
 }

@@ -1,15 +1,16 @@
 //! Letters: which answer the policy promises for a case as it stands, and the rules a letter
 //! must meet before it is marked sent. Filling a template is in [`fill`].
 
+mod answers;
 pub mod fill;
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::domain::spelling::spelled_enum;
 use crate::domain::text;
-use crate::{Case, Error, ItemOutcome, Kind, LetterId, Outcome, State};
+use crate::{Error, LetterId};
 
+pub use answers::{OfferedLetter, check, offered};
 pub use fill::{Authority, Company, Template};
 
 /// The SHA-256 of a letter's text, as its `letter_sent` event records it.
@@ -69,151 +70,6 @@ impl LetterKind {
     pub fn to_customer(self) -> bool {
         self == LetterKind::CustomerForwarding
     }
-}
-
-/// A letter kind with what an adapter shows for it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct OfferedLetter {
-    /// Which letter.
-    pub kind: LetterKind,
-    /// Its name in plain words.
-    pub title: &'static str,
-}
-
-impl From<LetterKind> for OfferedLetter {
-    fn from(kind: LetterKind) -> Self {
-        OfferedLetter {
-            kind,
-            title: kind.title(),
-        }
-    }
-}
-
-/// Whether `kind` answers `case` as it stands on `today`; `Err` says why not.
-pub fn check(case: &Case, kind: LetterKind, today: NaiveDate) -> Result<(), Error> {
-    use LetterKind as L;
-    let refuse = |why: String| Err(Error::NotAllowed(why));
-    let closed = case.state == State::Closed;
-    let done = matches!(
-        case.outcome,
-        Some(Outcome::Fulfilled | Outcome::PartiallyFulfilled)
-    );
-    let worked = case.state == State::InProgress || (closed && done);
-    let of_kind = |kinds: &[Kind], what: &str| {
-        if kinds.contains(&case.kind) {
-            Ok(())
-        } else {
-            Err(Error::NotAllowed(format!(
-                "{what} answers {} cases, not {}",
-                kinds
-                    .iter()
-                    .map(|k| k.cli_name())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                case.kind.cli_name()
-            )))
-        }
-    };
-    let worked_or = |why: &str| {
-        if worked {
-            Ok(())
-        } else {
-            refuse(why.to_string())
-        }
-    };
-    if case.redacted_on.is_some() {
-        return refuse("retention removed the requester's details from this case".into());
-    }
-    match kind {
-        L::IdentityRequest => match case.state {
-            State::New | State::VerifyingIdentity => Ok(()),
-            _ => refuse("an identity request is sent while the case is new or verifying".into()),
-        },
-        L::ClarificationRequest => match case.state {
-            State::Closed | State::DeletionScheduled => {
-                refuse("the case is past the point of asking the person for more".into())
-            }
-            _ => Ok(()),
-        },
-        L::ExtensionNotice => {
-            let deadline = case.deadline();
-            match case.extension {
-                None => refuse("extend the deadline first; the notice states the new date".into()),
-                Some(_) if closed => refuse("the case is closed".into()),
-                Some(_) if today > deadline.statutory_due_on => refuse(format!(
-                    "an extension notice must be sent within the original period, which ended on {}",
-                    deadline.statutory_due_on
-                )),
-                Some(_) => Ok(()),
-            }
-        }
-        L::AccessResponse => {
-            of_kind(&[Kind::Access], "the access response")?;
-            worked_or("verify the requester's identity and work the case before answering")
-        }
-        L::CorrectionDone => {
-            of_kind(&[Kind::Correction], "the correction letter")?;
-            worked_or("work the case before confirming the correction")
-        }
-        L::Completion => {
-            of_kind(
-                &[Kind::Erasure, Kind::Restriction, Kind::MarketingOptOut],
-                "this letter",
-            )?;
-            worked_or("work the case before confirming it is done")
-        }
-        L::InquiryAnswer => {
-            of_kind(&[Kind::Inquiry], "this letter")?;
-            if closed && case.outcome == Some(Outcome::Withdrawn) {
-                refuse("the question was withdrawn".into())
-            } else {
-                Ok(())
-            }
-        }
-        L::RemovalAnswer => {
-            of_kind(&[Kind::ForumRemoval], "the removal answer")?;
-            let pending = case
-                .items
-                .iter()
-                .filter(|i| i.outcome == ItemOutcome::Pending)
-                .count();
-            match (case.items.len(), pending) {
-                (0, _) => refuse("the case lists no items to answer for".into()),
-                (_, 0) => Ok(()),
-                (_, n) => refuse(format!(
-                    "{n} item(s) still pending: remove or refuse each item first"
-                )),
-            }
-        }
-        L::AccountClosure => {
-            of_kind(&[Kind::AccountClosure], "the closure letter")?;
-            match case.purge_on {
-                Some(_) => Ok(()),
-                None => refuse("schedule the deletion first; the letter states its date".into()),
-            }
-        }
-        L::Denial => match (case.state, case.outcome) {
-            (State::Closed, Some(Outcome::Denied | Outcome::PartiallyFulfilled)) => Ok(()),
-            (State::Closed, _) => refuse("the case was closed without a refusal".into()),
-            (State::DeletionScheduled, _) => refuse("the deletion is already scheduled".into()),
-            _ => Ok(()),
-        },
-        L::CustomerForwarding => match (&case.customer, case.state) {
-            (None, _) => refuse("the case names no customer to forward it to".into()),
-            (Some(_), State::Closed) => refuse("the case is closed".into()),
-            (Some(_), _) => Ok(()),
-        },
-    }
-}
-
-/// The letters that answer `case` on `today`, in the order of [`LetterKind::ALL`].
-pub fn offered(case: &Case, today: NaiveDate) -> Vec<OfferedLetter> {
-    LetterKind::ALL
-        .iter()
-        .copied()
-        .filter(|&kind| check(case, kind, today).is_ok())
-        .map(OfferedLetter::from)
-        .collect()
 }
 
 /// Opens a blank the agent must fill before the letter is sent: `[[what goes here]]`.

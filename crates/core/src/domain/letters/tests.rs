@@ -6,7 +6,7 @@ use super::fill::Template;
 use super::*;
 use crate::domain::deadline::Extension;
 use crate::domain::new_case::NewCase;
-use crate::{Case, Reference};
+use crate::{Case, ItemOutcome, Reference, State};
 
 pub(crate) fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()

@@ -123,15 +123,7 @@ fn change_fields(
     let mut done = Outcomes::default();
     match action {
         Action::Extend => extend(case, new, input, today, &mut done)?,
-        Action::Assign => {
-            let to = input
-                .to
-                .as_deref()
-                .ok_or_else(|| Error::invalid("assign needs the agent's name (--to NAME)"))?;
-            let agent = Agent::new(to)?;
-            new.assignee = Some(agent.as_str().to_string());
-            done.details.push(("assignee", json!(agent)));
-        }
+        Action::Assign => assign(new, input, &mut done)?,
         Action::Close => close(new, input, &mut done)?,
         Action::Merge => merge(case, new, input, &mut done)?,
         Action::Reopen => {
@@ -141,13 +133,7 @@ fn change_fields(
             new.denial_reason = None;
             new.closed_on = None;
         }
-        Action::ScheduleDeletion => {
-            let purge = today
-                .checked_add_days(Days::new(PURGE_AFTER_DAYS))
-                .ok_or_else(|| Error::invalid("date out of range"))?;
-            new.purge_on = Some(purge);
-            done.details.push(("purge_on", json!(purge)));
-        }
+        Action::ScheduleDeletion => schedule_deletion(new, today, &mut done)?,
         Action::Hold => {
             let reason = required_reason(input, "the legal basis for the hold")?;
             new.legal_hold = Some(reason.clone());
@@ -181,6 +167,27 @@ fn change_fields(
         | Action::RequesterReplied => done.text = optional_reason(input)?,
     }
     Ok(done)
+}
+
+fn assign(new: &mut Case, input: &ActionInput, done: &mut Outcomes) -> Result<(), Error> {
+    let to = input
+        .to
+        .as_deref()
+        .ok_or_else(|| Error::invalid("assign needs the agent's name (--to NAME)"))?;
+    let agent = Agent::new(to)?;
+    new.assignee = Some(agent.as_str().to_string());
+    done.details.push(("assignee", json!(agent)));
+    Ok(())
+}
+
+/// The account is terminated today: its data is deleted [`PURGE_AFTER_DAYS`] later.
+fn schedule_deletion(new: &mut Case, today: NaiveDate, done: &mut Outcomes) -> Result<(), Error> {
+    let purge = today
+        .checked_add_days(Days::new(PURGE_AFTER_DAYS))
+        .ok_or_else(|| Error::invalid("date out of range"))?;
+    new.purge_on = Some(purge);
+    done.details.push(("purge_on", json!(purge)));
+    Ok(())
 }
 
 fn required_reason(input: &ActionInput, what: &str) -> Result<String, Error> {

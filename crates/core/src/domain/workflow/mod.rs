@@ -191,30 +191,33 @@ pub struct ActionSpec {
     pub needs_agent: bool,
     /// Whether an item must be picked.
     pub needs_item: bool,
+    /// Whether it closes the case (the answer that ends it).
+    pub closes: bool,
+    /// What the reason (or note) field asks for.
+    pub reason_label: &'static str,
 }
 
 /// What `action` needs from the agent on this `case` (a minor's access or removal needs the
-/// guardian check recorded when verifying).
+/// guardian check recorded when verifying), and whether it closes the case.
 pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
-    let mut spec = action.spec();
-    if action == Action::Verify && case.needs_guardian_check() {
-        spec.needs_reason = true;
-    }
-    spec
-}
-
-impl Action {
-    /// What this action needs from the agent on any case.
-    pub fn spec(self) -> ActionSpec {
-        use Action as A;
-        ActionSpec {
-            action: self,
-            needs_reason: matches!(self, A::Extend | A::Reopen | A::Hold | A::RefuseItem),
-            needs_outcome: self == A::Close,
-            needs_date: self == A::Extend,
-            needs_agent: self == A::Assign,
-            needs_item: matches!(self, A::RemoveItem | A::RefuseItem),
-        }
+    use Action as A;
+    let guardian = action == A::Verify && case.needs_guardian_check();
+    ActionSpec {
+        action,
+        needs_reason: guardian || matches!(action, A::Extend | A::Reopen | A::Hold | A::RefuseItem),
+        needs_outcome: action == A::Close,
+        needs_date: action == A::Extend,
+        needs_agent: action == A::Assign,
+        needs_item: matches!(action, A::RemoveItem | A::RefuseItem),
+        closes: target(case.state, action) == Some(State::Closed),
+        reason_label: match action {
+            A::Close => "Reason (required for a denial)",
+            A::Verify if guardian => {
+                "How the parent or guardian was verified (identity and parental responsibility)"
+            }
+            A::Extend | A::Reopen | A::Hold | A::RefuseItem => "Reason",
+            _ => "Note (optional)",
+        },
     }
 }
 

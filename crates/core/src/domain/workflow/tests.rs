@@ -459,6 +459,32 @@ fn answering_a_minors_access_request_opens_the_erasure_as_an_effect() -> Result<
     Ok(())
 }
 
+#[test]
+fn each_spec_says_what_its_form_asks_and_whether_it_closes_the_case() {
+    let adult = case(Kind::Access, Jurisdiction::Gdpr);
+    let close = spec_for(&adult, Action::Close);
+    assert!(close.closes && close.needs_outcome && !close.needs_reason);
+    assert_eq!(close.reason_label, "Reason (required for a denial)");
+    let verify = spec_for(&adult, Action::Verify);
+    assert!(!verify.closes && !verify.needs_reason);
+    assert_eq!(verify.reason_label, "Note (optional)");
+    let mut minor = adult.clone();
+    minor.requester.is_minor = true;
+    let guardian = spec_for(&minor, Action::Verify);
+    assert!(guardian.needs_reason);
+    assert!(
+        guardian
+            .reason_label
+            .starts_with("How the parent or guardian")
+    );
+    let scheduled = Case {
+        state: State::DeletionScheduled,
+        ..case(Kind::AccountClosure, Jurisdiction::Ccpa)
+    };
+    assert!(spec_for(&scheduled, Action::ConfirmDeletion).closes);
+    assert!(!spec_for(&scheduled, Action::Hold).closes);
+}
+
 pub(crate) fn input_for(action: Action, case: &Case, pick: u8, until_offset: u64) -> ActionInput {
     let mut input = ActionInput::default();
     let spec = super::spec_for(case, action);
