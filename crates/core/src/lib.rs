@@ -1,7 +1,7 @@
 //! PrivacyDesk core: the privacy-request domain, the case store and the use cases.
 //!
 //! Four layers, each depending only on those before it: [`domain`] (pure rules), [`files`]
-//! (CSV, reports, templates, atomic writes) and [`store`] (all SQL, behind one interface), then
+//! (CSV, reports, templates, atomic writes), [`store`] (all SQL, behind one interface), then
 //! [`desk`] (the use cases adapters call). Knows nothing of Tauri or the terminal; see
 //! `ARCHITECTURE.md` at the repository root for the map.
 #![forbid(unsafe_code)]

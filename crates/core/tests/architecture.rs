@@ -116,6 +116,28 @@ fn architecture_invariant_files_and_store_know_nothing_of_the_desk() {
 }
 
 #[test]
+fn architecture_invariant_every_state_change_is_a_row_of_the_transition_table() {
+    // A case's state is set by `workflow::apply` alone, and written back by `carry_out`
+    // alone (which also writes the effects and the event).
+    let set_state = offenders("", false, &[".state = "])
+        .into_iter()
+        .filter(|o| !o.starts_with("domain/workflow/apply.rs:"))
+        .collect::<Vec<_>>();
+    assert!(
+        set_state.is_empty(),
+        "state set outside apply: {set_state:#?}"
+    );
+    let writers = offenders("desk/", false, &["update_case("])
+        .into_iter()
+        .filter(|o| !o.starts_with("desk/act.rs:"))
+        .collect::<Vec<_>>();
+    assert!(
+        writers.is_empty(),
+        "cases written outside act.rs: {writers:#?}"
+    );
+}
+
+#[test]
 fn every_source_file_says_what_it_holds() {
     let missing: Vec<String> = sources()
         .into_iter()

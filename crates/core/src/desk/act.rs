@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{Desk, Stamp};
 use crate::domain::duplicates;
 use crate::domain::events::{CaseEvent, EventKind};
-use crate::domain::minors::MINOR_GUIDANCE;
+use crate::domain::minors::{GUIDANCE_NOTE, MINOR_GUIDANCE};
 use crate::domain::new_case::ValidNewCase;
 use crate::domain::workflow::{self, Change, Effect};
 use crate::store::{NoteDraft, Writes};
@@ -128,7 +128,7 @@ pub(super) fn open_case(
     tx.append_event(&stamp.event(Some(case.id), EventKind::Created, &details))?;
     if case.requester.is_minor {
         let guidance = NoteDraft {
-            kind: "guidance",
+            kind: GUIDANCE_NOTE,
             body: MINOR_GUIDANCE,
             at: &stamp.at,
             author: &stamp.actor,

@@ -12,6 +12,9 @@ parent or guardian: their identity and their parental responsibility (record how
 verify). The company does not knowingly collect data from under-18s: once this is answered, \
 the data it should not have collected is erased (closing an access request opens the erasure).";
 
+/// What the guidance note is kept as (beside the notes of actions, named by their event).
+pub const GUIDANCE_NOTE: &str = "guidance";
+
 /// The erasure a minor's access request leads to once answered, as a case of its own with its
 /// own deadline from `today`; `None` when `before` → `after` is not that answer.
 pub fn follow_up_erasure(before: &Case, after: &Case, today: NaiveDate) -> Option<ValidNewCase> {
