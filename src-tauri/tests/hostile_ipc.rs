@@ -135,7 +135,7 @@ fn text() -> impl Strategy<Value = String> {
             "2026-11", "1970-01", "ana@example.com", "not-an-email", "Ana Ruiz",
             "https://forum.example.com/1", "=HYPERLINK(\"x\")", "<img src=x onerror=alert(1)>",
             "", " ", "../../x.csv", "\u{0}", "'; DROP TABLE cases; --", "identity-request",
-            "removal_answer", "customer-forwarding", "Dear {{ x }} [[blank]]", "2025",
+            "removal_answer", "customer-forwarding", "Dear {{ x }} [[blank]]", "2025", "merge",
         ]).prop_map(str::to_owned),
         1 => "\\PC{0,60}",
         1 => Just("y".repeat(150_000)),
@@ -156,7 +156,7 @@ fn shaped(command: String) -> BoxedStrategy<Value> {
             }}),
             "act" => json!({ "reference": t[0], "action": t[1], "form": {
                 "reason": t[2], "outcome": t[3], "denial_basis": t[4], "until": t[5],
-                "to": t[6], "item": t[7],
+                "to": t[6], "item": t[7], "into": t[8],
             }}),
             "add_note" => json!({ "reference": t[0], "text": t[1] }),
             "list_cases" => json!({ "query": {

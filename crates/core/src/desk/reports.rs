@@ -58,7 +58,7 @@ impl Desk {
         self.store
             .each_received(first, last, &mut |kind| tally.received(kind))?;
         self.store
-            .each_closing(first, last, &mut |case| tally.closed(case))?;
+            .each_answer(first, last, &mut |case| tally.closed(case))?;
         let (purges_from, purges_to) = year.purge_dates();
         self.store
             .each_scheduled_deletion(purges_from, purges_to, &mut |case| tally.scheduled(case))?;

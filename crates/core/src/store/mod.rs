@@ -21,7 +21,7 @@ use crate::domain::case::Item;
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
-use crate::domain::reports::rows::{Closing, ScheduledDeletion, StillOpen};
+use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
@@ -161,6 +161,14 @@ pub trait Store: Send + fmt::Debug {
         first: NaiveDate,
         last: NaiveDate,
         each: &mut dyn FnMut(Closing),
+    ) -> Result<()>;
+
+    /// Every case closed from `first` to `last`, as the yearly metrics read it.
+    fn each_answer(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Answer),
     ) -> Result<()>;
 
     /// Every case whose deletion purges from `first` to `last`.

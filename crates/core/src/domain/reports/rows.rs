@@ -25,6 +25,22 @@ pub struct Closing {
     pub purge_on: Option<NaiveDate>,
 }
 
+/// A request closed in the period, as the yearly metrics read it (fewer values than a
+/// [`Closing`]: a year's closings are half the history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    /// What was asked.
+    pub kind: Kind,
+    /// How it ended; `None` if the stored value is not one this build knows.
+    pub outcome: Option<Outcome>,
+    /// The day it closed.
+    pub closed_on: NaiveDate,
+    /// The day it was received.
+    pub received_on: NaiveDate,
+    /// Whether a deletion was scheduled on it (its answer is counted by that day instead).
+    pub scheduled_deletion: bool,
+}
+
 /// A case received by a month's end and not closed by then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StillOpen {

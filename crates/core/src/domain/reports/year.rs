@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::rows::{Closing, ScheduledDeletion};
+use super::rows::{Answer, ScheduledDeletion};
 use super::stats::{mean, median};
 use crate::domain::case::{PURGE_AFTER_DAYS, scheduled_on};
 use crate::{Error, Kind, Outcome, Result, State};
@@ -164,8 +164,8 @@ impl YearlyTally {
 
     /// A request closed in the year. The answer of a scheduled deletion is counted by the day
     /// it was scheduled ([`Self::scheduled`]), not here.
-    pub fn closed(&mut self, case: Closing) {
-        if case.purge_on.is_some() && is_answer(case.outcome) {
+    pub fn closed(&mut self, case: Answer) {
+        if case.scheduled_deletion && is_answer(case.outcome) {
             return;
         }
         self.row(case.kind)

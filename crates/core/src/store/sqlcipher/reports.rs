@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::values::{bytes, date_at, kind_at, required_date_at, scan};
-use crate::domain::reports::rows::{Closing, ScheduledDeletion, StillOpen};
+use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::{DenialBasis, Kind, Outcome, Result, State};
 
 /// The first day a case was received, if any was.
@@ -22,13 +22,12 @@ pub(super) fn each_received(
     last: NaiveDate,
     each: &mut dyn FnMut(Kind),
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
+    each_kind(
+        conn,
         "SELECT kind FROM cases INDEXED BY cases_by_received WHERE received_on BETWEEN ?1 AND ?2",
-    )?;
-    scan(&mut stmt, params![first, last], |row| {
-        each(kind_at(row, 0)?);
-        Ok(())
-    })
+        (first, last),
+        each,
+    )
 }
 
 /// The kind of every case extended from `first` to `last`.
@@ -38,10 +37,23 @@ pub(super) fn each_extended(
     last: NaiveDate,
     each: &mut dyn FnMut(Kind),
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
+    each_kind(
+        conn,
         "SELECT kind FROM cases INDEXED BY cases_by_extension
          WHERE extension_granted_on BETWEEN ?1 AND ?2",
-    )?;
+        (first, last),
+        each,
+    )
+}
+
+/// The kind of every row `sql` selects between two dates.
+fn each_kind(
+    conn: &Connection,
+    sql: &str,
+    (first, last): (NaiveDate, NaiveDate),
+    each: &mut dyn FnMut(Kind),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
     scan(&mut stmt, params![first, last], |row| {
         each(kind_at(row, 0)?);
         Ok(())
@@ -95,6 +107,29 @@ pub(super) fn each_closing(
             received_on: required_date_at(row, 4)?,
             due_on: required_date_at(row, 5)?,
             purge_on: date_at(row, 6)?,
+        });
+        Ok(())
+    })
+}
+
+/// Every case closed from `first` to `last`, with only what the yearly metrics read.
+pub(super) fn each_answer(
+    conn: &Connection,
+    first: NaiveDate,
+    last: NaiveDate,
+    each: &mut dyn FnMut(Answer),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, outcome, closed_on, received_on, purge_on
+         FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
+    )?;
+    scan(&mut stmt, params![first, last], |row| {
+        each(Answer {
+            kind: kind_at(row, 0)?,
+            outcome: Outcome::from_stored(bytes(row, 1)?),
+            closed_on: required_date_at(row, 2)?,
+            received_on: required_date_at(row, 3)?,
+            scheduled_deletion: !bytes(row, 4)?.is_empty(),
         });
         Ok(())
     })

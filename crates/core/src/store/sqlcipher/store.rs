@@ -11,7 +11,7 @@ use crate::domain::audit::Event;
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
-use crate::domain::reports::rows::{Closing, ScheduledDeletion, StillOpen};
+use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
@@ -146,6 +146,15 @@ impl Store for SqlCipher {
         each: &mut dyn FnMut(Closing),
     ) -> Result<()> {
         reports::each_closing(&self.conn, first, last, each)
+    }
+
+    fn each_answer(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Answer),
+    ) -> Result<()> {
+        reports::each_answer(&self.conn, first, last, each)
     }
 
     fn each_scheduled_deletion(
