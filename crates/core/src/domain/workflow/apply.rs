@@ -45,9 +45,10 @@ pub enum Effect {
     },
 }
 
-/// What one action sets on the case, besides its state.
+/// What an action records besides the case's own fields: its event's details, the agent's
+/// text, and the effects that follow.
 #[derive(Default)]
-struct Outcomes {
+struct Record {
     details: Vec<(&'static str, Value)>,
     text: Option<String>,
     effects: Vec<Effect>,
@@ -119,8 +120,8 @@ fn change_fields(
     action: Action,
     input: &ActionInput,
     today: NaiveDate,
-) -> Result<Outcomes, Error> {
-    let mut done = Outcomes::default();
+) -> Result<Record, Error> {
+    let mut done = Record::default();
     match action {
         Action::Extend => extend(case, new, input, today, &mut done)?,
         Action::Assign => assign(new, input, &mut done)?,
@@ -169,7 +170,7 @@ fn change_fields(
     Ok(done)
 }
 
-fn assign(new: &mut Case, input: &ActionInput, done: &mut Outcomes) -> Result<(), Error> {
+fn assign(new: &mut Case, input: &ActionInput, done: &mut Record) -> Result<(), Error> {
     let to = input
         .to
         .as_deref()
@@ -181,7 +182,7 @@ fn assign(new: &mut Case, input: &ActionInput, done: &mut Outcomes) -> Result<()
 }
 
 /// The account is terminated today: its data is deleted [`PURGE_AFTER_DAYS`] later.
-fn schedule_deletion(new: &mut Case, today: NaiveDate, done: &mut Outcomes) -> Result<(), Error> {
+fn schedule_deletion(new: &mut Case, today: NaiveDate, done: &mut Record) -> Result<(), Error> {
     let purge = today
         .checked_add_days(Days::new(PURGE_AFTER_DAYS))
         .ok_or_else(|| Error::invalid("date out of range"))?;
@@ -204,7 +205,7 @@ fn extend(
     new: &mut Case,
     input: &ActionInput,
     today: NaiveDate,
-    done: &mut Outcomes,
+    done: &mut Record,
 ) -> Result<(), Error> {
     let until = input
         .until
@@ -225,7 +226,7 @@ fn decide_item(
     new: &mut Case,
     action: Action,
     input: &ActionInput,
-    done: &mut Outcomes,
+    done: &mut Record,
 ) -> Result<(), Error> {
     let url = input
         .item
@@ -252,7 +253,7 @@ fn decide_item(
     Ok(())
 }
 
-fn close(new: &mut Case, input: &ActionInput, done: &mut Outcomes) -> Result<(), Error> {
+fn close(new: &mut Case, input: &ActionInput, done: &mut Record) -> Result<(), Error> {
     let outcome = input.outcome.ok_or_else(|| {
         Error::invalid(
             "close needs an outcome: one of fulfilled, partially-fulfilled, denied, withdrawn",
@@ -319,7 +320,7 @@ fn merge(
     case: &Case,
     new: &mut Case,
     input: &ActionInput,
-    done: &mut Outcomes,
+    done: &mut Record,
 ) -> Result<(), Error> {
     let into = input.into.clone().ok_or_else(|| {
         Error::invalid("merge needs the case to merge into (privacydesk case merge REF --into REF)")
