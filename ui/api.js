@@ -39,7 +39,6 @@ export const api = {
   setCustomer: (name, contact, forwardDays) => invoke("set_customer", { name, contact, forward_days: forwardDays }),
   actOnMany: (references, action, form) => invoke("act_on_many", { references, action, form }),
   noteOnMany: (references, text) => invoke("note_on_many", { references, text }),
-  savedViews: () => invoke("saved_views"),
   saveView: (name, filter) => invoke("save_view", { name, filter }),
   deleteView: (name) => invoke("delete_view", { name }),
   retentionStatus: () => invoke("retention_status"),
