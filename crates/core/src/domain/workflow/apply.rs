@@ -316,12 +316,7 @@ fn check_items_fit(case: &Case, outcome: Outcome) -> Result<(), Error> {
     Ok(())
 }
 
-fn merge(
-    case: &Case,
-    new: &mut Case,
-    input: &ActionInput,
-    done: &mut Record,
-) -> Result<(), Error> {
+fn merge(case: &Case, new: &mut Case, input: &ActionInput, done: &mut Record) -> Result<(), Error> {
     let into = input.into.clone().ok_or_else(|| {
         Error::invalid("merge needs the case to merge into (privacydesk case merge REF --into REF)")
     })?;
