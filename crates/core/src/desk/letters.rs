@@ -39,10 +39,10 @@ impl Desk {
             .as_deref()
             .map(|name| self.customer(name))
             .transpose()?;
-        let body = self
-            .templates
-            .fill_for(kind, &case, customer.as_ref(), today)?;
-        let (file, _) = self.templates.source(kind)?;
+        // Each file read once: the company's settings, and the template with where it was.
+        let company = self.templates.company()?;
+        let (template, file) = self.templates.template(kind)?;
+        let body = template.fill(&case, &company, customer.as_ref(), today)?;
         Ok(LetterDraft {
             template_file: file.map(|f| f.display().to_string()),
             templates_folder: self.templates.folder().map(|f| f.display().to_string()),

@@ -86,14 +86,14 @@ impl Templates {
         })
     }
 
-    /// The template for `kind`: the company's file, or the built-in one.
-    pub fn template(&self, kind: LetterKind) -> Result<Template> {
+    /// The template for `kind`, and the company's file it was read from (`None`: built in).
+    pub fn template(&self, kind: LetterKind) -> Result<(Template, Option<PathBuf>)> {
         Ok(match self.source(kind)? {
-            (Some(path), source) => Template {
-                name: path.display().to_string(),
-                source,
-            },
-            (None, _) => Template::built_in(kind),
+            (Some(path), source) => {
+                let name = path.display().to_string();
+                (Template { name, source }, Some(path))
+            }
+            (None, _) => (Template::built_in(kind), None),
         })
     }
 
@@ -111,7 +111,7 @@ impl Templates {
         today: NaiveDate,
     ) -> Result<String> {
         let company = self.company()?;
-        self.template(kind)?.fill(case, &company, customer, today)
+        self.template(kind)?.0.fill(case, &company, customer, today)
     }
 
     /// Writes the defaults into the folder for the company to edit, keeping any file already

@@ -250,7 +250,7 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
         case.requester.phone,
     ])?;
     let id = CaseId(conn.last_insert_rowid());
-    add_items(conn, id, &case.items)?;
+    insert_items(conn, id, 1, &case.items)?;
     Ok(id)
 }
 
@@ -296,7 +296,7 @@ pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<(
     Ok(())
 }
 
-/// Adds items after a case's last one (a new case's, or a merged duplicate's).
+/// Adds items after a case's last one (a merged duplicate's).
 pub(super) fn add_items(conn: &Connection, case: CaseId, items: &[Item]) -> Result<()> {
     if items.is_empty() {
         return Ok(());
@@ -306,11 +306,16 @@ pub(super) fn add_items(conn: &Connection, case: CaseId, items: &[Item]) -> Resu
         [case.0],
         |r| r.get(0),
     )?;
+    insert_items(conn, case, last + 1, items)
+}
+
+/// Writes `items` at positions from `first` on.
+fn insert_items(conn: &Connection, case: CaseId, first: i64, items: &[Item]) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO items (case_id, position, url, outcome, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for (offset, item) in items.iter().enumerate() {
-        let position = last + 1 + offset as i64;
+        let position = first + offset as i64;
         stmt.execute(params![
             case.0,
             position,
