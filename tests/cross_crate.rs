@@ -121,6 +121,7 @@ fn with_an_old_closed_case(db: &std::path::Path) -> privacydesk_core::Reference 
         .expect("case");
     let closing = ActionInput {
         outcome: Some(Outcome::Fulfilled),
+        without_letter: true,
         ..ActionInput::default()
     };
     desk.act(&reference, Action::Close, &closing)

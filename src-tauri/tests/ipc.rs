@@ -158,6 +158,7 @@ fn old_closed_case(app: &common::App) -> (privacydesk_core::Desk, privacydesk_co
         Action::Close,
         &ActionInput {
             outcome: Some(Outcome::Fulfilled),
+            without_letter: true,
             ..ActionInput::default()
         },
     )

@@ -24,6 +24,7 @@ fn close(desk: &mut Desk, reference: &Reference, outcome: Outcome) {
         outcome: Some(outcome),
         denial_basis: (outcome == Outcome::Denied).then_some(DenialBasis::ManifestlyUnfounded),
         reason: Some("qzsecret reason quoting the person".into()),
+        without_letter: true,
         ..ActionInput::default()
     };
     act(desk, reference, Action::Close, input);
@@ -133,6 +134,7 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
     // Closed in 2026: within the period.
     desk.set_today(day("2026-06-01"));
     let recent = new_case(&mut desk, 5, "correction");
+    act(&mut desk, &recent, Action::Verify, ActionInput::default());
     close(&mut desk, &recent, Outcome::Fulfilled);
 
     desk.set_today(day("2026-11-26"));

@@ -202,6 +202,10 @@ pub enum LetterCommand {
         /// filled template, if it has no blank left]
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+        /// Close the case too, with the outcome the letter answers (fulfilled, or partially
+        /// fulfilled when a page stayed up), in the same transaction
+        #[arg(long)]
+        close: bool,
     },
     /// List a case's letters, sent and drafts
     List {
@@ -333,6 +337,14 @@ pub struct ActArgs {
     /// Forum item URL (remove-item, refuse-item)
     #[arg(long, value_name = "URL")]
     pub item: Option<String>,
+    /// verify: record that no identity check is needed, giving why in --reason (a GPC
+    /// signal, a logged-in account) [default: the identity was verified]
+    #[arg(long)]
+    pub no_check_needed: bool,
+    /// close, confirm-deletion: fulfil without the answer letter marked sent here; you
+    /// confirm the answer reached the person another way
+    #[arg(long)]
+    pub without_letter: bool,
 }
 
 #[derive(Debug, Subcommand)]

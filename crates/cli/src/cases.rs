@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use privacydesk_core::{
-    Action, ActionForm, ActionInput, CaseFilter, Desk, Error, NewCase, Reference, Result,
+    Action, ActionForm, ActionInput, CaseFilter, Desk, Error, Identity, NewCase, Reference, Result,
 };
 
 use crate::args::{
@@ -154,6 +154,10 @@ fn act(context: &Context, args: ActArgs) -> Result<()> {
         item: args.item,
         // A merge names its other case: `case merge DUPLICATE --into KEPT`.
         into: None,
+        identity: args
+            .no_check_needed
+            .then(|| Identity::NotNeeded.as_str().to_string()),
+        without_letter: args.without_letter,
     }
     .parse()?;
     let view = context.open()?.act(&reference, action, &input)?;

@@ -62,7 +62,8 @@ pub fn letter(context: &Context, command: LetterCommand) -> Result<()> {
             reference: r,
             letter,
             file,
-        } => send(context, &r, &letter, file.as_deref())?,
+            close,
+        } => send(context, &r, &letter, file.as_deref(), close)?,
         LetterCommand::List { reference: r } => {
             render::letters(&context.open()?.letters(&reference(&r)?)?);
         }
@@ -84,7 +85,7 @@ pub fn letter(context: &Context, command: LetterCommand) -> Result<()> {
 
 /// Marks a letter sent: the text of `file`, or the saved draft or the filled template when it
 /// has no blank left.
-fn send(context: &Context, r: &str, letter: &str, file: Option<&Path>) -> Result<()> {
+fn send(context: &Context, r: &str, letter: &str, file: Option<&Path>, close: bool) -> Result<()> {
     let reference = reference(r)?;
     let kind = letter.parse()?;
     let mut desk = context.open()?;
@@ -92,6 +93,12 @@ fn send(context: &Context, r: &str, letter: &str, file: Option<&Path>) -> Result
         Some(file) => read_text(file)?,
         None => desk.letter(&reference, kind)?.body,
     };
+    if close {
+        let view = desk.send_letter_and_close(&reference, kind, &body)?;
+        println!("letter {} kept on {reference} as sent", kind.cli_name());
+        render::acted(&view);
+        return Ok(());
+    }
     let sent = desk.send_letter(&reference, kind, &body)?;
     println!(
         "letter {} ({}) kept on {reference} as sent",

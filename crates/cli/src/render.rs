@@ -1,6 +1,7 @@
 //! How results look in a terminal: tables, the case view, and JSON for scripts.
 
 use chrono::NaiveDate;
+use privacydesk_core::domain::next::Step;
 use privacydesk_core::{CaseSummary, CaseView, Error, Result, State, VerifyReport};
 
 /// Rows a table shows when no `--limit` is given.
@@ -107,6 +108,17 @@ pub fn case(view: &CaseView) {
             actions.join(", ")
         }
     );
+    if let Some(next) = &view.next {
+        let step = match next.step {
+            Step::Action(action) => {
+                format!("case act {} {}", view.case.reference, action.cli_name())
+            }
+            Step::Letter(kind) => {
+                format!("letter show {} {}", view.case.reference, kind.cli_name())
+            }
+        };
+        println!("next:         {step} ({})", next.why);
+    }
     for other in &view.possible_duplicates {
         println!(
             "duplicate?:   {} ({}, {}, received {}) is open from the same address",

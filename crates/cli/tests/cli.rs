@@ -117,7 +117,32 @@ fn a_case_is_worked_from_new_to_closed() {
         db.stdout(&args);
     }
     db.stdout(&["case", "note", &r, "Sent the copy by secure link"]);
-    let out = db.stdout(&["case", "act", &r, "close", "--outcome", "fulfilled"]);
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "close", "--outcome", "fulfilled"]),
+        5,
+        "is not marked sent",
+    );
+    assert!(
+        db.stdout(&["case", "show", &r])
+            .contains(&format!("next:         letter show {r} access-response"))
+    );
+    let letter = db.stdout(&["letter", "show", &r, "access-response"]);
+    let answer = db.file("answer.txt");
+    let filled = letter.replace(
+        "[[list each file enclosed and what it contains]]",
+        "profile.json",
+    );
+    std::fs::write(&answer, filled).expect("write");
+    let path = answer.to_str().expect("utf-8 path");
+    let out = db.stdout(&[
+        "letter",
+        "send",
+        &r,
+        "access-response",
+        "--file",
+        path,
+        "--close",
+    ]);
     assert!(out.contains("closed (fulfilled)"), "{out}");
     let shown = db.json(&["case", "show", &r, "--json"]);
     assert_eq!(shown["reference"], r.as_str());
@@ -144,6 +169,7 @@ fn a_case_is_worked_from_new_to_closed() {
             "customer_replied",
             "assign",
             "note",
+            "letter_sent",
             "close"
         ]
     );
@@ -215,6 +241,7 @@ fn forum_removal_with_one_item_refused() {
         "close",
         "--outcome",
         "partially-fulfilled",
+        "--without-letter",
     ]);
     let shown = db.json(&["case", "show", &r, "--json"]);
     assert_eq!(shown["items"][0]["outcome"], "removed");
@@ -939,7 +966,15 @@ fn a_minors_access_request_needs_the_guardian_check_and_opens_the_erasure() {
         "--reason",
         "Mother's ID checked on a call",
     ]);
-    let closed = db.stdout(&["case", "act", &r, "close", "--outcome", "fulfilled"]);
+    let closed = db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "close",
+        "--outcome",
+        "fulfilled",
+        "--without-letter",
+    ]);
     let follow_up = closed
         .lines()
         .find_map(|l| l.strip_prefix("opened "))

@@ -31,7 +31,7 @@ pub use domain::retention::RetentionReport;
 pub use domain::secret::Passphrase;
 pub use domain::views::{ListView, Overview, SavedView};
 pub use domain::vocabulary::{
-    Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, State,
+    Channel, DenialBasis, Identity, ItemOutcome, Jurisdiction, Kind, Outcome, State,
 };
 pub use domain::workflow::{Action, ActionForm, ActionInput};
 pub use error::{Error, Result, RowError};

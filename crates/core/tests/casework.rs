@@ -106,6 +106,7 @@ fn the_audit_chain_names_the_first_edited_or_deleted_event() -> Result<()> {
         Action::Close,
         &ActionInput {
             outcome: Some(Outcome::Fulfilled),
+            without_letter: true,
             ..Default::default()
         },
     )?;
@@ -336,11 +337,13 @@ fn the_monthly_report_counts_what_happened_in_the_month() -> Result<()> {
     let a = fx.new_case("access", "Ana", "a@example.com", "2026-05-04")?;
     let b = fx.new_case("access", "Ben", "b@example.com", "2026-05-06")?;
     let _c = fx.new_case("erasure", "Cleo", "c@example.com", "2026-05-08")?;
+    fx.desk.act(&a, Action::Verify, &ActionInput::default())?;
     fx.desk.act(
         &a,
         Action::Close,
         &ActionInput {
             outcome: Some(Outcome::Fulfilled),
+            without_letter: true,
             ..Default::default()
         },
     )?;
@@ -674,8 +677,7 @@ fn yearly_metrics_count_a_deletion_in_the_year_it_was_scheduled() -> Result<()> 
         },
     )?;
     fx.desk.set_today(date("2026-01-09"));
-    fx.desk
-        .act(confirmed, Action::ConfirmDeletion, &ActionInput::default())?;
+    fx.desk.act(confirmed, Action::ConfirmDeletion, &told())?;
     fx.desk.act(
         revoked,
         Action::Close,
@@ -816,5 +818,176 @@ fn migration_008_sorts_an_older_database_like_the_code_does() -> Result<()> {
             case.state
         );
     }
+    Ok(())
+}
+
+/// Migration 009 adds the identity column to a database made before it: every case with a
+/// `verify` event counts as verified, every other as unchecked, as the code would have set.
+#[test]
+fn migration_009_marks_the_verified_cases_of_an_older_database() -> Result<()> {
+    use privacydesk_core::Identity;
+    let mut fx = Fixture::new();
+    fx.desk.seed_demo(300, 9, &mut |_| {})?;
+    // Cases nobody has verified yet, beside the demo's worked ones.
+    for n in 0..3 {
+        fx.new_case(
+            "access",
+            "Ana Ruiz",
+            &format!("ana{n}@example.com"),
+            "2026-06-01",
+        )?;
+    }
+    let cases = fx.desk.list(&CaseFilter::default())?;
+    let conn = raw(&fx.path);
+    conn.execute_batch(
+        "ALTER TABLE cases DROP COLUMN identity;
+         PRAGMA user_version = 8;",
+    )?;
+    drop(conn);
+    fx.reopen()?;
+    let mut verified = 0;
+    for summary in &cases {
+        let view = fx.desk.case(&summary.case.reference)?;
+        let was_verified = view.events.iter().any(|e| e.action == "verify");
+        let expected = if was_verified {
+            Identity::Verified
+        } else {
+            Identity::Unchecked
+        };
+        assert_eq!(view.case.identity, expected, "{}", view.case.reference);
+        verified += usize::from(was_verified);
+    }
+    assert!(
+        verified > 100 && verified < cases.len(),
+        "{verified} of {}",
+        cases.len()
+    );
+    Ok(())
+}
+
+#[test]
+fn an_access_request_is_fulfilled_only_once_verified_and_answered() -> Result<()> {
+    use privacydesk_core::domain::next::Step;
+    use privacydesk_core::{Identity, LetterKind};
+    let mut fx = Fixture::new();
+    let r = fx.new_case("access", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
+    let fulfilled = ActionInput {
+        outcome: Some(Outcome::Fulfilled),
+        ..Default::default()
+    };
+    let refused = fx.desk.act(&r, Action::Close, &fulfilled);
+    assert!(matches!(refused, Err(Error::NotAllowed(why)) if why.contains("identity")));
+    let view = fx.desk.case(&r)?;
+    assert_eq!(
+        view.next.as_ref().map(|n| n.step),
+        Some(Step::Action(Action::Verify))
+    );
+    let suggested: Vec<Action> = view
+        .allowed_actions
+        .iter()
+        .filter(|s| s.suggested)
+        .map(|s| s.action)
+        .collect();
+    assert_eq!(
+        suggested,
+        [Action::Verify],
+        "one highlighted button: verify"
+    );
+
+    fx.desk.act(&r, Action::Verify, &ActionInput::default())?;
+    let unanswered = fx.desk.act(&r, Action::Close, &fulfilled);
+    assert!(matches!(unanswered, Err(Error::NotAllowed(why)) if why.contains("not marked sent")));
+    let view = fx.desk.case(&r)?;
+    assert_eq!(view.case.identity, Identity::Verified);
+    let next = view.next.ok_or_else(|| Error::invalid("a next step"))?;
+    assert_eq!(next.step, Step::Letter(LetterKind::AccessResponse));
+    assert_eq!(next.then_close, Some(Outcome::Fulfilled));
+    assert_eq!(
+        view.offered_letters.first().map(|o| o.kind),
+        Some(LetterKind::AccessResponse),
+        "the picker starts on the answer, not on a request for clarification"
+    );
+
+    let draft = fx.desk.letter(&r, LetterKind::AccessResponse)?;
+    let body = draft
+        .body
+        .replace(&draft.blanks[0], "account-export.zip: profile and tickets");
+    let closed = fx
+        .desk
+        .send_letter_and_close(&r, LetterKind::AccessResponse, &body)?;
+    assert_eq!(
+        (closed.case.state, closed.case.outcome),
+        (State::Closed, Some(Outcome::Fulfilled))
+    );
+    let last: Vec<&str> = closed
+        .events
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(last, ["close", "letter_sent"]);
+    assert!(closed.next.is_none(), "nothing left to do");
+    assert!(
+        closed
+            .offered_letters
+            .iter()
+            .all(|o| o.kind != LetterKind::AccessResponse),
+        "a closed case does not offer the answer it already sent"
+    );
+    assert!(fx.desk.verify()?.is_ok());
+    Ok(())
+}
+
+#[test]
+fn no_check_needed_is_recorded_with_its_reason_and_a_denial_closes_at_once() -> Result<()> {
+    use privacydesk_core::Identity;
+    let mut fx = Fixture::new();
+    let r = fx.new_case("erasure", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
+    let bare = ActionInput {
+        identity: Some(Identity::NotNeeded),
+        ..Default::default()
+    };
+    assert!(matches!(
+        fx.desk.act(&r, Action::Verify, &bare),
+        Err(Error::Invalid(_))
+    ));
+    let why = ActionInput {
+        reason: Some("Asked from the logged-in account".into()),
+        ..bare
+    };
+    let view = fx.desk.act(&r, Action::Verify, &why)?;
+    assert_eq!(view.case.identity, Identity::NotNeeded);
+    let verify = view.events.last().ok_or_else(|| Error::invalid("event"))?;
+    assert_eq!(verify.details["identity"], "not_needed");
+    assert_eq!(
+        verify.text.as_deref(),
+        Some("Asked from the logged-in account")
+    );
+    let closed = fx.desk.act(
+        &r,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Fulfilled),
+            ..told()
+        },
+    )?;
+    let close = closed
+        .events
+        .last()
+        .ok_or_else(|| Error::invalid("event"))?;
+    assert_eq!(close.details["without_letter"], "completion");
+
+    let denied = fx.new_case("access", "Ben Ode", "ben@example.com", "2026-06-01")?;
+    let view = fx.desk.act(
+        &denied,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Denied),
+            reason: Some("Fourth identical request this month".into()),
+            ..Default::default()
+        },
+    )?;
+    assert_eq!(view.case.outcome, Some(Outcome::Denied));
     Ok(())
 }

@@ -263,6 +263,7 @@ fn retention_removes_letter_texts_and_the_chain_still_verifies() -> Result<()> {
         Action::Close,
         ActionInput {
             outcome: Some(Outcome::Fulfilled),
+            without_letter: true,
             ..Default::default()
         },
     );

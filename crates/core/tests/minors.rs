@@ -89,6 +89,7 @@ fn answering_a_minors_access_request_opens_the_erasure_of_what_was_found() -> Re
         Action::Close,
         &ActionInput {
             outcome: Some(Outcome::Fulfilled),
+            without_letter: true,
             ..Default::default()
         },
     )?;

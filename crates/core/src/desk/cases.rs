@@ -14,6 +14,7 @@ use crate::domain::duplicates::PossibleDuplicate;
 use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{self, Letter, OfferedLetter};
+use crate::domain::next::{self, Next, Step};
 use crate::domain::text;
 use crate::domain::workflow::{self, ActionSpec};
 use crate::store::NoteDraft;
@@ -67,6 +68,8 @@ pub struct CaseView {
     /// What the agent may do now, and what each needs. A merge is offered through
     /// `possible_duplicates`, each of which names a case to merge into.
     pub allowed_actions: Vec<ActionSpec>,
+    /// The step the desk suggests next (an action or a letter), and why.
+    pub next: Option<Next>,
     /// The audit timeline, oldest first.
     pub events: Vec<TimelineEntry>,
     /// Its letters, drafts and sent, oldest first.
@@ -127,6 +130,11 @@ impl Desk {
             }
             None => None,
         };
+        let next = next::next(&case, today);
+        let suggested = next.as_ref().map(|n| n.step);
+        let mut offered_letters = letters::offered(&case, today);
+        // The letter the desk suggests is the one the picker starts on.
+        offered_letters.sort_by_key(|o| suggested != Some(Step::Letter(o.kind)));
         Ok(CaseView {
             deadline: case.deadline(),
             overdue: case.is_overdue(today),
@@ -135,11 +143,15 @@ impl Desk {
             allowed_actions: workflow::allowed_actions(&case, today)
                 .into_iter()
                 .filter(|&action| action != Action::Merge)
-                .map(|action| workflow::spec_for(&case, action))
+                .map(|action| ActionSpec {
+                    suggested: suggested == Some(Step::Action(action)),
+                    ..workflow::spec_for(&case, action)
+                })
                 .collect(),
+            next,
             events,
             letters: self.store.letters_for_case(case.id)?,
-            offered_letters: letters::offered(&case, today),
+            offered_letters,
             possible_duplicates: self.possible_duplicates(&case)?,
             forwarding,
             case,

@@ -5,13 +5,16 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::act::carry_out;
 use super::{Desk, Stamp};
 use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::letters::{self, Letter, LetterDraft, LetterKind, letter_hash};
+use crate::domain::next::{self, Step};
+use crate::domain::workflow;
 use crate::files::atomic::{WrittenFile, write_atomically};
 use crate::files::templates::Templates;
 use crate::store::Writes;
-use crate::{Case, Error, LetterId, Reference, Result};
+use crate::{Action, ActionInput, Case, CaseView, Error, LetterId, Reference, Result};
 
 impl Desk {
     /// The templates letters are filled from.
@@ -107,6 +110,45 @@ impl Desk {
         self.store
             .letter(case.id, id)?
             .ok_or_else(|| Error::Damaged("a letter just sent cannot be read back".into()))
+    }
+
+    /// Marks the answer letter sent and closes the case with the outcome the desk suggested
+    /// for it, in one transaction: the agent's "send and close". Refused when `kind` is not
+    /// the answer the case is waiting for.
+    pub fn send_letter_and_close(
+        &mut self,
+        reference: &Reference,
+        kind: LetterKind,
+        body: &str,
+    ) -> Result<CaseView> {
+        let body = letters::validate_body(body, true)?;
+        let today = self.today();
+        let stamp = self.stamp();
+        let case = self.write(|tx| {
+            let case = tx.find_case(reference)?;
+            letters::check(&case, kind, today)?;
+            let outcome = next::next(&case, today)
+                .filter(|n| n.step == Step::Letter(kind))
+                .and_then(|n| n.then_close)
+                .ok_or_else(|| {
+                    Error::NotAllowed(format!(
+                        "sending “{}” does not close {reference}: mark it sent, then close the case",
+                        kind.title()
+                    ))
+                })?;
+            let id = tx.mark_letter_sent(case.id, kind, &body, &stamp.at, &stamp.actor)?;
+            let details = json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(&body) });
+            let sent = EventKind::OnCase(CaseEvent::LetterSent);
+            tx.append_event(&stamp.event(Some(case.id), sent, &details))?;
+            let answered = tx.find_case(reference)?;
+            let input = ActionInput {
+                outcome: Some(outcome),
+                ..ActionInput::default()
+            };
+            let change = workflow::apply(&answered, Action::Close, &input, today)?;
+            Ok(carry_out(tx, &stamp, &answered, change)?.case)
+        })?;
+        self.view(case)
     }
 
     /// A case's letters, drafts and sent, oldest first.

@@ -7,7 +7,8 @@ use crate::domain::deadline::{Clock, Deadline, Extension, Pause};
 use crate::domain::new_case::ValidNewCase;
 use crate::domain::text::Email;
 use crate::{
-    CaseId, Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, Reference, State,
+    CaseId, Channel, DenialBasis, Identity, ItemOutcome, Jurisdiction, Kind, LetterKind, Outcome,
+    Reference, State,
 };
 
 /// Days before its due date at which an open case counts as due soon.
@@ -89,6 +90,11 @@ pub struct Case {
     pub redacted_on: Option<NaiveDate>,
     /// Forum items.
     pub items: Vec<Item>,
+    /// Whether the requester's identity was checked, or why not needed.
+    pub identity: Identity,
+    /// The kinds of letter marked sent on it (loaded with the case whole; empty in lists).
+    #[serde(skip)]
+    pub sent_letters: Vec<LetterKind>,
 }
 
 impl Case {
@@ -127,6 +133,8 @@ impl Case {
                     reason: None,
                 })
                 .collect(),
+            identity: Identity::Unchecked,
+            sent_letters: Vec::new(),
         };
         case.due_on = case.deadline().due_on;
         case

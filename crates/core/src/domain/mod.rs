@@ -17,6 +17,7 @@ pub mod ids;
 pub mod letters;
 pub mod minors;
 pub mod new_case;
+pub mod next;
 pub mod reports;
 pub mod retention;
 pub mod secret;

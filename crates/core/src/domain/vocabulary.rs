@@ -127,3 +127,31 @@ spelled_enum! {
         Refused = "refused",
     }
 }
+
+spelled_enum! {
+    /// Whether the requester is known to be who they say: fulfilling a request that discloses,
+    /// changes or deletes data needs one of the two checked answers.
+    pub enum Identity ("identity") {
+        /// Nothing recorded yet.
+        Unchecked = "unchecked",
+        /// Verified (for a minor, the parent or guardian and their authority).
+        Verified = "verified",
+        /// Not needed, for the reason recorded with it (a GPC signal, a logged-in account).
+        NotNeeded = "not_needed",
+    }
+}
+
+impl Kind {
+    /// Whether fulfilling it discloses, changes or deletes a person's data, so that the
+    /// requester's identity must be checked (or why no check is needed recorded) first.
+    pub fn needs_identity(self) -> bool {
+        matches!(
+            self,
+            Kind::Access
+                | Kind::Correction
+                | Kind::Erasure
+                | Kind::ForumRemoval
+                | Kind::AccountClosure
+        )
+    }
+}

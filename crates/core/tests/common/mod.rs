@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use privacydesk_core::{Agent, Desk, NewCase, Passphrase, Reference, Result};
+use privacydesk_core::{ActionInput, Agent, Desk, NewCase, Passphrase, Reference, Result};
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
@@ -14,6 +14,16 @@ pub fn passphrase() -> Passphrase {
 
 pub fn agent() -> Agent {
     Agent::new("tester").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The input of a fulfilling step whose answer letter was not written here: the agent
+/// confirms it reached the person another way.
+#[allow(dead_code)]
+pub fn told() -> ActionInput {
+    ActionInput {
+        without_letter: true,
+        ..ActionInput::default()
+    }
 }
 
 pub fn date(text: &str) -> NaiveDate {

@@ -148,11 +148,11 @@ fn delete_account(rng: &mut ChaCha8Rng, day: NaiveDate, steps: &mut Vec<Step>) {
         let hold = because("Invoices must be kept for 7 years (tax law).");
         steps.push(step(after(day, 2), Action::Hold, hold));
     } else {
-        steps.push(step(
-            after(day, 30),
-            Action::ConfirmDeletion,
-            ActionInput::default(),
-        ));
+        let confirmed = ActionInput {
+            without_letter: true,
+            ..Default::default()
+        };
+        steps.push(step(after(day, 30), Action::ConfirmDeletion, confirmed));
     }
 }
 
@@ -190,6 +190,8 @@ fn ending(rng: &mut ChaCha8Rng) -> ActionInput {
         outcome: Some(outcome),
         denial_basis: denied.then_some(basis),
         reason: denied.then(|| reason.to_string()),
+        // The demo writes no letters: its answers went out by email.
+        without_letter: true,
         ..Default::default()
     }
 }

@@ -158,11 +158,15 @@ fn removal_answer(case: &Case) -> Result<(), Error> {
     }
 }
 
-/// The letters that answer `case` on `today`, in the order of [`LetterKind::ALL`].
+/// The letters that answer `case` on `today`, in the order of [`LetterKind::ALL`]; once the
+/// case is closed, not those already sent (they can still be written on purpose through
+/// [`check`], which allows them).
 pub fn offered(case: &Case, today: NaiveDate) -> Vec<OfferedLetter> {
+    let closed = case.state == State::Closed;
     LetterKind::ALL
         .iter()
         .copied()
+        .filter(|kind| !(closed && case.sent_letters.contains(kind)))
         .filter(|&kind| check(case, kind, today).is_ok())
         .map(OfferedLetter::from)
         .collect()

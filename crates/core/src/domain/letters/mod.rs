@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::domain::spelling::spelled_enum;
 use crate::domain::text;
-use crate::{Error, LetterId};
+use crate::{Error, Kind, LetterId};
 
 pub use answers::{OfferedLetter, check, offered};
 pub use fill::{Authority, Company, Template};
@@ -63,6 +63,18 @@ impl LetterKind {
             LetterKind::Denial => "Refusal, with complaint rights",
             LetterKind::InquiryAnswer => "Answer to a question",
             LetterKind::CustomerForwarding => "Forwarding to the customer",
+        }
+    }
+
+    /// The letter that answers a request of `kind`: what the person is told when it is done.
+    pub fn answering(kind: Kind) -> LetterKind {
+        match kind {
+            Kind::Access => LetterKind::AccessResponse,
+            Kind::Correction => LetterKind::CorrectionDone,
+            Kind::Erasure | Kind::Restriction | Kind::MarketingOptOut => LetterKind::Completion,
+            Kind::ForumRemoval => LetterKind::RemovalAnswer,
+            Kind::AccountClosure => LetterKind::AccountClosure,
+            Kind::Inquiry => LetterKind::InquiryAnswer,
         }
     }
 

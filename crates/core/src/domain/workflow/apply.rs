@@ -5,13 +5,16 @@
 use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
 
-use super::{Action, ActionInput, guard, waits_on_requester};
+use super::{Action, ActionInput, IDENTITY_FIRST, guard, identity_settled, waits_on_requester};
 use crate::domain::case::PURGE_AFTER_DAYS;
 use crate::domain::deadline::{Extension, Pause};
+use crate::domain::letters::LetterKind;
 use crate::domain::minors::follow_up_erasure;
 use crate::domain::new_case::{ValidNewCase, validate_item};
 use crate::domain::text;
-use crate::{Agent, Case, DenialBasis, Error, ItemOutcome, Kind, Outcome, Reference, State};
+use crate::{
+    Agent, Case, DenialBasis, Error, Identity, ItemOutcome, Kind, Outcome, Reference, State,
+};
 
 /// The result of an accepted action: the case as it now is, the audit event to append, and
 /// what must happen beyond this case.
@@ -145,6 +148,7 @@ fn change_fields(
             done.text = optional_reason(input)?;
         }
         Action::ConfirmDeletion => {
+            answer_sent(case, input, &mut done)?;
             new.outcome = Some(Outcome::Fulfilled);
             new.closed_on = Some(today);
             done.details.push(("outcome", json!(Outcome::Fulfilled)));
@@ -155,19 +159,66 @@ fn change_fields(
             done.details.push(("forwarded_on", json!(today)));
             done.text = optional_reason(input)?;
         }
-        Action::Verify if case.needs_guardian_check() => {
-            done.text = Some(required_reason(
-                input,
-                "how the parent or guardian was verified (identity and parental responsibility)",
-            )?);
-        }
+        Action::Verify => verify(case, new, input, &mut done)?,
         Action::RequestId
-        | Action::Verify
         | Action::CustomerReplied
         | Action::AskRequester
         | Action::RequesterReplied => done.text = optional_reason(input)?,
     }
     Ok(done)
+}
+
+/// Records how the requester's identity was settled: verified (a minor's parent or guardian,
+/// with how), or not needed with the reason why.
+fn verify(
+    case: &Case,
+    new: &mut Case,
+    input: &ActionInput,
+    done: &mut Record,
+) -> Result<(), Error> {
+    let identity = input.identity.unwrap_or(Identity::Verified);
+    done.text = match identity {
+        Identity::Unchecked => {
+            return Err(Error::invalid(
+                "verify records the identity as verified or not-needed",
+            ));
+        }
+        Identity::NotNeeded if case.needs_guardian_check() => {
+            return Err(Error::NotAllowed(
+                "a request about someone under 18 needs the parent or guardian verified".into(),
+            ));
+        }
+        Identity::NotNeeded => Some(required_reason(
+            input,
+            "why no identity check is needed (e.g. a GPC signal, a logged-in account)",
+        )?),
+        Identity::Verified if case.needs_guardian_check() => Some(required_reason(
+            input,
+            "how the parent or guardian was verified (identity and parental responsibility)",
+        )?),
+        Identity::Verified => optional_reason(input)?,
+    };
+    new.identity = identity;
+    done.details.push(("identity", json!(identity)));
+    Ok(())
+}
+
+/// Fulfilling a request, in whole or in part, tells the person: its answer letter is marked
+/// sent, or the agent confirms the answer went out another way (recorded on the event).
+fn answer_sent(case: &Case, input: &ActionInput, done: &mut Record) -> Result<(), Error> {
+    let letter = LetterKind::answering(case.kind);
+    if case.sent_letters.contains(&letter) {
+        return Ok(());
+    }
+    if !input.without_letter {
+        return Err(Error::NotAllowed(format!(
+            "the answer letter “{}” is not marked sent: send it first, or confirm the answer \
+             reached the person another way",
+            letter.title()
+        )));
+    }
+    done.details.push(("without_letter", json!(letter)));
+    Ok(())
 }
 
 fn assign(new: &mut Case, input: &ActionInput, done: &mut Record) -> Result<(), Error> {
@@ -259,17 +310,10 @@ fn close(new: &mut Case, input: &ActionInput, done: &mut Record) -> Result<(), E
             "close needs an outcome: one of fulfilled, partially-fulfilled, denied, withdrawn",
         )
     })?;
-    if outcome == Outcome::Merged {
-        return Err(Error::NotAllowed(
-            "a duplicate is closed by merging it into the other case (merge), not by close".into(),
-        ));
+    check_outcome(new, outcome)?;
+    if matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled) {
+        answer_sent(new, input, done)?;
     }
-    if outcome == Outcome::Fulfilled && new.kind == Kind::AccountClosure {
-        return Err(Error::NotAllowed(
-            "an account closure is fulfilled by schedule-deletion then confirm-deletion".into(),
-        ));
-    }
-    check_items_fit(new, outcome)?;
     new.outcome = Some(outcome);
     done.details.push(("outcome", json!(outcome)));
     if outcome == Outcome::Denied {
@@ -283,6 +327,27 @@ fn close(new: &mut Case, input: &ActionInput, done: &mut Record) -> Result<(), E
         done.text = optional_reason(input)?;
     }
     Ok(())
+}
+
+/// Whether `case` may close with `outcome` as it stands (the input aside): a merge is its own
+/// action, an account closure is fulfilled by its deletion, fulfilling needs the identity
+/// settled, and a forum removal's outcome is what its items add up to.
+pub(crate) fn check_outcome(case: &Case, outcome: Outcome) -> Result<(), Error> {
+    if outcome == Outcome::Merged {
+        return Err(Error::NotAllowed(
+            "a duplicate is closed by merging it into the other case (merge), not by close".into(),
+        ));
+    }
+    if outcome == Outcome::Fulfilled && case.kind == Kind::AccountClosure {
+        return Err(Error::NotAllowed(
+            "an account closure is fulfilled by schedule-deletion then confirm-deletion".into(),
+        ));
+    }
+    let fulfils = matches!(outcome, Outcome::Fulfilled | Outcome::PartiallyFulfilled);
+    if fulfils && !identity_settled(case) {
+        return Err(Error::NotAllowed(IDENTITY_FIRST.into()));
+    }
+    check_items_fit(case, outcome)
 }
 
 /// A forum removal closes once every item is decided, with the outcome its items add up to.

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::new_case::parse_date;
-use crate::{DenialBasis, Error, Outcome, Reference};
+use crate::{DenialBasis, Error, Identity, Outcome, Reference};
 
 /// What an action may carry; each action says which parts it needs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
@@ -24,6 +24,12 @@ pub struct ActionInput {
     pub item: Option<String>,
     /// The case a duplicate is merged into (merge).
     pub into: Option<Reference>,
+    /// How the identity was settled (verify): `verified` when not given, or `not_needed`
+    /// with the reason why.
+    pub identity: Option<Identity>,
+    /// Closing as fulfilled without the answer letter marked sent here: the agent confirms
+    /// the answer reached the person another way.
+    pub without_letter: bool,
 }
 
 /// An [`ActionInput`] as typed into a form or on a command line: every field text.
@@ -44,6 +50,10 @@ pub struct ActionForm {
     pub item: Option<String>,
     /// The reference of the case to merge into.
     pub into: Option<String>,
+    /// An [`Identity`] spelling (`verified` or `not-needed`).
+    pub identity: Option<String>,
+    /// Whether the answer went out another way (no letter marked sent here).
+    pub without_letter: bool,
 }
 
 impl ActionForm {
@@ -60,6 +70,8 @@ impl ActionForm {
             to: given(self.to),
             item: given(self.item),
             into: given(self.into).map(|r| r.parse()).transpose()?,
+            identity: given(self.identity).map(|i| i.parse()).transpose()?,
+            without_letter: self.without_letter,
         })
     }
 }

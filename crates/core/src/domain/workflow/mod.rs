@@ -4,16 +4,18 @@
 
 mod apply;
 mod input;
+mod spec;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
+pub(crate) use apply::check_outcome;
 pub use apply::{Change, Effect, apply};
 pub use input::{ActionForm, ActionInput};
+pub use spec::{ActionSpec, IdentityOption, OutcomeOption, spec_for};
 
 use crate::domain::events::EventKind;
 use crate::domain::spelling::spelled_enum;
-use crate::{Case, Error, Kind, State};
+use crate::{Case, Error, Identity, Kind, State};
 
 spelled_enum! {
     /// What an agent can do to a case.
@@ -56,6 +58,55 @@ spelled_enum! {
     }
 }
 
+impl Action {
+    /// How it reads on a button and in a dialog's title.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::RequestId => "Request ID",
+            Action::Verify => "Verify identity",
+            Action::Forward => "Forward to customer",
+            Action::CustomerReplied => "Customer replied",
+            Action::AskRequester => "Ask requester",
+            Action::RequesterReplied => "Requester replied",
+            Action::Extend => "Extend deadline",
+            Action::ScheduleDeletion => "Schedule deletion",
+            Action::Hold => "Legal hold",
+            Action::ReleaseHold => "Release hold",
+            Action::ConfirmDeletion => "Confirm deletion",
+            Action::Close => "Close case",
+            Action::Reopen => "Reopen",
+            Action::Assign => "Assign",
+            Action::RemoveItem => "Remove item",
+            Action::RefuseItem => "Refuse item",
+            Action::Merge => "Merge",
+        }
+    }
+
+    /// The key a window may offer for it while a case is open: one letter each, none taken
+    /// by the list's own keys (j k n e, and s for the suggested step, w for a letter).
+    pub fn key(self) -> char {
+        match self {
+            Action::RequestId => 'i',
+            Action::Verify => 'v',
+            Action::Forward => 'f',
+            Action::CustomerReplied => 'u',
+            Action::AskRequester => 'q',
+            Action::RequesterReplied => 'p',
+            Action::Extend => 'x',
+            Action::ScheduleDeletion => 'd',
+            Action::Hold => 'h',
+            Action::ReleaseHold => 'l',
+            Action::ConfirmDeletion => 'z',
+            Action::Close => 'c',
+            Action::Reopen => 'o',
+            Action::Assign => 'a',
+            Action::RemoveItem => 'r',
+            Action::RefuseItem => 'b',
+            Action::Merge => 'm',
+        }
+    }
+}
+
 /// The transition table: where `action` takes a case in `state`, or `None` if it may not be taken.
 pub fn target(state: State, action: Action) -> Option<State> {
     use Action as A;
@@ -64,6 +115,8 @@ pub fn target(state: State, action: Action) -> Option<State> {
     match (state, action) {
         (S::New, A::RequestId) => Some(S::VerifyingIdentity),
         (S::New | S::VerifyingIdentity, A::Verify) => Some(S::InProgress),
+        // A case that came back from the customer may still need its requester checked.
+        (S::InProgress, A::Verify) => Some(S::InProgress),
         (S::New | S::VerifyingIdentity | S::InProgress, A::Forward) => Some(S::AwaitingCustomer),
         (S::AwaitingCustomer, A::CustomerReplied) => Some(S::InProgress),
         (S::New | S::VerifyingIdentity | S::InProgress, A::AskRequester) => {
@@ -118,6 +171,13 @@ fn guard(case: &Case, action: Action, today: NaiveDate) -> Result<State, Error> 
         Action::ScheduleDeletion if case.kind != Kind::AccountClosure => {
             refuse("only account-closure cases schedule a deletion".into())
         }
+        Action::ScheduleDeletion if !identity_settled(case) => refuse(IDENTITY_FIRST.into()),
+        Action::Verify if case.state == State::InProgress && identity_settled(case) => {
+            refuse(format!(
+                "the identity is already recorded as {}",
+                case.identity.cli_name()
+            ))
+        }
         Action::RemoveItem | Action::RefuseItem if case.kind != Kind::ForumRemoval => {
             refuse("only forum-removal cases have items".into())
         }
@@ -161,6 +221,16 @@ fn guard(case: &Case, action: Action, today: NaiveDate) -> Result<State, Error> 
     }
 }
 
+/// What the workflow says when a request would be fulfilled before its requester is checked.
+pub(crate) const IDENTITY_FIRST: &str = "the requester's identity is not checked yet: verify it \
+    first, or record why no check is needed";
+
+/// Whether fulfilling `case` may go ahead as far as the requester's identity goes: checked,
+/// recorded as not needed, or a kind of request that discloses, changes and deletes nothing.
+pub fn identity_settled(case: &Case) -> bool {
+    !case.kind.needs_identity() || case.identity != Identity::Unchecked
+}
+
 /// The actions the workflow allows on `case` on `today` (a merge also needs the other case,
 /// which only the merge itself can check).
 pub fn allowed_actions(case: &Case, today: NaiveDate) -> Vec<Action> {
@@ -174,51 +244,6 @@ pub fn allowed_actions(case: &Case, today: NaiveDate) -> Vec<Action> {
 /// Whether the requester is the one we are waiting for in `state` (the clock may stop).
 fn waits_on_requester(state: State) -> bool {
     matches!(state, State::VerifyingIdentity | State::AwaitingRequester)
-}
-
-/// What an adapter shows beside each allowed action: what it needs from the agent.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ActionSpec {
-    /// The action.
-    pub action: Action,
-    /// Whether a reason must be given (for `close`, only when denying).
-    pub needs_reason: bool,
-    /// Whether an outcome must be chosen.
-    pub needs_outcome: bool,
-    /// Whether a date must be given.
-    pub needs_date: bool,
-    /// Whether an agent must be named.
-    pub needs_agent: bool,
-    /// Whether an item must be picked.
-    pub needs_item: bool,
-    /// Whether it closes the case (the answer that ends it).
-    pub closes: bool,
-    /// What the reason (or note) field asks for.
-    pub reason_label: &'static str,
-}
-
-/// What `action` needs from the agent on this `case` (a minor's access or removal needs the
-/// guardian check recorded when verifying), and whether it closes the case.
-pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
-    use Action as A;
-    let guardian = action == A::Verify && case.needs_guardian_check();
-    ActionSpec {
-        action,
-        needs_reason: guardian || matches!(action, A::Extend | A::Reopen | A::Hold | A::RefuseItem),
-        needs_outcome: action == A::Close,
-        needs_date: action == A::Extend,
-        needs_agent: action == A::Assign,
-        needs_item: matches!(action, A::RemoveItem | A::RefuseItem),
-        closes: target(case.state, action) == Some(State::Closed),
-        reason_label: match action {
-            A::Close => "Reason (required for a denial)",
-            A::Verify if guardian => {
-                "How the parent or guardian was verified (identity and parental responsibility)"
-            }
-            A::Extend | A::Reopen | A::Hold | A::RefuseItem => "Reason",
-            _ => "Note (optional)",
-        },
-    }
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub(crate) const EXPECTED: &[(&str, &str, &str)] = &[
     ("verifying_identity", "merge", "closed"),
     ("verifying_identity", "extend", "verifying_identity"),
     ("verifying_identity", "assign", "verifying_identity"),
+    ("in_progress", "verify", "in_progress"),
     ("in_progress", "forward", "awaiting_customer"),
     ("in_progress", "ask_requester", "awaiting_requester"),
     ("in_progress", "schedule_deletion", "deletion_scheduled"),
@@ -141,6 +142,7 @@ fn reopen_needs_a_reason_and_clears_the_outcome() -> Result<(), Error> {
         Action::Close,
         &ActionInput {
             outcome: Some(Outcome::Fulfilled),
+            without_letter: true,
             ..Default::default()
         },
         day(2),
@@ -181,6 +183,7 @@ fn account_closure_is_scheduled_held_and_confirmed_after_thirty_days() -> Result
     let working = apply(&c, Action::Verify, &ActionInput::default(), day(1))?.case;
     let fulfilled = ActionInput {
         outcome: Some(Outcome::Fulfilled),
+        without_letter: true,
         ..Default::default()
     };
     assert!(matches!(
@@ -229,13 +232,18 @@ fn account_closure_is_scheduled_held_and_confirmed_after_thirty_days() -> Result
         Err(Error::NotAllowed(_))
     ));
     let released = apply(&held, Action::ReleaseHold, &ActionInput::default(), day(40))?.case;
-    let done = apply(
-        &released,
-        Action::ConfirmDeletion,
-        &ActionInput::default(),
-        day(40),
-    )?
-    .case;
+    assert!(
+        matches!(
+            apply(&released, Action::ConfirmDeletion, &ActionInput::default(), day(40)),
+            Err(Error::NotAllowed(why)) if why.contains("not marked sent")
+        ),
+        "the closure letter was neither sent nor confirmed unneeded"
+    );
+    let told = ActionInput {
+        without_letter: true,
+        ..Default::default()
+    };
+    let done = apply(&released, Action::ConfirmDeletion, &told, day(40))?.case;
     assert_eq!(
         (done.state, done.outcome),
         (State::Closed, Some(Outcome::Fulfilled))
@@ -251,6 +259,7 @@ fn forum_items_must_each_be_decided_and_the_outcome_must_fit() -> Result<(), Err
     let working = apply(&c, Action::Verify, &ActionInput::default(), day(1))?.case;
     let partially = ActionInput {
         outcome: Some(Outcome::PartiallyFulfilled),
+        without_letter: true,
         ..Default::default()
     };
     assert!(apply(&working, Action::Close, &partially, day(2)).is_err());
@@ -294,6 +303,7 @@ fn forum_items_must_each_be_decided_and_the_outcome_must_fit() -> Result<(), Err
     );
     let fulfilled = ActionInput {
         outcome: Some(Outcome::Fulfilled),
+        without_letter: true,
         ..Default::default()
     };
     assert!(apply(&two, Action::Close, &fulfilled, day(3)).is_err());
@@ -425,6 +435,7 @@ fn answering_a_minors_access_request_opens_the_erasure_as_an_effect() -> Result<
     let working = apply(&minor, Action::Verify, &checked, day(1))?.case;
     let fulfilled = ActionInput {
         outcome: Some(Outcome::Fulfilled),
+        without_letter: true,
         ..Default::default()
     };
     let change = apply(&working, Action::Close, &fulfilled, day(3))?;
@@ -464,7 +475,18 @@ fn each_spec_says_what_its_form_asks_and_whether_it_closes_the_case() {
     let adult = case(Kind::Access, Jurisdiction::Gdpr);
     let close = spec_for(&adult, Action::Close);
     assert!(close.closes && close.needs_outcome && !close.needs_reason);
-    assert_eq!(close.reason_label, "Reason (required for a denial)");
+    assert_eq!(close.reason_label, "Note (optional)");
+    // Not verified yet: the case may be refused or withdrawn, not fulfilled.
+    let offered: Vec<Outcome> = close.outcomes.iter().map(|o| o.value).collect();
+    assert_eq!(offered, [Outcome::Denied, Outcome::Withdrawn]);
+    assert_eq!(
+        close.outcomes[0].reason_label,
+        "Reason for the refusal (goes to the person)"
+    );
+    assert_eq!(
+        close.unsent_answer.map(|l| l.kind),
+        Some(crate::domain::letters::LetterKind::AccessResponse)
+    );
     let verify = spec_for(&adult, Action::Verify);
     assert!(!verify.closes && !verify.needs_reason);
     assert_eq!(verify.reason_label, "Note (optional)");
@@ -502,6 +524,9 @@ pub(crate) fn input_for(action: Action, case: &Case, pick: u8, until_offset: u64
         input.outcome = Some(closing[usize::from(pick) % closing.len()]);
         input.reason = Some("because".into());
     }
+    if spec.unsent_answer.is_some() {
+        input.without_letter = pick.is_multiple_of(2);
+    }
     if spec.needs_date {
         input.until = Some(case.due_on + Days::new(until_offset));
     }
@@ -527,6 +552,17 @@ fn invariants(case: &Case) -> Result<(), TestCaseError> {
     }
     let open_pauses = case.pauses.iter().filter(|p| p.to.is_none()).count();
     prop_assert_eq!(open_pauses, usize::from(waits_on_requester(case.state)));
+    // Nothing is disclosed, changed or deleted for someone whose identity nobody checked.
+    let fulfilled = matches!(
+        case.outcome,
+        Some(Outcome::Fulfilled | Outcome::PartiallyFulfilled)
+    );
+    prop_assert!(
+        !fulfilled || identity_settled(case),
+        "fulfilled unchecked: {:?}",
+        case.kind
+    );
+    prop_assert!(case.purge_on.is_none() || identity_settled(case));
     // A hold outlives the closing (the data stays kept), but only where a deletion was scheduled.
     prop_assert!(case.legal_hold.is_none() || case.purge_on.is_some());
     Ok(())
@@ -559,7 +595,7 @@ proptest! {
                 Err(Error::NotAllowed(_)) if !allowed => {}
                 Err(Error::NotAllowed(why)) => {
                     // An offered action may still be refused for what its input or the items say.
-                    prop_assert!(matches!(action, Action::Close | Action::Extend), "{action} offered but refused: {why}");
+                    prop_assert!(matches!(action, Action::Close | Action::Extend | Action::ConfirmDeletion), "{action} offered but refused: {why}");
                 }
                 Err(Error::Invalid(_)) => prop_assert!(allowed, "{action} not offered but failed on input, not state"),
                 Err(other) => prop_assert!(false, "unexpected error {other}"),

@@ -15,7 +15,7 @@ use crate::{Case, CaseId, Error, ItemOutcome, Reference, Result, State};
 const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, denial_reason, \
     requester_name, requester_email, is_minor, customer, channel, jurisdiction, details, \
     received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
-    assignee, purge_on, legal_hold, closed_on, requester_phone";
+    assignee, purge_on, legal_hold, closed_on, requester_phone, identity";
 
 /// Reads a row of `SELECT {CASE_COLUMNS}, redacted_on`.
 fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -63,8 +63,10 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
         purge_on: row.get(21)?,
         legal_hold: row.get(22)?,
         closed_on: row.get(23)?,
-        redacted_on: row.get(25)?,
+        redacted_on: row.get(26)?,
         items: Vec::new(),
+        identity: row.get(25)?,
+        sent_letters: Vec::new(),
     })
 }
 
@@ -88,6 +90,12 @@ pub(super) fn find_case(conn: &Connection, reference: &Reference) -> Result<Case
                 reason: r.get(2)?,
             })
         })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT kind FROM letters WHERE case_id = ?1 AND sent_at IS NOT NULL ORDER BY kind",
+    )?;
+    case.sent_letters = stmt
+        .query_map([case.id.0], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(case)
 }
@@ -218,7 +226,7 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
     conn.prepare_cached(&format!(
         "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
          VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?24, ?25, ?26, ?26)"
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?28, ?24, ?25, ?26, ?26)"
     ))?
     .execute(params![
         case.reference.as_str(),
@@ -248,6 +256,7 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
         case.queue_on(),
         now,
         case.requester.phone,
+        case.identity,
     ])?;
     let id = CaseId(conn.last_insert_rowid());
     insert_items(conn, id, 1, &case.items)?;
@@ -260,7 +269,7 @@ pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<(
         "UPDATE cases SET state = ?2, outcome = ?3, denial_basis = ?4, denial_reason = ?5,
              due_on = ?6, attention_on = ?7, pauses = ?8, extended_until = ?9,
              extension_granted_on = ?10, extension_reason = ?11, assignee = ?12, purge_on = ?13,
-             legal_hold = ?14, closed_on = ?15, updated_at = ?16, queue_on = ?17
+             legal_hold = ?14, closed_on = ?15, updated_at = ?16, queue_on = ?17, identity = ?18
          WHERE id = ?1",
     )?
     .execute(params![
@@ -281,6 +290,7 @@ pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<(
         case.closed_on,
         now,
         case.queue_on(),
+        case.identity,
     ])?;
     let mut item_stmt = conn.prepare_cached(
         "UPDATE items SET outcome = ?3, reason = ?4 WHERE case_id = ?1 AND position = ?2",

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlcipher/006_requester_phone.sql"),
     include_str!("../../../migrations/sqlcipher/007_deletions_by_purge_date.sql"),
     include_str!("../../../migrations/sqlcipher/008_closed_cases_last.sql"),
+    include_str!("../../../migrations/sqlcipher/009_identity.sql"),
 ];
 
 /// The schema version this build writes.

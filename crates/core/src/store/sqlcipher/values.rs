@@ -9,7 +9,9 @@ use rusqlite::{Params, Row, Statement};
 use crate::domain::export_row;
 use crate::domain::letters::LetterKind;
 use crate::error::damaged_value as damaged;
-use crate::{Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, Result, State};
+use crate::{
+    Channel, DenialBasis, Identity, ItemOutcome, Jurisdiction, Kind, Outcome, Result, State,
+};
 
 /// Stores a spelled enum as its spelling, and reads it back without allocating.
 macro_rules! spelled_sql {
@@ -43,7 +45,8 @@ spelled_sql!(
     Jurisdiction,
     Channel,
     ItemOutcome,
-    LetterKind
+    LetterKind,
+    Identity
 );
 
 /// A column's stored text as bytes; NULL is empty.
