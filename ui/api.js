@@ -33,7 +33,7 @@ export const api = {
   getLetter: (reference, kind) => invoke("get_letter", { reference, kind }),
   saveLetterDraft: (reference, kind, body) => invoke("save_letter_draft", { reference, kind, body }),
   discardLetterDraft: (reference, kind) => invoke("discard_letter_draft", { reference, kind }),
-  sendLetter: (reference, kind, body) => invoke("send_letter", { reference, kind, body }),
+  sendLetter: (reference, kind, body, close = false) => invoke("send_letter", { reference, kind, body, close }),
   exportLetter: (reference, letterId, path) => invoke("export_letter", { reference, letter_id: letterId, path }),
   customerView: (name) => invoke("customer_view", { name }),
   setCustomer: (name, contact, forwardDays) => invoke("set_customer", { name, contact, forward_days: forwardDays }),

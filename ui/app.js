@@ -1,8 +1,8 @@
 // The desk: screens, views, the list and the keyboard. The backend decides; this shows.
 
 import { api } from "./api.js";
-import { catalog, loadCatalog } from "./catalog.js";
-import { h, clear, masked, label, daysBetween, todayIso, formatNumber } from "./dom.js";
+import { catalog, loadCatalog, labelOf } from "./catalog.js";
+import { h, clear, masked, daysBetween, todayIso, formatNumber } from "./dom.js";
 import { renderDetail } from "./detail.js";
 import { openNewCase, openExport, showMessage, openCustomer, openBulk, openSaveView, openRetention } from "./forms.js";
 
@@ -21,6 +21,10 @@ const state = {
   current: null,
   // References ticked for bulk work; kept across pages until cleared.
   checked: new Set(),
+  // What the open case's keys do (from renderDetail).
+  keys: null,
+  // Where the agent was when the desk locked: the view, page and case to come back to.
+  resume: null,
 };
 
 // ---------- unlock ----------
@@ -29,6 +33,9 @@ const IDLE_LOCKED = "Locked after a period of inactivity. Unlock to go on.";
 
 /** Shows the unlock screen; `message` says why (an error, or a notice such as an idle lock). */
 async function showUnlock(message = "", { notice = false } = {}) {
+  if (!$("desk").hidden && state.view) {
+    state.resume = { viewKey: state.view.key, page: state.page, search: state.search, reference: state.current?.reference || null };
+  }
   state.status = await api.status().catch(() => null);
   $("desk").hidden = true;
   $("unlock-screen").hidden = false;
@@ -37,7 +44,7 @@ async function showUnlock(message = "", { notice = false } = {}) {
   clear($("case-list"));
   clear($("views"));
   $("search").value = "";
-  Object.assign(state, { views: [], view: null, search: "", page: 0, cases: [], total: 0, selected: -1, current: null });
+  Object.assign(state, { views: [], view: null, search: "", page: 0, cases: [], total: 0, selected: -1, current: null, keys: null });
   document.querySelectorAll("dialog[open]").forEach((dialog) => dialog.close());
   clear($("dialog-body"));
   clear($("toast")).hidden = true;
@@ -110,9 +117,14 @@ async function showDesk() {
     clear($("case-list")).append(h("li", { class: "empty error", role: "alert" }, "The case list could not be loaded: " + e.message));
     return;
   }
-  if (!state.view) state.view = state.views[0];
-  await loadPage(0);
-  $("case-list").focus();
+  // Back where the agent was before the lock: the same view, page, search and case.
+  const resume = state.resume;
+  state.resume = null;
+  state.view = (resume && state.views.find((v) => v.key === resume.viewKey)) || state.view || state.views[0];
+  if (resume?.search) $("search").value = state.search = resume.search;
+  await loadPage(resume ? resume.page : 0);
+  if (resume?.reference) await showCase(resume.reference);
+  else $("case-list").focus();
 }
 
 async function refreshViews() {
@@ -186,8 +198,10 @@ async function deleteView(event, view) {
   }
 }
 
+// Choosing a view ends a search.
 async function selectView(view) {
   state.view = view;
+  endSearch(false);
   await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(0);
 }
@@ -200,7 +214,7 @@ function currentFilter() {
 
 function dueBadge(summary, today) {
   const c = summary;
-  if (c.state === "closed") return h("span", { class: "badge" }, c.outcome ? label(c.outcome) : "closed");
+  if (c.state === "closed") return h("span", { class: "badge" }, c.outcome ? labelOf("outcomes", c.outcome) : labelOf("states", c.state));
   // Core says when the case next needs action; nothing pending means held or clock stopped.
   const on = c.attention_on;
   if (!on) return h("span", { class: "badge held" }, c.legal_hold ? "legal hold" : "clock stopped");
@@ -244,16 +258,19 @@ function renderList() {
             },
           }),
           h("span", { class: "reference" }, c.reference),
-          h("span", { class: "kind" }, label(c.kind)),
+          h("span", { class: "kind" }, labelOf("kinds", c.kind)),
           h("span", { class: "customer muted" }, c.customer || "—"),
           dueBadge(summary, today),
         ),
         h(
           "div",
           { class: "row-line" },
-          h("span", { class: "requester muted" }, c.redacted_on ? "(redacted)" : masked(c.requester.name)),
+          // Masked names look alike: the address's domain and the day received tell them apart.
+          h("span", { class: "requester muted", dir: "auto" }, c.redacted_on ? "(redacted)" : masked(c.requester.name)),
+          c.redacted_on ? null : h("span", { class: "domain muted small" }, "@" + c.requester.email.split("@").pop()),
+          h("span", { class: "received muted small", title: "Received" }, c.received_on),
           c.requester.is_minor ? h("span", { class: "badge minor" }, "minor") : null,
-          h("span", { class: "state state-" + c.state }, label(c.state)),
+          h("span", { class: "state state-" + c.state }, labelOf("states", c.state)),
           h("span", { class: "assignee muted small" }, c.assignee || "unassigned"),
         ),
       ),
@@ -309,7 +326,9 @@ async function loadPage(page) {
     state.page = page;
     state.cases = result.cases;
     state.total = result.total;
-    state.selected = Math.min(Math.max(state.selected, 0), state.cases.length - 1);
+    // The highlight stays on the open case wherever it now is (none if it left the list).
+    const open = state.current ? state.cases.findIndex((c) => c.reference === state.current.reference) : -1;
+    state.selected = state.current ? open : Math.min(Math.max(state.selected, 0), state.cases.length - 1);
     renderList();
     await renderCustomerBar();
   } catch (e) {
@@ -346,12 +365,19 @@ async function renderCustomerBar() {
   ));
 }
 
+// Moving the highlight with a case open opens the case under it, so the two never disagree.
+let follow;
 function moveSelection(delta) {
   if (state.cases.length === 0) return;
   state.selected = Math.min(Math.max(state.selected + delta, 0), state.cases.length - 1);
   renderList();
   const row = $("case-list").children[state.selected];
   if (row) row.scrollIntoView({ block: "nearest" });
+  if (state.current) {
+    clearTimeout(follow);
+    const reference = state.cases[state.selected].reference;
+    follow = setTimeout(() => showCase(reference, { focusList: true }), 120);
+  }
 }
 
 export async function openCase(index) {
@@ -361,10 +387,13 @@ export async function openCase(index) {
   if (summary) await showCase(summary.reference);
 }
 
-export async function showCase(reference) {
+export async function showCase(reference, { focusList = false } = {}) {
   try {
     state.current = await guarded(api.getCase(reference));
-    renderDetail($("detail"), state.current, detailOptions());
+    state.keys = renderDetail($("detail"), state.current, detailOptions());
+    state.selected = state.cases.findIndex((c) => c.reference === reference);
+    renderList();
+    if (!focusList) $("detail").focus();
   } catch (e) {
     if (e.code !== "locked") toast(e.message, true);
   }
@@ -376,7 +405,8 @@ function detailOptions() {
 
 async function caseChanged(view) {
   state.current = view;
-  renderDetail($("detail"), view, detailOptions());
+  state.keys = renderDetail($("detail"), view, detailOptions());
+  $("detail").focus();
   await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(state.page);
 }
@@ -401,9 +431,31 @@ $("search").addEventListener("input", () => {
     loadPage(0);
   }, 200);
 });
+// Esc, the box's clear button, and choosing a view end a search: the box empties and the
+// list goes back to the view.
+function endSearch(reload = true) {
+  clearTimeout(searchTimer);
+  const searching = state.search.trim() !== "";
+  $("search").value = "";
+  state.search = "";
+  if (searching && reload) loadPage(0);
+}
+$("search").addEventListener("search", () => !$("search").value && endSearch());
 $("search").addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    event.preventDefault();
+    event.stopPropagation();
+    endSearch();
+    $("case-list").focus();
+  }
   if (event.key === "Enter" || event.key === "ArrowDown") {
     event.preventDefault();
+    // Enter searches at once, without waiting for the pause in typing.
+    if ($("search").value !== state.search) {
+      clearTimeout(searchTimer);
+      state.search = $("search").value;
+      loadPage(0);
+    }
     $("case-list").focus();
   }
 });
@@ -411,11 +463,12 @@ $("prev-page").addEventListener("click", () => loadPage(Math.max(state.page - 1,
 $("next-page").addEventListener("click", () => loadPage(state.page + 1));
 $("lock-button").addEventListener("click", async () => {
   await api.lock().catch(() => {});
-  state.current = null;
   await showUnlock("Locked.", { notice: true });
 });
 $("new-case-button").addEventListener("click", () => newCase());
-$("export-button").addEventListener("click", () => openExport(state, currentFilter()).then((m) => m && toast(m)));
+$("export-button").addEventListener("click", () =>
+  openExport(state, currentFilter()).then((written) => written && showMessage(written.title, written.text)),
+);
 
 async function newCase() {
   const reference = await openNewCase();
@@ -429,16 +482,26 @@ async function newCase() {
 // ---------- keyboard ----------
 
 const SHORTCUTS = [
-  ["j / ↓", "next case"],
+  ["j / ↓", "next case (opens it when a case is open)"],
   ["k / ↑", "previous case"],
   ["Enter", "open the selected case"],
-  ["Esc", "back to the list"],
-  ["/", "search"],
+  ["Esc", "back to the list; in the search box, end the search"],
+  ["/", "search (selects what you searched last)"],
   ["n", "new case"],
   ["e", "export"],
   ["[ / ]", "previous / next page"],
   ["?", "this help"],
 ];
+
+// The open case's keys: the suggested step, a letter, and each action's own key (from core).
+function caseShortcuts() {
+  return [
+    ["s", "do the step the desk suggests (the highlighted button)"],
+    ["w", "write the letter chosen in Letters"],
+    ...catalog().actions.map((a) => [a.key, a.label]),
+    ["Ctrl+Enter", "in a dialog: its main button"],
+  ];
+}
 
 document.addEventListener("keydown", (event) => {
   if ($("desk").hidden || $("dialog").open) return;
@@ -455,13 +518,30 @@ document.addEventListener("keydown", (event) => {
     k: () => moveSelection(-1),
     ArrowUp: () => moveSelection(-1),
     Enter: () => state.selected >= 0 && openCase(state.selected),
-    "/": () => $("search").focus(),
+    "/": () => {
+      $("search").focus();
+      $("search").select();
+    },
     n: () => newCase(),
     e: () => $("export-button").click(),
     "[": () => !$("prev-page").disabled && $("prev-page").click(),
     "]": () => !$("next-page").disabled && $("next-page").click(),
-    "?": () => showMessage("Keyboard shortcuts", SHORTCUTS.map(([k, what]) => `${k}: ${what}`).join("\n")),
+    "?": () =>
+      showMessage(
+        "Keyboard shortcuts",
+        [...SHORTCUTS, ["", ""], ["", "With a case open:"], ...caseShortcuts()].map(([k, what]) => (k ? `${k}: ${what}` : what)).join("\n"),
+      ),
   };
+  // With a case open its own keys come next: s, w, and each allowed action's key.
+  const open = state.current && state.keys;
+  if (open && !keys[event.key]) {
+    const caseKey = event.key === "s" ? state.keys.suggested : event.key === "w" ? state.keys.write : state.keys.byKey[event.key];
+    if (caseKey) {
+      event.preventDefault();
+      caseKey();
+      return;
+    }
+  }
   const action = keys[event.key];
   if (action && !(event.key === "Enter" && document.activeElement.tagName === "BUTTON")) {
     event.preventDefault();

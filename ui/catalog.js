@@ -21,3 +21,9 @@ export function catalog() {
 export function options(vocabulary) {
   return catalog()[vocabulary].map((choice) => [choice.value, choice.label]);
 }
+
+/** How one value of a vocabulary reads, as core labels it ("lgpd" → "LGPD (Brazil)"). */
+export function labelOf(vocabulary, value) {
+  const found = catalog()[vocabulary].find((choice) => choice.value === value);
+  return found ? found.label : String(value ?? "");
+}

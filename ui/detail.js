@@ -2,27 +2,16 @@
 // actions core allows, notes and the audit timeline.
 
 import { api } from "./api.js";
-import { h, clear, masked, label, daysBetween, todayIso } from "./dom.js";
+import { labelOf } from "./catalog.js";
+import { h, clear, masked, daysBetween, todayIso } from "./dom.js";
 import { openAction, openLetter, openLetterExport, openMerge } from "./forms.js";
 
 function section(title, ...content) {
   return h("section", { class: "card" }, h("h3", {}, title), ...content);
 }
 
-function describeDetails(details) {
-  if (!details || typeof details !== "object") return "";
-  const parts = [];
-  const transition = details.from && details.to;
-  if (transition && details.from !== details.to) parts.push(`${label(details.from)} → ${label(details.to)}`);
-  for (const [key, v] of Object.entries(details)) {
-    if (key === "note_id" || (transition && ["from", "to"].includes(key))) continue;
-    parts.push(`${label(key)}: ${label(v)}`);
-  }
-  return parts.join(" · ");
-}
-
 // Sent letters and drafts, and the letters that answer the case as it stands (core decides).
-function lettersSection(view, { onChanged, exportDir, notify }) {
+function lettersSection(view, { onChanged, exportDir, notify }, keys) {
   const c = view;
   const write = async (kind) => {
     try {
@@ -49,8 +38,12 @@ function lettersSection(view, { onChanged, exportDir, notify }) {
       !letter.sent_at && c.offered_letters.some((o) => o.kind === letter.kind)
         ? h("button", { type: "button", class: "link letter-continue", onclick: () => write(letter.kind) }, "Continue")
         : null)));
+  // Core lists the letter it suggests first: the picker starts on it.
+  const suggested = c.next && c.next.step.letter;
   const choice = h("select", { id: "letter-kind", "aria-label": "Letter" }, c.offered_letters.map((o) => h("option", { value: o.kind }, o.title)));
-  const writeButton = h("button", { type: "button", id: "write-letter", onclick: () => write(choice.value) }, "Write…");
+  const writeButton = h("button", { type: "button", id: "write-letter", class: suggested ? "primary" : "", title: "Write the chosen letter (w)", onclick: () => write(choice.value) }, "Write…", h("kbd", {}, "w"));
+  keys.write = () => c.offered_letters.length && write(choice.value);
+  keys.writeSuggested = suggested ? () => write(suggested) : null;
   return section(
     "Letters",
     c.letters.length ? list : null,
@@ -68,13 +61,14 @@ function duplicatesSection(view, { onChanged, openReference }) {
     h("ul", {}, c.possible_duplicates.map((other) =>
       h("li", {},
         h("button", { type: "button", class: "link", onclick: () => openReference(other.reference) }, other.reference),
-        ` · ${label(other.kind)} · ${label(other.state)} · received ${other.received_on} `,
+        ` · ${labelOf("kinds", other.kind)} · ${labelOf("states", other.state)} · received ${other.received_on} `,
         h("button", { type: "button", class: "merge", dataset: { into: other.reference }, onclick: async () => {
           const kept = await openMerge(c, other);
           if (kept) await onChanged(kept);
         } }, `Merge this case into ${other.reference}`)))));
 }
 
+/** Renders the case into `pane`; returns what its keys do (an action's key, `s`, `w`). */
 export function renderDetail(pane, view, { onChanged, exportDir = "", openReference = () => {}, notify = () => {} }) {
   const c = view;
   const today = todayIso();
@@ -82,7 +76,8 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
   // Lateness as core judges it (an account closure is answered once its deletion is scheduled).
   const when = c.state === "closed" || (daysLeft < 0 && !view.overdue) ? "" : daysLeft < 0 ? ` (${-daysLeft} days late)` : daysLeft === 0 ? " (today)" : ` (in ${daysLeft} days)`;
   let revealed = false;
-  const name = h("span", { class: "requester-name" }, masked(c.requester.name));
+  // dir="auto": a right-to-left name reads in its own direction, masked or not.
+  const name = h("span", { class: "requester-name", dir: "auto" }, masked(c.requester.name));
   const email = h("span", { class: "requester-email" }, "•••@" + c.requester.email.split("@").pop());
   const maskedPhone = (p) => (p ? "••• " + p.slice(-2) : "");
   const phone = h("span", { class: "requester-phone" }, maskedPhone(c.requester.phone));
@@ -95,28 +90,36 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
     reveal.textContent = revealed ? "Hide" : "Show";
   });
 
+  // What the keys do while this case is open: each action's own, `s` the suggested step.
+  const keys = { byKey: {}, suggested: null, write: null, writeSuggested: null };
+  const doAction = async (spec) => {
+    const updated = await openAction(c, spec);
+    if (!updated) return;
+    const followUp = updated.events.at(-1)?.details?.follow_up;
+    if (followUp) notify(`Opened ${followUp}: erasure of the data we should not have collected (the person is under 18).`);
+    await onChanged(updated);
+  };
   const actions = h(
     "div",
     { class: "actions" },
-    c.allowed_actions.map((spec) =>
-      h(
+    c.allowed_actions.map((spec) => {
+      keys.byKey[spec.key] = () => doAction(spec);
+      if (spec.suggested) keys.suggested = () => doAction(spec);
+      return h(
         "button",
         {
           type: "button",
-          // The action that answers and closes the case stands out (core says which closes).
-          class: "action" + (spec.closes ? " primary" : ""),
-          dataset: { action: spec.action },
-          onclick: async () => {
-            const updated = await openAction(c, spec);
-            if (!updated) return;
-            const followUp = updated.events.at(-1)?.details?.follow_up;
-            if (followUp) notify(`Opened ${followUp}: erasure of the data we should not have collected (the person is under 18).`);
-            await onChanged(updated);
-          },
+          // The step core suggests stands out; every action shows its key.
+          class: "action" + (spec.suggested ? " primary" : ""),
+          dataset: { action: spec.action, key: spec.key },
+          title: `${spec.label} (${spec.key})`,
+          "aria-keyshortcuts": spec.key,
+          onclick: () => doAction(spec),
         },
-        label(spec.action),
-      ),
-    ),
+        spec.label,
+        h("kbd", {}, spec.key),
+      );
+    }),
   );
 
   const noteText = h("textarea", { id: "note-text", rows: 2, placeholder: "Add a note…", "aria-label": "Note" });
@@ -136,19 +139,29 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
     }
   });
 
+  const letters = lettersSection(view, { onChanged, exportDir, notify }, keys);
+  if (keys.writeSuggested) keys.suggested = keys.writeSuggested;
+  const next = c.next
+    ? h("p", { class: "next", id: "next-step" },
+        h("strong", {}, "Next: "),
+        c.next.step.action ? labelOf("actions", c.next.step.action) : `write “${labelOf("letters", c.next.step.letter)}”`,
+        " — ", c.next.why, " ", h("kbd", { title: "Do the suggested step" }, "s"))
+    : null;
+
   const parts = [
     h(
       "header",
       { class: "detail-header" },
-      h("h2", {}, h("span", { class: "reference", id: "detail-reference" }, c.reference), " · ", label(c.kind)),
+      h("h2", {}, h("span", { class: "reference", id: "detail-reference" }, c.reference), " · ", labelOf("kinds", c.kind)),
       h(
         "p",
         {},
-        h("span", { class: "state state-" + c.state, id: "detail-state" }, label(c.state)),
-        c.outcome ? h("span", { class: "badge" }, label(c.outcome)) : null,
+        h("span", { class: "state state-" + c.state, id: "detail-state" }, labelOf("states", c.state)),
+        c.outcome ? h("span", { class: "badge" }, labelOf("outcomes", c.outcome)) : null,
         c.requester.is_minor ? h("span", { class: "badge minor" }, "under 18: verify parental authority") : null,
         h("span", { class: "muted" }, " · ", c.assignee ? `assigned to ${c.assignee}` : "unassigned"),
       ),
+      next,
     ),
     section(
       "Deadline",
@@ -169,34 +182,36 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
         ? h("p", { class: "muted", id: "redacted-note" }, `Details redacted on ${c.redacted_on} under the retention period; the request record is kept.`)
         : [h("p", {}, name, " ", reveal), h("p", {}, email), c.requester.phone ? h("p", {}, phone) : null],
       h("dl", { class: "facts" },
+        h("dt", {}, "Identity"), h("dd", { id: "detail-identity" }, { unchecked: "not checked yet", verified: "verified", not_needed: "no check needed (see the timeline)" }[c.identity] || c.identity),
         h("dt", {}, "Customer"), h("dd", {}, c.customer || "— (the company's own data)"),
-        h("dt", {}, "Channel"), h("dd", {}, label(c.channel)),
-        h("dt", {}, "Law"), h("dd", {}, label(c.jurisdiction)),
+        h("dt", {}, "Channel"), h("dd", {}, labelOf("channels", c.channel)),
+        h("dt", {}, "Law"), h("dd", { id: "detail-law" }, labelOf("jurisdictions", c.jurisdiction)),
         h("dt", {}, "Received"), h("dd", {}, c.received_on)),
-      c.details ? h("p", { class: "details" }, c.details) : null,
-      c.denial_reason ? h("p", {}, h("strong", {}, "Denied: "), label(c.denial_basis), " — ", c.denial_reason) : null,
+      c.details ? h("p", { class: "details", dir: "auto" }, c.details) : null,
+      c.denial_reason ? h("p", {}, h("strong", {}, "Refused: "), labelOf("denial_bases", c.denial_basis), " — ", c.denial_reason) : null,
     ),
     c.items.length
       ? section(
-          "Items",
+          "Pages",
           h("ul", { class: "items" }, c.items.map((item) =>
-            h("li", {}, h("span", { class: "badge item-" + item.outcome }, label(item.outcome)), " ", h("span", { class: "url" }, item.url), item.reason ? h("div", { class: "muted" }, item.reason) : null))),
+            h("li", {}, h("span", { class: "badge item-" + item.outcome }, labelOf("item_outcomes", item.outcome)), " ", h("span", { class: "url" }, item.url), item.reason ? h("div", { class: "muted" }, item.reason) : null))),
         )
       : null,
     c.possible_duplicates.length ? duplicatesSection(view, { onChanged, openReference }) : null,
     section("Actions", c.allowed_actions.length ? actions : h("p", { class: "muted" }, "Nothing to do.")),
-    lettersSection(view, { onChanged, exportDir, notify }),
+    letters,
     section("Note", noteText, noteError, noteButton),
     section(
       "Timeline",
       h("ol", { class: "timeline", id: "timeline" }, c.events.map((event) =>
         h("li", {},
           h("time", { datetime: event.at }, event.at.slice(0, 16).replace("T", " ")),
-          h("strong", {}, " ", label(event.action)),
+          h("strong", {}, " ", event.title),
           h("span", { class: "muted" }, " by ", event.actor),
-          h("div", { class: "muted small" }, describeDetails(event.details)),
-          event.text ? h("div", { class: "event-text" }, event.text) : null))),
+          event.summary ? h("div", { class: "muted small" }, event.summary) : null,
+          event.text ? h("div", { class: "event-text", dir: "auto" }, event.text) : null))),
     ),
   ];
   clear(pane).append(...parts.filter(Boolean));
+  return keys;
 }

@@ -21,12 +21,20 @@ export function clear(element) {
   return element;
 }
 
-// "Ana Ruiz" → "A██ R███": less personal data on screen until the agent asks.
+// Letters as a reader sees them: a base letter with its combining marks is one grapheme.
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+// "Ana Ruiz" → "A██ R███": less personal data on screen until the agent asks. Each word keeps
+// its first grapheme whole (marks and all); the element showing it sets dir="auto" so a
+// right-to-left name keeps its direction.
 export function masked(name) {
   return name
     .split(/\s+/)
     .filter(Boolean)
-    .map((word) => [...word][0] + "█".repeat(Math.min([...word].length - 1, 6)))
+    .map((word) => {
+      const letters = [...graphemes.segment(word)].map((g) => g.segment);
+      return letters[0] + "█".repeat(Math.min(letters.length - 1, 6));
+    })
     .join(" ");
 }
 

@@ -1,9 +1,9 @@
-// Dialogs: new case, the actions core allows, export. Each checks what it can before it sends
-// and shows the backend's answer beside the form.
+// Dialogs: new case, the actions core allows, export. Each checks what it can before it sends,
+// shows each problem under its field, and shows the backend's answer in the dialog.
 
 import { api } from "./api.js";
-import { catalog, options } from "./catalog.js";
-import { h, clear, label, sentence, todayIso, formatNumber } from "./dom.js";
+import { catalog, options, labelOf } from "./catalog.js";
+import { h, clear, todayIso, formatNumber } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,56 +11,135 @@ const $ = (id) => document.getElementById(id);
 const listsItems = (kind) => catalog().kinds.some((k) => k.value === kind && k.has_items);
 
 function field(id, text, control, hint) {
-  return h("div", { class: "field" }, h("label", { for: id }, text), control, hint ? h("small", { class: "muted" }, hint) : null);
+  return h("div", { class: "field" }, h("label", { for: id }, text), control, hint ? h("small", { class: "muted", id: `${id}-hint` }, hint) : null);
 }
 
 function select(id, options, value) {
   return h(
     "select",
     { id },
-    options.map((o) => {
-      const [v, t] = Array.isArray(o) ? o : [o, label(o)];
-      return h("option", { value: v, selected: v === value }, t);
-    }),
+    options.map(([v, t]) => h("option", { value: v, selected: v === value }, t)),
   );
 }
 
-// Opens the shared dialog; `submit` returns a result to close with, or throws {message} to stay.
-function openDialog(title, body, okLabel, submit) {
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date typed as the rest of the desk writes it (2026-12-01): one stop in the tab order. */
+export function dateInput(id, value = "", placeholder = "YYYY-MM-DD") {
+  return h("input", { id, type: "text", inputmode: "numeric", autocomplete: "off", maxlength: 10, placeholder, value, class: "date" });
+}
+
+/** Whether `text` is a real calendar day in the ISO form. */
+function isIsoDate(text) {
+  if (!ISO_DATE.test(text)) return false;
+  const d = new Date(text + "T00:00:00Z");
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+// ---------- field errors ----------
+
+/** Shows `message` under the field `id`, marks the field and names the message for readers. */
+function showFieldError(id, message) {
+  const input = document.getElementById(id);
+  if (!input) return false;
+  const wrap = input.closest(".field") || input.parentElement;
+  let note = wrap.querySelector(":scope > .field-error");
+  if (!note) {
+    note = h("p", { class: "field-error", id: `${id}-error` });
+    wrap.append(note);
+  }
+  note.textContent = message;
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", note.id);
+  return true;
+}
+
+function clearFieldError(input) {
+  if (!input || !input.id) return;
+  input.removeAttribute("aria-invalid");
+  input.removeAttribute("aria-describedby");
+  document.getElementById(`${input.id}-error`)?.remove();
+}
+
+function clearFieldErrors() {
+  $("dialog-body").querySelectorAll("[aria-invalid]").forEach(clearFieldError);
+}
+
+/** Stops a submit: each `[message, fieldId]` goes under its field, focus to the first. */
+function failAll(problems) {
+  throw { fields: problems };
+}
+
+function fail(message, id) {
+  failAll([[message, id]]);
+}
+
+// ---------- the dialog ----------
+
+// Opens the shared dialog; `submit` returns a result to close with, or throws to stay open
+// ({fields} for problems under fields, {message} for the backend's answer). `more` adds buttons
+// before the main one, each `{id, label, submit}`. Ctrl+Enter does the main button.
+function openDialog(title, body, okLabel, submit, more = []) {
   const dialog = $("dialog");
   $("dialog-title").textContent = title;
   clear($("dialog-body")).append(body);
   $("dialog-error").textContent = "";
   $("dialog-ok").textContent = okLabel;
   $("dialog-ok").hidden = !submit;
+  $("dialog-ok").title = submit ? `${okLabel} (Ctrl+Enter)` : "";
   $("dialog-cancel").textContent = submit ? "Cancel" : "Close";
+  const buttons = $("dialog-ok").parentElement;
+  buttons.querySelectorAll(".extra").forEach((b) => b.remove());
   return new Promise((resolve) => {
     const form = $("dialog-form");
     const finish = (value) => {
       form.onsubmit = null;
+      form.onkeydown = null;
+      body.oninput = null;
       $("dialog-cancel").onclick = null;
       dialog.onclose = null;
       if (dialog.open) dialog.close();
       resolve(value);
     };
-    form.onsubmit = async (event) => {
-      event.preventDefault();
-      if (!submit) return finish(null);
-      $("dialog-ok").disabled = true;
+    const run = async (work, button) => {
+      button.disabled = true;
       $("dialog-error").textContent = "";
+      clearFieldErrors();
       try {
-        finish(await submit());
+        finish(await work());
       } catch (e) {
-        $("dialog-error").textContent = e.message;
+        const problems = (e && e.fields) || [];
+        const shown = problems.filter(([message, id]) => showFieldError(id, message));
+        if (shown.length) document.getElementById(shown[0][1])?.focus();
+        const unshown = problems.filter((p) => !shown.includes(p)).map(([m]) => m);
+        $("dialog-error").textContent = e && e.message ? e.message : unshown.join(" ");
       } finally {
-        $("dialog-ok").disabled = false;
+        button.disabled = false;
       }
     };
+    for (const extra of more) {
+      const button = h("button", { type: "button", id: extra.id, class: "extra" }, extra.label);
+      button.onclick = () => run(extra.submit, button);
+      buttons.insertBefore(button, $("dialog-ok"));
+    }
+    form.onsubmit = (event) => {
+      event.preventDefault();
+      if (!submit) return finish(null);
+      run(submit, $("dialog-ok"));
+    };
+    form.onkeydown = (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit($("dialog-ok"));
+      }
+    };
+    // A problem goes once the person changes what it was about.
+    body.oninput = (event) => clearFieldError(event.target);
     $("dialog-cancel").onclick = () => finish(null);
     // A close event still queued from the dialog before this one must not close this one.
     dialog.onclose = () => !dialog.open && finish(null);
     dialog.showModal();
-    const first = body.querySelector("input, select, textarea");
+    const first = body.querySelector("[autofocus], input:not([type=radio]), select, textarea");
     (first || $("dialog-cancel")).focus();
   });
 }
@@ -74,29 +153,46 @@ function value(id) {
   return element ? element.value.trim() : "";
 }
 
-function fail(message, id) {
-  if (id) document.getElementById(id)?.focus();
-  throw { message };
+// ---------- new case ----------
+
+/** Says, under the field, when what was typed or pasted is past its limit (never cut). */
+function watchLength(input, most, what) {
+  input.addEventListener("input", () => {
+    const length = [...input.value].length;
+    if (length > most) showFieldError(input.id, `${what} is ${formatNumber(length)} characters; the most is ${formatNumber(most)}.`);
+    else clearFieldError(input);
+  });
 }
 
 export function openNewCase() {
   const { kinds, limits } = catalog();
+  const today = todayIso();
   const items = field("nc-items", "Posts or pages to remove (one address a line)", h("textarea", { id: "nc-items", rows: 3, placeholder: "https://community.example.com/t/…" }));
+  const received = dateInput("nc-received", today);
+  const name = h("input", { id: "nc-name", required: true, autocomplete: "off", autofocus: true });
+  const customer = h("input", { id: "nc-customer", autocomplete: "off" });
   const body = h(
     "div",
     { class: "form-grid" },
-    field("nc-kind", "Kind", select("nc-kind", options("kinds"), kinds[0].value)),
-    field("nc-received", "Received", h("input", { id: "nc-received", type: "date", value: todayIso(), max: todayIso(), required: true })),
-    field("nc-name", "Requester's name", h("input", { id: "nc-name", required: true, maxlength: limits.name_max_chars, autocomplete: "off" })),
+    field("nc-name", "Requester's name", name),
     field("nc-email", "Requester's email", h("input", { id: "nc-email", type: "email", required: true, autocomplete: "off" })),
-    field("nc-phone", "Phone (optional)", h("input", { id: "nc-phone", type: "tel", maxlength: limits.phone_max_chars, autocomplete: "off" })),
+    field("nc-kind", "Kind", select("nc-kind", options("kinds"), kinds[0].value)),
+    field("nc-received", "Received", received, "YYYY-MM-DD; today unless you say otherwise."),
     field("nc-jurisdiction", "Law", select("nc-jurisdiction", options("jurisdictions"), catalog().jurisdictions[0].value)),
     field("nc-channel", "Channel", select("nc-channel", options("channels"), catalog().channels[0].value)),
-    field("nc-customer", "Customer (controller)", h("input", { id: "nc-customer", maxlength: limits.name_max_chars }), "Leave empty if the data is the company's own."),
+    field("nc-phone", "Phone (optional)", h("input", { id: "nc-phone", type: "tel", autocomplete: "off" })),
+    field("nc-customer", "Customer (controller)", customer, "Leave empty if the data is the company's own."),
     h("div", { class: "field checkbox" }, h("input", { id: "nc-minor", type: "checkbox" }), h("label", { for: "nc-minor" }, "The person is under 18")),
     h("div", { class: "field wide" }, h("label", { for: "nc-details" }, "What they asked"), h("textarea", { id: "nc-details", rows: 4 })),
     h("div", { class: "wide", id: "nc-items-row" }, items),
   );
+  watchLength(name, limits.name_max_chars, "The name");
+  watchLength(customer, limits.name_max_chars, "The customer's name");
+  watchLength(body.querySelector("#nc-phone"), limits.phone_max_chars, "The phone number");
+  // An empty date means today: the field says so rather than leaving it to be guessed.
+  received.addEventListener("blur", () => {
+    if (!received.value.trim()) received.value = todayIso();
+  });
   // Flag an open case from the same address as soon as the address is complete.
   const duplicates = h("p", { class: "hint warning wide", id: "nc-duplicates", role: "status", hidden: true });
   body.append(duplicates);
@@ -107,7 +203,7 @@ export function openNewCase() {
       const found = await api.openCasesFrom(event.target.value).catch(() => []);
       duplicates.hidden = !found.length;
       duplicates.textContent = found.length
-        ? `Already open from this address: ${found.map((d) => `${d.reference} (${label(d.kind)}, ${label(d.state)}, received ${d.received_on})`).join("; ")}. If this is the same request, create it and merge it from the case.`
+        ? `Already open from this address: ${found.map((d) => `${d.reference} (${labelOf("kinds", d.kind)}, ${labelOf("states", d.state)}, received ${d.received_on})`).join("; ")}. If this is the same request, create it and merge it from the case.`
         : "";
     }, 250);
   });
@@ -116,71 +212,114 @@ export function openNewCase() {
   kind.addEventListener("change", syncItems);
   syncItems();
   return openDialog("New case", body, "Create case", async () => {
+    if (!received.value.trim()) received.value = todayIso();
     const form = {
       kind: value("nc-kind"),
       name: value("nc-name"),
       email: value("nc-email"),
       phone: value("nc-phone") || null,
-      received: value("nc-received") || null,
+      received: value("nc-received"),
       jurisdiction: value("nc-jurisdiction"),
       channel: value("nc-channel"),
       customer: value("nc-customer") || null,
       details: value("nc-details") || null,
-      items: form_items(),
+      items: formItems(),
       minor: document.getElementById("nc-minor").checked,
     };
-    if (!form.name) fail("Enter the requester's name.", "nc-name");
-    if (!form.email) fail("Enter the requester's email.", "nc-email");
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email)) fail("That email address does not look right.", "nc-email");
-    if (form.received && form.received > todayIso()) fail("The received date is in the future.", "nc-received");
-    return await api.newCase(form);
+    const problems = [];
+    const long = (text, most) => [...(text || "")].length > most;
+    if (!form.name) problems.push(["Enter the requester's name.", "nc-name"]);
+    else if (long(form.name, limits.name_max_chars)) problems.push([`The name is longer than ${formatNumber(limits.name_max_chars)} characters.`, "nc-name"]);
+    if (!form.email) problems.push(["Enter the requester's email.", "nc-email"]);
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email)) problems.push(["That email address does not look right.", "nc-email"]);
+    if (!isIsoDate(form.received)) problems.push(["Write the date as YYYY-MM-DD, e.g. " + todayIso() + ".", "nc-received"]);
+    else if (form.received > todayIso()) problems.push(["The received date is in the future.", "nc-received"]);
+    if (long(form.phone, limits.phone_max_chars)) problems.push([`The phone number is longer than ${limits.phone_max_chars} characters.`, "nc-phone"]);
+    if (long(form.customer, limits.name_max_chars)) problems.push([`The customer's name is longer than ${formatNumber(limits.name_max_chars)} characters.`, "nc-customer"]);
+    if (listsItems(form.kind) && !form.items.length) problems.push(["List the posts or pages to remove, one address a line.", "nc-items"]);
+    if (problems.length) failAll(problems);
+    try {
+      return await api.newCase(form);
+    } catch (e) {
+      // Core names the page it refuses ("page 2: …"): that belongs under the pages.
+      if (/^page \d+:/.test(e.message || "")) fail(e.message, "nc-items");
+      throw e;
+    }
   });
 }
 
-function form_items() {
+function formItems() {
   if (!listsItems(value("nc-kind"))) return [];
   return value("nc-items").split(/\n+/).map((s) => s.trim()).filter(Boolean);
 }
 
-// One dialog per action, asking exactly for what the backend says it needs.
+// ---------- actions ----------
+
+// One dialog per action, asking exactly for what the backend says it needs; the choices it
+// offers (outcomes, how the identity was settled) are the case's own, the first the default.
 export function openAction(view, spec) {
   const c = view;
   const parts = [];
-  const { close_outcomes: outcomes, denial_bases: bases } = catalog();
-  const outcomeOf = (value) => outcomes.find((o) => o.value === value);
+  const bases = catalog().denial_bases;
+  const reasonLabel = h("label", { for: "ac-reason" }, spec.reason_label);
+  const outcomeOf = () => spec.outcomes.find((o) => o.value === value("ac-outcome"));
+  const identityOf = () => spec.identities.find((o) => o.value === value("ac-identity"));
   if (spec.needs_outcome) {
-    parts.push(field("ac-outcome", "Outcome", select("ac-outcome", options("close_outcomes"), outcomes[0].value)));
-    parts.push(field("ac-basis", "Basis of the denial", select("ac-basis", options("denial_bases"), bases.at(-1).value)));
+    parts.push(field("ac-outcome", "Outcome", select("ac-outcome", spec.outcomes.map((o) => [o.value, o.label]), spec.outcomes[0]?.value)));
+    parts.push(field("ac-basis", "Basis of the refusal", select("ac-basis", options("denial_bases"), bases.at(-1).value)));
+  }
+  if (spec.identities.length > 1) {
+    parts.push(field("ac-identity", "Identity", select("ac-identity", spec.identities.map((o) => [o.value, o.label]), spec.identities[0].value)));
   }
   if (spec.needs_item) {
     const pending = c.items.filter((i) => i.outcome === "pending");
-    parts.push(field("ac-item", "Item", select("ac-item", (pending.length ? pending : c.items).map((i) => [i.url, i.url]))));
+    parts.push(field("ac-item", "Page", select("ac-item", (pending.length ? pending : c.items).map((i) => [i.url, i.url]))));
   }
   if (spec.needs_date) {
     const latest = c.deadline.latest_extension_on;
-    parts.push(field("ac-until", "New due date", h("input", { id: "ac-until", type: "date", min: c.due_on, max: latest || "" }), latest ? `The law allows ${latest} at most.` : null));
+    parts.push(field("ac-until", "New due date", dateInput("ac-until", "", latest || "YYYY-MM-DD"), latest ? `YYYY-MM-DD, after ${c.due_on} and no later than ${latest} (the law's most).` : "YYYY-MM-DD"));
   }
   if (spec.needs_agent) parts.push(field("ac-to", "Assign to", h("input", { id: "ac-to", value: c.assignee || "", autocomplete: "off" })));
-  parts.push(h("div", { class: "field wide" }, h("label", { for: "ac-reason" }, spec.reason_label), h("textarea", { id: "ac-reason", rows: 3 })));
+  parts.push(h("div", { class: "field wide" }, reasonLabel, h("textarea", { id: "ac-reason", rows: 3 })));
+  const letter = spec.unsent_answer;
+  const without = letter
+    ? h("div", { class: "field checkbox wide", id: "ac-without-row" },
+        h("input", { id: "ac-without", type: "checkbox" }),
+        h("label", { for: "ac-without" }, `The answer reached the person another way (“${letter.title}” is not marked sent here)`))
+    : null;
+  if (without) parts.push(without);
   const body = h("div", { class: "form-grid" }, parts);
-  const outcome = body.querySelector("#ac-outcome");
-  if (outcome) {
-    const sync = () => (body.querySelector("#ac-basis").parentElement.hidden = !outcomeOf(outcome.value)?.takes_basis);
-    outcome.addEventListener("change", sync);
-    sync();
-  }
-  return openDialog(`${sentence(spec.action)} · ${c.reference}`, body, sentence(spec.action), async () => {
+  // What the reason asks for, the basis and the letter check follow the choice made.
+  const sync = () => {
+    const outcome = outcomeOf();
+    const identity = identityOf();
+    const chosen = outcome || identity;
+    if (chosen) reasonLabel.textContent = chosen.reason_label;
+    if (spec.needs_outcome) body.querySelector("#ac-basis").parentElement.hidden = !outcome?.takes_basis;
+    if (without) without.hidden = spec.needs_outcome && !outcome?.fulfils;
+  };
+  body.querySelectorAll("select").forEach((s) => s.addEventListener("change", sync));
+  sync();
+  return openDialog(`${spec.label} · ${c.reference}`, body, spec.label, async () => {
+    const outcome = outcomeOf();
+    const identity = identityOf();
     const form = {
       reason: value("ac-reason") || null,
-      outcome: value("ac-outcome") || null,
-      denial_basis: outcomeOf(value("ac-outcome"))?.takes_basis ? value("ac-basis") : null,
+      outcome: outcome?.value || null,
+      denial_basis: outcome?.takes_basis ? value("ac-basis") : null,
       until: value("ac-until") || null,
       to: value("ac-to") || null,
       item: value("ac-item") || null,
+      identity: identity?.value || null,
+      without_letter: Boolean(without && !without.hidden && document.getElementById("ac-without").checked),
     };
-    if (spec.needs_reason && !form.reason) fail("Give the reason.", "ac-reason");
-    if (spec.needs_date && !form.until) fail("Pick the new due date.", "ac-until");
-    if (spec.needs_agent && !form.to) fail("Name the agent.", "ac-to");
+    const problems = [];
+    const reasonNeeded = spec.needs_reason || outcome?.needs_reason || identity?.needs_reason;
+    if (reasonNeeded && !form.reason) problems.push([`${(outcome || identity)?.reason_label || spec.reason_label}: this is needed.`, "ac-reason"]);
+    if (spec.needs_date && !isIsoDate(form.until || "")) problems.push(["Write the new due date as YYYY-MM-DD.", "ac-until"]);
+    if (spec.needs_agent && !form.to) problems.push(["Name the agent.", "ac-to"]);
+    if (without && !without.hidden && !form.without_letter) problems.push([`Send “${letter.title}” first (Letters), or tick this if the answer went out another way.`, "ac-without"]);
+    if (problems.length) failAll(problems);
     return await api.act(c.reference, spec.action, form);
   });
 }
@@ -189,7 +328,7 @@ export async function openExport(state, listFilter) {
   const dir = state.status.export_dir.replace(/\/$/, "");
   const months = await api.reportMonths().catch(() => []);
   const stamp = todayIso();
-  const kind = h("div", { class: "segmented", role: "radiogroup" },
+  const kind = h("div", { class: "segmented", role: "radiogroup", "aria-label": "What to export" },
     h("label", {}, h("input", { type: "radio", name: "ex-kind", value: "cases", checked: true }), " Cases CSV"),
     h("label", {}, h("input", { type: "radio", name: "ex-kind", value: "monthly" }), " Monthly report"),
     h("label", {}, h("input", { type: "radio", name: "ex-kind", value: "yearly" }), " Yearly metrics (CCPA)"));
@@ -201,16 +340,18 @@ export async function openExport(state, listFilter) {
     const chosen = await api.chooseSavePath(pathInput.value).catch(() => null);
     if (chosen) pathInput.value = chosen;
   });
+  const pairs = (list) => list.map((v) => [v, v]);
   const casesPart = h("div", { class: "form-grid", id: "ex-cases" },
-    field("ex-from", "Received from", h("input", { id: "ex-from", type: "date" })),
-    field("ex-to", "Received to", h("input", { id: "ex-to", type: "date" })),
+    field("ex-from", "Received from", dateInput("ex-from", "", "YYYY-MM-DD (any)")),
+    field("ex-to", "Received to", dateInput("ex-to", "", "YYYY-MM-DD (any)")),
     field("ex-state", "State", select("ex-state", [["", "Any"], ...options("states")], listFilter.state || "")),
     field("ex-kind", "Kind", select("ex-kind", [["", "Any"], ...options("kinds")], "")),
-    h("div", { class: "field checkbox" }, h("input", { id: "ex-bom", type: "checkbox" }), h("label", { for: "ex-bom" }, "Byte-order mark (for Excel)")));
+    // Excel on Windows reads a CSV as UTF-8 only with the mark; programs may want it off.
+    h("div", { class: "field checkbox wide" }, h("input", { id: "ex-bom", type: "checkbox", checked: true }), h("label", { for: "ex-bom" }, "For Excel (UTF-8 with byte-order mark); untick for other programs")));
   const monthPart = h("div", { class: "form-grid", id: "ex-monthly", hidden: true },
-    field("ex-month", "Month", select("ex-month", months.length ? months : [todayIso().slice(0, 7)], months[1] || months[0])));
+    field("ex-month", "Month", select("ex-month", pairs(months.length ? months : [todayIso().slice(0, 7)]), months[1] || months[0])));
   const yearPart = h("div", { class: "form-grid", id: "ex-yearly", hidden: true },
-    field("ex-year", "Year", select("ex-year", years, years[1] || years[0]), "Per kind: received, complied with in whole or in part, denied, median and mean days to respond (CCPA 11 CCR §7102)."));
+    field("ex-year", "Year", select("ex-year", pairs(years), years[1] || years[0]), "Per kind: received, complied with in whole or in part, denied, median and mean days to respond (CCPA 11 CCR §7102)."));
   const body = h("div", {}, kind, casesPart, monthPart, yearPart, h("div", { class: "field wide" }, h("label", { for: "ex-path" }, "Save to"), h("div", { class: "path-row" }, pathInput, choose)));
   const chosenKind = () => body.querySelector("input[name=ex-kind]:checked").value;
   const defaultPath = () =>
@@ -227,6 +368,11 @@ export async function openExport(state, listFilter) {
   });
   monthPart.querySelector("select").addEventListener("change", () => (pathInput.value = defaultPath()));
   yearPart.querySelector("select").addEventListener("change", () => (pathInput.value = defaultPath()));
+  // What was written, and how to prove it later: the file's fingerprint and the audit chain's.
+  const written = (what, r) => ({
+    title: "Exported",
+    text: `${what} to ${r.path}\n\nSHA-256 of the file: ${r.sha256}\nAudit chain head: ${r.chain_head}\n\nThe export is recorded in the audit trail with the file's SHA-256.`,
+  });
   return openDialog("Export", body, "Export", async () => {
     const path = value("ex-path");
     if (!path) fail("Choose where to save the file.", "ex-path");
@@ -234,12 +380,16 @@ export async function openExport(state, listFilter) {
     try {
       if (chosenKind() === "monthly") {
         const r = await api.monthlyReport(value("ex-month"), path);
-        return `Saved the ${value("ex-month")} report to ${r.path}`;
+        return written(`Saved the ${value("ex-month")} report`, r);
       }
       if (chosenKind() === "yearly") {
         const r = await api.yearlyReport(value("ex-year"), path);
-        return `Saved the ${value("ex-year")} metrics to ${r.path}`;
+        return written(`Saved the ${value("ex-year")} metrics`, r);
       }
+      const problems = ["ex-from", "ex-to"]
+        .filter((id) => value(id) && !isIsoDate(value(id)))
+        .map((id) => ["Write the date as YYYY-MM-DD, or leave it empty for any.", id]);
+      if (problems.length) failAll(problems);
       const filter = {
         received_from: value("ex-from") || null,
         received_to: value("ex-to") || null,
@@ -247,7 +397,7 @@ export async function openExport(state, listFilter) {
         kind: value("ex-kind") || null,
       };
       const r = await api.exportCases(filter, path, document.getElementById("ex-bom").checked);
-      return `Saved ${formatNumber(r.rows)} cases to ${r.path}`;
+      return written(`Saved ${formatNumber(r.rows)} cases`, r);
     } finally {
       $("dialog-ok").textContent = "Export";
     }
@@ -262,11 +412,12 @@ function blanksIn(text) {
 
 // Edits one letter: the saved draft or the template filled by the backend. Resolves to the
 // case as it is after sending, or null (a saved draft is shown when the case is reloaded).
+// When it is the answer that closes the case, the main button sends and closes in one go.
 export async function openLetter(view, kind) {
   const c = view;
   const draft = await api.getLetter(c.reference, kind);
   const status = h("p", { class: "muted", id: "letter-status" });
-  const blanks = h("p", { class: "hint", id: "letter-blanks" });
+  const blanks = h("p", { class: "hint", id: "letter-blanks", role: "status" });
   const text = h("textarea", { id: "letter-body", class: "letter-text", rows: 22, spellcheck: true, "aria-label": "Letter text" });
   text.value = draft.body;
   const save = h("button", { type: "button", id: "letter-save" }, "Save draft");
@@ -277,6 +428,14 @@ export async function openLetter(view, kind) {
   const showState = (saved) => {
     status.textContent = saved ? "Your saved draft. Edit it, then mark it sent once it has gone out." : `${origin} Edit it as you need, then mark it sent once it has gone out.`;
     reset.hidden = !saved;
+  };
+  // The first blank selected: typing replaces it.
+  const toFirstBlank = () => {
+    const start = text.value.indexOf("[[");
+    if (start < 0) return;
+    const end = text.value.indexOf("]]", start);
+    text.focus();
+    text.setSelectionRange(start, end < 0 ? start : end + 2);
   };
   const showBlanks = () => {
     const left = blanksIn(text.value);
@@ -308,11 +467,23 @@ export async function openLetter(view, kind) {
     }
   });
   const body = h("div", { class: "letter-editor" }, status, text, blanks, h("div", { class: "button-row" }, save, reset));
-  return openDialog(`${draft.title} · ${c.reference}`, body, "Mark as sent", async () => {
+  const checked = () => {
     const left = blanksIn(text.value);
     if (left.length) fail(`Fill the blank ${left[0]} first.`, "letter-body");
-    return await api.sendLetter(c.reference, kind, text.value);
-  });
+  };
+  const closesWith = c.next && c.next.step.letter === kind ? c.next.then_close : null;
+  const send = async (close) => {
+    checked();
+    return await api.sendLetter(c.reference, kind, text.value, close);
+  };
+  const title = `${draft.title} · ${c.reference}`;
+  const opened = closesWith
+    ? openDialog(title, body, `Mark sent and close as ${labelOf("outcomes", closesWith).toLowerCase()}`, () => send(true), [
+        { id: "letter-send-only", label: "Mark sent only", submit: () => send(false) },
+      ])
+    : openDialog(title, body, "Mark as sent", () => send(false));
+  toFirstBlank();
+  return opened;
 }
 
 // Saves a sent letter as a text file to attach to an email.
@@ -409,7 +580,7 @@ export async function openRetention() {
       ? `${cases} closed on or before ${status.cutoff} due for redaction${status.held ? `; ${status.held} under a legal hold kept whole` : ""}.`
       : `Nothing is due: no case closed on or before ${status.cutoff} still holds personal details.`;
     clear(list).append(...status.cases.map((c) =>
-      h("li", {}, h("strong", {}, c.reference), ` · ${label(c.kind)} · closed ${c.closed_on}`, c.held ? h("span", { class: "muted" }, " · kept whole: legal hold") : null)));
+      h("li", {}, h("strong", {}, c.reference), ` · ${labelOf("kinds", c.kind)} · closed ${c.closed_on}`, c.held ? h("span", { class: "muted" }, " · kept whole: legal hold") : null)));
     if (status.cases.length < status.redacted + status.held) list.append(h("li", { class: "muted" }, `… and ${status.redacted + status.held - status.cases.length} more`));
     $("dialog-ok").hidden = status.redacted === 0;
   };

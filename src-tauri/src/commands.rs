@@ -311,17 +311,22 @@ pub async fn discard_letter_draft(
         .await
 }
 
-/// Marks a letter sent and returns the case as it now is.
+/// Marks a letter sent (with `close`, and closes the case it answers, in one transaction)
+/// and returns the case as it now is.
 #[tauri::command]
 pub async fn send_letter(
     session: State<'_, Session>,
     reference: String,
     kind: String,
     body: String,
+    close: Option<bool>,
 ) -> Result<CaseView, ApiError> {
     let (reference, kind) = letter_of(&reference, &kind)?;
     session
         .with_desk(move |desk| {
+            if close.unwrap_or(false) {
+                return desk.send_letter_and_close(&reference, kind, &body);
+            }
             desk.send_letter(&reference, kind, &body)?;
             desk.case(&reference)
         })

@@ -110,7 +110,7 @@ fn a_case_is_created_listed_worked_and_exported() {
     assert!(
         std::fs::read_to_string(&report)
             .expect("report")
-            .starts_with("kind,received")
+            .starts_with("month,kind,received")
     );
 }
 

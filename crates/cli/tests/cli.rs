@@ -487,8 +487,28 @@ fn export_report_and_import_write_and_read_files() {
         report.to_str().unwrap_or_default(),
     ]);
     let text = std::fs::read_to_string(&report).expect("report written");
-    assert!(text.starts_with("kind,received,closed,fulfilled"), "{text}");
+    assert!(
+        text.starts_with("month,kind,received,closed,fulfilled"),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), 10, "header, eight kinds and all");
+    // One column per denial basis, which add up to the denials.
+    let header: Vec<&str> = text.lines().next().unwrap_or_default().split(',').collect();
+    let denied = header.iter().position(|c| *c == "denied").expect("denied");
+    let bases: Vec<usize> = (0..header.len())
+        .filter(|&i| header[i].starts_with("denied_"))
+        .collect();
+    assert_eq!(bases.len(), 7, "{header:?}");
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[0], month, "{line}");
+        let number = |i: usize| cells[i].parse::<u64>().expect("a count");
+        assert_eq!(
+            bases.iter().map(|&i| number(i)).sum::<u64>(),
+            number(denied),
+            "{line}"
+        );
+    }
 
     let intake = db.file("intake.csv");
     std::fs::write(

@@ -15,8 +15,8 @@ use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{self, Letter, OfferedLetter};
 use crate::domain::next::{self, Next, Step};
-use crate::domain::text;
 use crate::domain::workflow::{self, ActionSpec};
+use crate::domain::{text, timeline};
 use crate::store::NoteDraft;
 use crate::{Action, Case, NewCase, NoteId, Reference, Result};
 
@@ -43,8 +43,12 @@ pub struct TimelineEntry {
     pub at: String,
     /// Who.
     pub actor: String,
-    /// What.
+    /// What (the stored name).
     pub action: String,
+    /// What, as a person reads it ("Verify identity").
+    pub title: String,
+    /// What it did, in a sentence written from its details.
+    pub summary: String,
     /// Structured details.
     pub details: Value,
     /// The note or reason given with it, unless retention removed it.
@@ -168,6 +172,8 @@ impl Desk {
             seq: event.seq,
             at: event.at,
             actor: event.actor,
+            title: timeline::title(&event.action),
+            summary: timeline::sentence(&event.action, &details),
             action: event.action,
             details,
             text,

@@ -40,7 +40,7 @@ impl Desk {
     /// Writes the monthly report CSV to `path`.
     pub fn monthly_report(&mut self, month: Month, path: &Path) -> Result<ExportSummary> {
         let rows = self.monthly_rows(month)?;
-        let file = report_csv::write_monthly(path, &rows)?;
+        let file = report_csv::write_monthly(path, month, &rows)?;
         let details = json!({ "month": month.to_string(), "sha256": file.sha256 });
         let kind = EventKind::Desk(DeskEvent::ReportMonthly);
         let chain_head = self.record_written(None, &file, kind, details)?;

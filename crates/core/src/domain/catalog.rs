@@ -5,9 +5,12 @@
 use serde::Serialize;
 
 use crate::domain::case::DUE_SOON_DAYS;
+use crate::domain::letters::LetterKind;
 use crate::domain::views::title_of;
 use crate::domain::{bulk, customers, retention, text, views};
-use crate::{Channel, DenialBasis, Jurisdiction, Kind, Outcome, Passphrase, State};
+use crate::{
+    Action, Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, Passphrase, State,
+};
 
 /// One choice of a vocabulary: its spelling and how it reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,6 +43,17 @@ pub struct OutcomeChoice {
     pub needs_reason: bool,
     /// Whether it takes a denial basis.
     pub takes_basis: bool,
+}
+
+/// An action of the workflow as a window offers it: its label and its key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionChoice {
+    /// The action.
+    pub value: Action,
+    /// How it reads on its button.
+    pub label: &'static str,
+    /// The key that does it while a case is open.
+    pub key: char,
 }
 
 /// An inclusive range a number must fall in, and where a form starts.
@@ -91,6 +105,14 @@ pub struct Catalog {
     pub close_outcomes: Vec<OutcomeChoice>,
     /// Bases of a denial, the last (`other`) the default.
     pub denial_bases: Vec<Choice<DenialBasis>>,
+    /// Every outcome a closed case may show (`merged` included).
+    pub outcomes: Vec<Choice<Outcome>>,
+    /// What became of a page of a forum removal.
+    pub item_outcomes: Vec<Choice<ItemOutcome>>,
+    /// The workflow's actions with their labels and keys (a case says which it allows).
+    pub actions: Vec<ActionChoice>,
+    /// The kinds of letter.
+    pub letters: Vec<Choice<LetterKind>>,
     /// The limits.
     pub limits: Limits,
 }
@@ -152,6 +174,25 @@ impl Catalog {
                 })
                 .collect(),
             denial_bases: choices(DenialBasis::ALL),
+            outcomes: choices(Outcome::ALL),
+            item_outcomes: choices(ItemOutcome::ALL),
+            // A merge is offered beside each possible duplicate (it names the other case).
+            actions: Action::ALL
+                .iter()
+                .filter(|&&a| a != Action::Merge)
+                .map(|&value| ActionChoice {
+                    value,
+                    label: value.label(),
+                    key: value.key(),
+                })
+                .collect(),
+            letters: LetterKind::ALL
+                .iter()
+                .map(|&value| Choice {
+                    value,
+                    label: value.title().to_string(),
+                })
+                .collect(),
             limits: Limits {
                 passphrase_min_chars: Passphrase::MIN_CHARS,
                 name_max_chars: text::MAX_NAME_CHARS,
@@ -205,5 +246,11 @@ mod tests {
         let json = serde_json::to_value(&catalog).unwrap_or_default();
         assert_eq!(json["kinds"][3]["value"], "forum_removal");
         assert_eq!(json["limits"]["forward_days"]["max"], 60);
+        // One key per action, none of them a key the list uses.
+        let mut keys: Vec<char> = catalog.actions.iter().map(|a| a.key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Action::ALL.len() - 1);
+        assert!(keys.iter().all(|k| !"jknesw?/[]".contains(*k)));
     }
 }

@@ -23,6 +23,7 @@ pub mod retention;
 pub mod secret;
 pub(crate) mod spelling;
 pub mod text;
+pub mod timeline;
 pub mod views;
 pub mod vocabulary;
 pub mod workflow;

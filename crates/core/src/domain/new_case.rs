@@ -72,12 +72,25 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 /// Checks an item URL: an http(s) address without spaces.
 pub fn validate_item(url: &str) -> Result<String, Error> {
     let url = url.trim();
-    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-    if !scheme_ok || url.len() > 2000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::Invalid(format!(
-            "item {:?} is not a web address (expected https://…)",
-            crate::domain::spelling::shorten(url)
-        )));
+    let shown = crate::domain::spelling::shorten(url);
+    let refuse = |why: &str| Err(Error::Invalid(format!("“{shown}” {why}")));
+    let after_scheme = url.split_once("://").map_or("", |(_, rest)| rest);
+    if after_scheme.contains("http://") || after_scheme.contains("https://") {
+        return refuse("holds two addresses: put one address on each line");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return refuse("holds a space: put one address on each line");
+    }
+    if url.len() > 2000 {
+        return refuse("is longer than 2,000 characters");
+    }
+    // Parsed by the WHATWG rules browsers use: a scheme, a host, nothing malformed.
+    let parsed = match url::Url::parse(url) {
+        Ok(parsed) => parsed,
+        Err(e) => return refuse(&format!("is not a web address ({e})")),
+    };
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return refuse("is not a web address (expected https://…)");
     }
     Ok(url.to_string())
 }
@@ -113,7 +126,10 @@ impl NewCase {
         let items = self
             .items
             .iter()
-            .map(|i| validate_item(i))
+            .enumerate()
+            .map(|(n, i)| {
+                validate_item(i).map_err(|e| Error::Invalid(format!("page {}: {e}", n + 1)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         if !items.is_empty() && kind != Kind::ForumRemoval {
             return Err(Error::invalid(
@@ -217,6 +233,33 @@ mod tests {
                     ..form()
                 },
                 "web address",
+            ),
+            (
+                NewCase {
+                    items: vec![
+                        "https://forum.example.com/t/1".into(),
+                        "https://forum.example.com/t/2 https://forum.example.com/t/3".into(),
+                    ],
+                    ..form()
+                },
+                "page 2: “https://forum.example.com/t/2 https://fo…” holds two addresses: put one address \
+                 on each line",
+            ),
+            (
+                NewCase {
+                    items: vec![
+                        "https://forum.example.com/t/2,https://forum.example.com/t/3".into(),
+                    ],
+                    ..form()
+                },
+                "page 1: “https://forum.example.com/t/2,https://fo…” holds two addresses",
+            ),
+            (
+                NewCase {
+                    items: vec!["https://[::1/t/2".into()],
+                    ..form()
+                },
+                "page 1: “https://[::1/t/2” is not a web address (invalid IPv6 address)",
             ),
             (
                 NewCase {

@@ -4,28 +4,40 @@
 use std::path::Path;
 
 use crate::domain::reports::stats::format_days;
-use crate::domain::reports::{MonthlyRow, Year, YearlyRow};
+use crate::domain::reports::{Month, MonthlyRow, Year, YearlyRow};
 use crate::files::atomic::{WrittenFile, csv_write_error, write_atomically};
-use crate::{Error, Result};
+use crate::{DenialBasis, Error, Result};
 
-/// The monthly report's header row.
-pub const MONTHLY_COLUMNS: [&str; 15] = [
-    "kind",
-    "received",
-    "closed",
-    "fulfilled",
-    "partially_fulfilled",
-    "denied",
-    "denied_by_reason",
-    "withdrawn",
-    "merged",
-    "extended",
-    "closed_on_time",
-    "median_days_to_close",
-    "p90_days_to_close",
-    "open_at_month_end",
-    "overdue_at_month_end",
-];
+/// The monthly report's header row: the month, the kind, then the counts, with one column
+/// of denials per basis (`denied_<basis>`) so that a spreadsheet can sum and chart them.
+pub fn monthly_columns() -> Vec<String> {
+    let mut columns: Vec<String> = [
+        "month",
+        "kind",
+        "received",
+        "closed",
+        "fulfilled",
+        "partially_fulfilled",
+        "denied",
+    ]
+    .map(String::from)
+    .to_vec();
+    columns.extend(DenialBasis::ALL.iter().map(|b| format!("denied_{b}")));
+    columns.extend(
+        [
+            "withdrawn",
+            "merged",
+            "extended",
+            "closed_on_time",
+            "median_days_to_close",
+            "p90_days_to_close",
+            "open_at_month_end",
+            "overdue_at_month_end",
+        ]
+        .map(String::from),
+    );
+    columns
+}
 
 /// The yearly metrics' header row.
 pub const YEARLY_COLUMNS: [&str; 10] = [
@@ -42,9 +54,9 @@ pub const YEARLY_COLUMNS: [&str; 10] = [
 ];
 
 /// Writes `header` and `records` as one CSV file at `path`.
-fn write_table(
+fn write_table<H: AsRef<[u8]>>(
     path: &Path,
-    header: &[&str],
+    header: &[H],
     records: impl Iterator<Item = Vec<String>>,
 ) -> Result<WrittenFile> {
     write_atomically(path, |out| {
@@ -59,27 +71,28 @@ fn write_table(
     })
 }
 
-/// Writes a monthly report to `path`.
-pub fn write_monthly(path: &Path, rows: &[MonthlyRow]) -> Result<WrittenFile> {
+/// Writes the monthly report of `month` to `path`.
+pub fn write_monthly(path: &Path, month: Month, rows: &[MonthlyRow]) -> Result<WrittenFile> {
     let n = |v: u64| v.to_string();
     write_table(
         path,
-        &MONTHLY_COLUMNS,
+        &monthly_columns(),
         rows.iter().map(|row| {
-            let reasons = row
-                .denied_by_reason
-                .iter()
-                .map(|(basis, n)| format!("{basis}:{n}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            vec![
+            let mut record = vec![
+                month.to_string(),
                 row.kind.clone(),
                 n(row.received),
                 n(row.closed),
                 n(row.fulfilled),
                 n(row.partially_fulfilled),
                 n(row.denied),
-                reasons,
+            ];
+            record.extend(
+                DenialBasis::ALL
+                    .iter()
+                    .map(|basis| n(row.denied_by_reason.get(basis).copied().unwrap_or(0))),
+            );
+            record.extend([
                 n(row.withdrawn),
                 n(row.merged),
                 n(row.extended),
@@ -88,7 +101,8 @@ pub fn write_monthly(path: &Path, rows: &[MonthlyRow]) -> Result<WrittenFile> {
                 format_days(row.p90_days_to_close),
                 n(row.open_at_month_end),
                 n(row.overdue_at_month_end),
-            ]
+            ]);
+            record
         }),
     )
 }

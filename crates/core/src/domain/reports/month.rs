@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::rows::{Closing, StillOpen};
 use super::stats::{median, percentile};
-use crate::domain::case::closed_on_time;
+use crate::domain::case::{answered_on, closed_on_time};
 use crate::{DenialBasis, Error, Kind, Outcome, Result};
 
 /// A calendar month.
@@ -180,8 +180,10 @@ impl MonthlyTally {
         if closed_on_time(Some(case.closed_on), case.purge_on, case.due_on) == Some(true) {
             row.closed_on_time += 1;
         }
-        row.days
-            .push((case.closed_on - case.received_on).num_days());
+        // An account closure is answered the day its deletion was scheduled, as the yearly
+        // metrics count it; the purge a month later is not the answer.
+        let answered = answered_on(case.purge_on, Some(case.closed_on)).unwrap_or(case.closed_on);
+        row.days.push((answered - case.received_on).num_days());
     }
 
     /// The rows, one per kind, then `all`, with their medians and percentiles.

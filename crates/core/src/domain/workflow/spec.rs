@@ -20,6 +20,9 @@ pub struct OutcomeOption {
     pub needs_reason: bool,
     /// Whether it takes a denial basis.
     pub takes_basis: bool,
+    /// Whether it fulfils the request (in whole or in part), so that its answer letter must
+    /// be sent or its absence confirmed.
+    pub fulfils: bool,
     /// What the reason field asks for with this outcome.
     pub reason_label: &'static str,
 }
@@ -141,6 +144,7 @@ fn outcomes(case: &Case) -> Vec<OutcomeOption> {
                 label: title_of(value.as_str()),
                 needs_reason: denied,
                 takes_basis: denied,
+                fulfils: matches!(value, Outcome::Fulfilled | Outcome::PartiallyFulfilled),
                 reason_label: if denied {
                     "Reason for the refusal (goes to the person)"
                 } else {
