@@ -64,6 +64,11 @@ impl Drop for Desk {
     }
 }
 
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -302,6 +307,8 @@ impl Desk {
             let element = self.visible(css).await?;
             if element.tag_name().await? == "select" {
                 self.choose(css, value).await?;
+            } else if element.attr("type").await?.as_deref() == Some("checkbox") {
+                element.click().await?;
             } else {
                 element.send_keys(value).await?;
             }
@@ -454,9 +461,20 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
     desk.click("#detail button.action[data-action='close']")
         .await?;
     desk.visible("#ac-outcome").await?;
+    // Not verified: it may be refused or withdrawn, not fulfilled.
+    assert_eq!(
+        desk.js("return [...document.getElementById('ac-outcome').options].map(o => o.value)")
+            .await?,
+        json!(["denied", "withdrawn"])
+    );
     desk.choose("#ac-outcome", "denied").await?;
     desk.click("#dialog-ok").await?;
-    desk.text_contains("#dialog-error", "reason").await?;
+    desk.text_contains("#ac-reason-error", "needed").await?;
+    assert_eq!(
+        desk.js("return document.getElementById('ac-reason').getAttribute('aria-invalid')")
+            .await?,
+        json!("true")
+    );
     desk.click("#dialog-cancel").await?;
     desk.text_contains("#detail-state", "new").await?;
 
@@ -478,8 +496,17 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
         .await?;
     desk.verify_and_decide_two_items("Quoted in a court ruling")
         .await?;
-    desk.act("close", &[("#ac-outcome", "partially_fulfilled")])
+    // A page stayed up: the Close dialog starts on "partially fulfilled".
+    desk.click("#detail button.action[data-action='close']")
         .await?;
+    desk.text_contains("#dialog-ok", "Close case").await?;
+    assert_eq!(
+        desk.js("return document.getElementById('ac-outcome').value")
+            .await?,
+        json!("partially_fulfilled")
+    );
+    desk.click("#dialog-cancel").await?;
+    desk.act("close", &[("#ac-without", "")]).await?;
     desk.text_contains("#detail", "Quoted in a court ruling")
         .await?;
     desk.text_contains("#detail-state", "closed").await?;
@@ -528,7 +555,8 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
         .await?;
     desk.type_into("#nc-email", "long@example.com").await?;
     desk.click("#dialog-ok").await?;
-    desk.text_contains("#dialog-error", "at most 500").await?;
+    desk.text_contains("#nc-name-error", "longer than 500")
+        .await?;
     desk.click("#dialog-cancel").await?;
     desk.text_contains("#page-info", "of 6").await?; // eight cases, two of them closed
     desk.screenshot("05-case-list").await?;
@@ -560,9 +588,21 @@ async fn both_exports_write_their_files() -> TestResult {
         .await?;
     desk.screenshot("06-export").await?;
     desk.click("#dialog-ok").await?;
-    desk.text_contains("#toast", "Saved 2 cases").await?;
+    desk.text_contains("#dialog-body", "Saved 2 cases").await?;
+    let message = desk
+        .text_contains("#dialog-body", "SHA-256 of the file")
+        .await?;
+    assert!(message.contains("Audit chain head: "), "{message}");
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
     let text = std::fs::read_to_string(&cases)?;
-    assert!(text.starts_with("reference,kind,state"), "{text}");
+    // For Excel by default: UTF-8 with its byte-order mark.
+    assert!(text.starts_with("\u{feff}reference,kind,state"), "{text}");
+    let sha = sha256_hex(&std::fs::read(&cases)?);
+    assert!(
+        message.contains(&sha),
+        "{message} names the file's SHA-256 {sha}"
+    );
     assert!(text.contains("'=SUM(1,2)"), "formula neutralised: {text}");
 
     let report = desk.dir.path().join("report.csv");
@@ -571,9 +611,11 @@ async fn both_exports_write_their_files() -> TestResult {
     desk.type_into("#ex-path", report.to_str().ok_or("path")?)
         .await?;
     desk.click("#dialog-ok").await?;
-    desk.text_contains("#toast", "report to").await?;
+    desk.text_contains("#dialog-body", "report to").await?;
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
     let text = std::fs::read_to_string(&report)?;
-    assert!(text.starts_with("kind,received,closed"), "{text}");
+    assert!(text.starts_with("month,kind,received,closed"), "{text}");
 
     // A folder that does not exist: a clear message in the dialog, and no file.
     let nowhere = desk.dir.path().join("missing").join("x.csv");
@@ -710,7 +752,7 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     desk.click("#dialog-ok").await?;
     desk.dialog_closes().await?;
     desk.text_contains("#detail-reference", &forum).await?;
-    desk.text_contains("#timeline", &format!("from: {second}"))
+    desk.text_contains("#timeline", &format!("{second} merged into this case"))
         .await?;
 
     // Work the removal, then write the answer: blanks block sending, a draft is kept.
@@ -738,8 +780,10 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     desk.text_contains("#letter-blanks", "1 blank to fill")
         .await?;
     desk.screenshot("08-letter-editor").await?;
+    desk.text_contains("#dialog-ok", "Mark sent and close as partially fulfilled")
+        .await?;
     desk.click("#dialog-ok").await?;
-    desk.text_contains("#dialog-error", "Fill the blank [[a word of apology]]")
+    desk.text_contains("#letter-body-error", "Fill the blank [[a word of apology]]")
         .await?;
     desk.click("#letter-save").await?;
     desk.text_contains("#letter-status", "Draft saved").await?;
@@ -759,10 +803,24 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     );
     let final_text = kept.replace("[[a word of apology]]", "We are sorry for the trouble.");
     desk.set_text("#letter-body", &final_text).await?;
+    // Filling the blank takes its refusal away.
+    desk.js_becomes(
+        "return document.getElementById('letter-body-error') === null",
+        json!(true),
+    )
+    .await?;
     desk.click("#dialog-ok").await?;
     desk.dialog_closes().await?;
     desk.text_contains("#letters", "sent").await?;
     desk.text_contains("#timeline", "letter sent").await?;
+    desk.text_contains("#detail-state", "closed").await?;
+    assert!(
+        desk.js("return [...document.querySelectorAll('#letter-kind option')].map(o => o.value)")
+            .await?
+            .as_array()
+            .is_none_or(|kinds| !kinds.contains(&json!("removal_answer"))),
+        "a closed case does not offer the answer it sent"
+    );
 
     let saved = desk.dir.path().join("answer.txt");
     desk.click("#letters .letter-export").await?;
@@ -781,7 +839,9 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     desk.type_into("#ex-path", metrics.to_str().ok_or("path")?)
         .await?;
     desk.click("#dialog-ok").await?;
-    desk.text_contains("#toast", "metrics to").await?;
+    desk.text_contains("#dialog-body", "metrics to").await?;
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
     let text = std::fs::read_to_string(&metrics)?;
     assert!(
         text.starts_with("year,kind,received,complied_in_whole"),
@@ -809,13 +869,16 @@ async fn duplicates_merge_letters_are_sent_and_yearly_metrics_exported() -> Test
     )
     .await?;
     desk.click("#dialog-ok").await?;
-    desk.text_contains("#dialog-error", "Give the reason")
-        .await?;
+    desk.text_contains("#ac-reason-error", "needed").await?;
     desk.type_into("#ac-reason", "Mother's ID checked on a video call")
         .await?;
     desk.click("#dialog-ok").await?;
     desk.dialog_closes().await?;
-    desk.act("close", &[("#ac-outcome", "fulfilled")]).await?;
+    desk.act(
+        "close",
+        &[("#ac-outcome", "fulfilled"), ("#ac-without", "")],
+    )
+    .await?;
     desk.text_contains("#toast", "erasure of the data we should not have collected")
         .await?;
     desk.screenshot("10-minor-follow-up").await?;
@@ -957,5 +1020,293 @@ async fn several_cases_are_assigned_and_noted_at_once_and_a_view_is_saved() -> T
     desk.text_contains("#rt-summary", &cutoff).await?;
     desk.screenshot("14-retention").await?;
     desk.click("#dialog-cancel").await?;
+    desk.finish().await
+}
+
+/// The keyboard as a person uses it, one counted step at a time: a key pressed (a shortcut,
+/// Tab, Ctrl+Enter) or a field typed is one step, as in the README's keyboard section.
+struct Keyboard<'d> {
+    desk: &'d Desk,
+    steps: u32,
+}
+
+/// WebDriver's codes for the keys that are not text.
+const TAB: &str = "\u{E004}";
+const CTRL_ENTER: &str = "\u{E009}\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
+
+impl Keyboard<'_> {
+    /// Sends `keys` to whatever has the focus, as one step.
+    async fn step(&mut self, keys: &str) -> TestResult {
+        self.desk
+            .client
+            .active_element()
+            .await?
+            .send_keys(keys)
+            .await?;
+        self.steps += 1;
+        Ok(())
+    }
+
+    /// The id of the focused element.
+    async fn focused(&self) -> Result<String, Box<dyn std::error::Error>> {
+        let id = self
+            .desk
+            .js("return document.activeElement ? document.activeElement.id : ''")
+            .await?;
+        Ok(id.as_str().unwrap_or_default().to_string())
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs a display and tauri-driver: run through scripts/test"]
+async fn the_keyboard_alone_takes_an_access_request_from_new_case_to_closed_and_answered()
+-> TestResult {
+    let desk = Desk::start().await?;
+    desk.create_database().await?;
+    desk.js_becomes("return document.activeElement.id", json!("case-list"))
+        .await?;
+    let mut keys = Keyboard {
+        desk: &desk,
+        steps: 0,
+    };
+    keys.step("n").await?;
+    desk.visible("#nc-name").await?;
+    assert_eq!(
+        keys.focused().await?,
+        "nc-name",
+        "the form starts on the name"
+    );
+    keys.step("Ana Ruiz").await?;
+    keys.step(TAB).await?;
+    assert_eq!(keys.focused().await?, "nc-email");
+    keys.step("ana@example.com").await?;
+    keys.step(CTRL_ENTER).await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#detail-state", "new").await?;
+    // Core suggests verifying first: the highlighted button, on the key s.
+    desk.text_contains("#next-step", "Verify identity").await?;
+    assert_eq!(
+        desk.js("return [...document.querySelectorAll('#detail button.action.primary')].map(b => b.dataset.action)")
+            .await?,
+        json!(["verify"])
+    );
+    assert_eq!(
+        desk.js(
+            "return document.querySelector(\"#detail button[data-action='close']\").textContent"
+        )
+        .await?,
+        json!("Close casec"),
+        "each button shows its key"
+    );
+    desk.screenshot("15-suggested-step").await?;
+    keys.step("s").await?;
+    desk.text_contains("#dialog-title", "Verify identity")
+        .await?;
+    keys.step(CTRL_ENTER).await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#detail-state", "in progress").await?;
+    // Now the answer: the picker starts on it, and s opens it with its blank selected.
+    assert_eq!(
+        desk.js("return document.getElementById('letter-kind').value")
+            .await?,
+        json!("access_response")
+    );
+    keys.step("s").await?;
+    desk.visible("#letter-body").await?;
+    desk.text_contains("#dialog-ok", "Mark sent and close as fulfilled")
+        .await?;
+    let selected = desk
+        .js("const t = document.getElementById('letter-body'); return t.value.slice(t.selectionStart, t.selectionEnd)")
+        .await?;
+    assert_eq!(
+        selected,
+        json!("[[list each file enclosed and what it contains]]")
+    );
+    keys.step("account-export.zip: profile, tickets and invoices")
+        .await?;
+    desk.screenshot("16-answer-letter").await?;
+    keys.step(CTRL_ENTER).await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#detail-state", "closed").await?;
+    desk.text_contains("#detail .badge", "fulfilled").await?;
+    desk.text_contains("#letters", "sent").await?;
+    let letter = desk.find("#letters").await?.text().await?;
+    assert!(letter.contains("Access: copy of the data"), "{letter}");
+    desk.text_contains("#timeline", "Identity verified").await?;
+    desk.screenshot("17-closed-by-keyboard").await?;
+    assert_eq!(
+        keys.steps, 10,
+        "from New case to closed with its answer sent, counted as the README counts"
+    );
+    desk.finish().await
+}
+
+#[tokio::test]
+#[ignore = "needs a display and tauri-driver: run through scripts/test"]
+async fn search_selection_form_errors_and_masks_behave_as_an_agent_expects() -> TestResult {
+    let desk = Desk::start().await?;
+    desk.create_database().await?;
+
+    // A form with nothing in it: each problem under its field, focus on the first.
+    desk.click("#new-case-button").await?;
+    desk.visible("#nc-name").await?;
+    desk.js("document.getElementById('nc-received').value = ''")
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#nc-name-error", "Enter the requester's name")
+        .await?;
+    desk.text_contains("#nc-email-error", "Enter the requester's email")
+        .await?;
+    assert_eq!(
+        desk.js("return document.activeElement.id").await?,
+        json!("nc-name")
+    );
+    assert_eq!(
+        desk.js("return document.getElementById('nc-name').getAttribute('aria-describedby')")
+            .await?,
+        json!("nc-name-error"),
+        "the message is named for screen readers"
+    );
+    // The empty date shows today rather than becoming it unseen.
+    let today = chrono::Local::now().date_naive().to_string();
+    assert_eq!(
+        desk.js("return document.getElementById('nc-received').value")
+            .await?,
+        json!(today)
+    );
+    // A pasted name past the limit is said, not cut.
+    desk.js("const n = document.getElementById('nc-name'); n.value = 'N'.repeat(600); n.dispatchEvent(new Event('input', { bubbles: true }))")
+        .await?;
+    desk.text_contains("#nc-name-error", "600 characters; the most is 500")
+        .await?;
+    // Two addresses on one line are two pages: said so, under the pages.
+    desk.type_into("#nc-name", "Cleo Haddad").await?;
+    desk.type_into("#nc-email", "cleo@example.com").await?;
+    desk.choose("#nc-kind", "forum_removal").await?;
+    desk.type_into(
+        "#nc-items",
+        "https://forum.example.com/t/1 https://forum.example.com/t/2",
+    )
+    .await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#nc-items-error", "Page 1:").await?;
+    desk.text_contains("#nc-items-error", "two addresses")
+        .await?;
+    desk.screenshot("18-form-errors").await?;
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
+
+    // Three people whose masked names look alike, one of them written right to left.
+    let a = desk
+        .new_case("access", "Ben García", "ben@garcia.example", &[])
+        .await?;
+    let b = desk
+        .new_case("access", "Ben García", "bgarcia@work.example", &[])
+        .await?;
+    let c = desk
+        .new_case("erasure", "مُحَمَّد علي", "m.ali@example.com", &[])
+        .await?;
+    let rows = desk.find("#case-list").await?.text().await?;
+    assert!(
+        rows.contains("@garcia.example") && rows.contains("@work.example"),
+        "the domains tell them apart: {rows}"
+    );
+    let arabic = desk
+        .js(&format!(
+            "const s = document.querySelector(\"#case-list li[data-reference='{c}'] .requester\");
+             return [s.getAttribute('dir'), s.textContent]"
+        ))
+        .await?;
+    assert_eq!(arabic[0], json!("auto"));
+    let masked = arabic[1].as_str().unwrap_or_default();
+    assert!(
+        masked.starts_with("مُ") && masked.contains(" ع"),
+        "masked by grapheme, marks kept with their letter: {masked:?}"
+    );
+
+    // The highlight follows the open case: after creating, and after j / k.
+    let selected =
+        "return document.querySelector('#case-list li.selected')?.dataset.reference || ''";
+    desk.js_becomes(selected, json!(c)).await?;
+    desk.text_contains("#detail-reference", &c).await?;
+    desk.js("document.getElementById('case-list').focus()")
+        .await?;
+    let mut keys = Keyboard {
+        desk: &desk,
+        steps: 0,
+    };
+    let first = desk
+        .js("return document.querySelector('#case-list li').dataset.reference")
+        .await?;
+    keys.step("k").await?;
+    keys.step("k").await?;
+    keys.step("k").await?;
+    desk.js_becomes(selected, first.clone()).await?;
+    desk.text_contains("#detail-reference", first.as_str().unwrap_or_default())
+        .await?;
+    keys.step("j").await?;
+    let second = desk
+        .js("return document.querySelectorAll('#case-list li')[1].dataset.reference")
+        .await?;
+    desk.js_becomes(selected, second.clone()).await?;
+    desk.text_contains("#detail-reference", second.as_str().unwrap_or_default())
+        .await?;
+
+    // Esc ends a search; / selects the last query; choosing a view ends it too.
+    keys.step("/").await?;
+    keys.step("García").await?;
+    desk.text_contains("#list-header", "Search: “García”")
+        .await?;
+    desk.text_contains("#page-info", "of 2").await?;
+    keys.step(ESCAPE).await?;
+    desk.text_contains("#list-header", "All open").await?;
+    desk.text_contains("#page-info", "of 3").await?;
+    assert_eq!(
+        desk.js("return document.getElementById('search').value")
+            .await?,
+        json!("")
+    );
+    keys.step("/").await?;
+    keys.step("bgarcia@work.example").await?;
+    desk.text_contains("#page-info", "of 1").await?;
+    desk.js("document.getElementById('case-list').focus()")
+        .await?;
+    keys.step("/").await?;
+    assert_eq!(
+        desk.js("const s = document.getElementById('search'); return s.value.slice(s.selectionStart, s.selectionEnd)")
+            .await?,
+        json!("bgarcia@work.example"),
+        "the old query is selected, so typing replaces it"
+    );
+    let picked = desk
+        .js("const b = [...document.querySelectorAll('#views button.view')].find(b => b.querySelector('.view-title').textContent === 'Erasure'); if (b) b.click(); return !!b;")
+        .await?;
+    assert_eq!(picked, json!(true));
+    desk.text_contains("#list-header", "Erasure").await?;
+    desk.text_contains("#page-info", "of 1").await?;
+    assert_eq!(
+        desk.js("return document.getElementById('search').value")
+            .await?,
+        json!("")
+    );
+
+    // Locking and unlocking again comes back to the same view and case.
+    desk.click(&format!("#case-list li[data-reference='{c}']"))
+        .await?;
+    desk.text_contains("#detail-reference", &c).await?;
+    desk.click("#lock-button").await?;
+    desk.visible("#unlock-screen").await?;
+    desk.type_into("#passphrase", PASS).await?;
+    desk.click("#unlock-button").await?;
+    desk.text_contains("#list-header", "Erasure").await?;
+    desk.text_contains("#detail-reference", &c).await?;
+    // Words, not codes: the law and the kind as core labels them.
+    desk.text_contains("#detail-law", "Default (30 days)")
+        .await?;
+    desk.text_contains("#timeline", "Erasure request received by email")
+        .await?;
+    let _ = (a, b);
+    desk.screenshot("19-back-after-unlock").await?;
     desk.finish().await
 }

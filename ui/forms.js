@@ -90,12 +90,13 @@ function openDialog(title, body, okLabel, submit, more = []) {
   $("dialog-cancel").textContent = submit ? "Cancel" : "Close";
   const buttons = $("dialog-ok").parentElement;
   buttons.querySelectorAll(".extra").forEach((b) => b.remove());
+  const clearOnInput = (event) => clearFieldError(event.target);
   return new Promise((resolve) => {
     const form = $("dialog-form");
     const finish = (value) => {
       form.onsubmit = null;
       form.onkeydown = null;
-      body.oninput = null;
+      body.removeEventListener("input", clearOnInput, true);
       $("dialog-cancel").onclick = null;
       dialog.onclose = null;
       if (dialog.open) dialog.close();
@@ -133,8 +134,9 @@ function openDialog(title, body, okLabel, submit, more = []) {
         form.requestSubmit($("dialog-ok"));
       }
     };
-    // A problem goes once the person changes what it was about.
-    body.oninput = (event) => clearFieldError(event.target);
+    // A problem goes once the person changes what it was about (caught first, so that a
+    // field's own check of what was typed may say something new).
+    body.addEventListener("input", clearOnInput, true);
     $("dialog-cancel").onclick = () => finish(null);
     // A close event still queued from the dialog before this one must not close this one.
     dialog.onclose = () => !dialog.open && finish(null);
@@ -242,7 +244,7 @@ export function openNewCase() {
       return await api.newCase(form);
     } catch (e) {
       // Core names the page it refuses ("page 2: …"): that belongs under the pages.
-      if (/^page \d+:/.test(e.message || "")) fail(e.message, "nc-items");
+      if (/^page \d+:/i.test(e.message || "")) fail(e.message, "nc-items");
       throw e;
     }
   });
