@@ -36,6 +36,7 @@ fn main() {
         "retention_status",
         "set_retention_months",
         "apply_retention",
+        "open_folder",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

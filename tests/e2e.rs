@@ -575,7 +575,21 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
 #[tokio::test]
 #[ignore = "needs a display and tauri-driver: run through scripts/test"]
 async fn both_exports_write_their_files() -> TestResult {
-    let desk = Desk::start().await?;
+    // The desktop's file opener, replaced by one that writes down what it was asked to open.
+    let opener = tempfile::tempdir()?;
+    let opened = opener.path().join("opened.txt");
+    let script = opener.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )?;
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    let path = format!(
+        "{}:{}",
+        opener.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let desk = Desk::start_with(&[("PATH", path.as_str())]).await?;
     desk.create_database().await?;
     desk.new_case("access", "=SUM(1,2)", "ana@example.com", &[])
         .await?;
@@ -593,8 +607,17 @@ async fn both_exports_write_their_files() -> TestResult {
         .text_contains("#dialog-body", "SHA-256 of the file")
         .await?;
     assert!(message.contains("Audit chain head: "), "{message}");
-    desk.click("#dialog-cancel").await?;
+    desk.click("#open-folder").await?;
     desk.dialog_closes().await?;
+    let started = Instant::now();
+    while !opened.exists() && started.elapsed() < TIMEOUT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened)?,
+        desk.dir.path().display().to_string(),
+        "the folder of the export was opened, not the file"
+    );
     let text = std::fs::read_to_string(&cases)?;
     // For Excel by default: UTF-8 with its byte-order mark.
     assert!(text.starts_with("\u{feff}reference,kind,state"), "{text}");

@@ -44,6 +44,7 @@ export const api = {
   retentionStatus: () => invoke("retention_status"),
   setRetentionMonths: (months) => invoke("set_retention_months", { months }),
   applyRetention: () => invoke("apply_retention"),
+  openFolder: (path) => invoke("open_folder", { path }),
   // The native save dialog (tauri-plugin-dialog); resolves to a path or null.
   chooseSavePath: (defaultPath, filter = { name: "CSV", extensions: ["csv"] }) =>
     invoke("plugin:dialog|save", { options: { defaultPath, filters: [filter] } }),

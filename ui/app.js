@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { catalog, loadCatalog, labelOf } from "./catalog.js";
 import { h, clear, masked, daysBetween, todayIso, formatNumber } from "./dom.js";
 import { renderDetail } from "./detail.js";
-import { openNewCase, openExport, showMessage, openCustomer, openBulk, openSaveView, openRetention } from "./forms.js";
+import { openNewCase, openExport, showMessage, showWritten, openCustomer, openBulk, openSaveView, openRetention } from "./forms.js";
 
 const PAGE_SIZE = 50;
 const $ = (id) => document.getElementById(id);
@@ -467,7 +467,7 @@ $("lock-button").addEventListener("click", async () => {
 });
 $("new-case-button").addEventListener("click", () => newCase());
 $("export-button").addEventListener("click", () =>
-  openExport(state, currentFilter()).then((written) => written && showMessage(written.title, written.text)),
+  openExport(state, currentFilter()).then((written) => written && showWritten(written)),
 );
 
 async function newCase() {

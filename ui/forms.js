@@ -150,6 +150,13 @@ export function showMessage(title, text) {
   return openDialog(title, h("pre", { class: "message" }, text), "OK", null);
 }
 
+/** Says what was written and where, with the choice to open its folder. */
+export function showWritten({ title, text, path }) {
+  return openDialog(title, h("pre", { class: "message" }, text), "OK", null, [
+    { id: "open-folder", label: "Open folder", submit: () => api.openFolder(path) },
+  ]);
+}
+
 function value(id) {
   const element = document.getElementById(id);
   return element ? element.value.trim() : "";
@@ -373,6 +380,7 @@ export async function openExport(state, listFilter) {
   // What was written, and how to prove it later: the file's fingerprint and the audit chain's.
   const written = (what, r) => ({
     title: "Exported",
+    path: r.path,
     text: `${what} to ${r.path}\n\nSHA-256 of the file: ${r.sha256}\nAudit chain head: ${r.chain_head}\n\nThe export is recorded in the audit trail with the file's SHA-256.`,
   });
   return openDialog("Export", body, "Export", async () => {

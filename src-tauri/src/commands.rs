@@ -197,6 +197,25 @@ fn target_file(path: &str) -> Result<PathBuf, ApiError> {
     Ok(path)
 }
 
+/// Opens, in the desktop's file manager, the folder holding a file the desk just wrote. Only a
+/// folder is ever opened (never the file itself, which the system might run or render).
+#[tauri::command]
+pub async fn open_folder(path: String) -> Result<String, ApiError> {
+    let file = target_file(&path)?;
+    let folder = file
+        .parent()
+        .filter(|folder| folder.is_dir())
+        .ok_or_else(|| {
+            privacydesk_core::Error::invalid(format!("{} is not in a folder", file.display()))
+        })?
+        .to_path_buf();
+    // Detached: the file manager outlives the call and is never waited for.
+    open::that_detached(&folder).map_err(|e| {
+        privacydesk_core::Error::io(format!("cannot open the folder {}", folder.display()), e)
+    })?;
+    Ok(folder.display().to_string())
+}
+
 #[tauri::command]
 pub async fn export_cases(
     session: State<'_, Session>,

@@ -43,6 +43,7 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
             commands::save_letter_draft,
             commands::discard_letter_draft,
             commands::send_letter,
+            commands::open_folder,
             commands::export_letter,
             commands::customer_view,
             commands::set_customer,
