@@ -468,6 +468,11 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
         json!(["denied", "withdrawn"])
     );
     desk.choose("#ac-outcome", "denied").await?;
+    desk.text_contains(
+        "label[for=ac-reason]",
+        "Reason for the refusal (goes to the person)",
+    )
+    .await?;
     desk.click("#dialog-ok").await?;
     desk.text_contains("#ac-reason-error", "needed").await?;
     assert_eq!(
@@ -505,6 +510,18 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
             .await?,
         json!("partially_fulfilled")
     );
+    // The answer letter is not sent: the dialog asks, as it opens, whether it went another way.
+    assert!(desk.find("#ac-without").await?.is_displayed().await?);
+    desk.text_contains("label[for=ac-reason]", "Note (optional)")
+        .await?;
+    assert_eq!(
+        desk.js("return [...document.getElementById('ac-outcome').options].map(o => o.value)")
+            .await?,
+        json!(["partially_fulfilled", "withdrawn"]),
+        "a page was removed: not a denial; one stayed: not fulfilled"
+    );
+    desk.choose("#ac-outcome", "withdrawn").await?;
+    assert!(!desk.find("#ac-without").await?.is_displayed().await?);
     desk.click("#dialog-cancel").await?;
     desk.act("close", &[("#ac-without", "")]).await?;
     desk.text_contains("#detail", "Quoted in a court ruling")

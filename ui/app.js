@@ -389,11 +389,14 @@ export async function openCase(index) {
 
 export async function showCase(reference, { focusList = false } = {}) {
   try {
+    const other = state.current?.reference !== reference;
     state.current = await guarded(api.getCase(reference));
     state.keys = renderDetail($("detail"), state.current, detailOptions());
+    // Another case starts at its top; the same one stays where the agent was reading.
+    if (other) $("detail").scrollTop = 0;
     state.selected = state.cases.findIndex((c) => c.reference === reference);
     renderList();
-    if (!focusList) $("detail").focus();
+    if (!focusList) $("detail").focus({ preventScroll: true });
   } catch (e) {
     if (e.code !== "locked") toast(e.message, true);
   }
@@ -406,7 +409,7 @@ function detailOptions() {
 async function caseChanged(view) {
   state.current = view;
   state.keys = renderDetail($("detail"), view, detailOptions());
-  $("detail").focus();
+  $("detail").focus({ preventScroll: true });
   await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(state.page);
 }

@@ -143,9 +143,9 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
   if (keys.writeSuggested) keys.suggested = keys.writeSuggested;
   const next = c.next
     ? h("p", { class: "next", id: "next-step" },
-        h("strong", {}, "Next", h("kbd", { title: "Do the suggested step" }, "s"), ": "),
+        h("strong", {}, "Next: "),
         c.next.step.action ? labelOf("actions", c.next.step.action) : `write “${labelOf("letters", c.next.step.letter)}”`,
-        " — ", c.next.why, ".")
+        " — ", c.next.why, ". ", h("kbd", { title: "The key for the suggested step" }, "s"))
     : null;
 
   const parts = [

@@ -271,8 +271,10 @@ export function openAction(view, spec) {
   const parts = [];
   const bases = catalog().denial_bases;
   const reasonLabel = h("label", { for: "ac-reason" }, spec.reason_label);
-  const outcomeOf = () => spec.outcomes.find((o) => o.value === value("ac-outcome"));
-  const identityOf = () => spec.identities.find((o) => o.value === value("ac-identity"));
+  // Read from the form itself: it is checked before the dialog shows it.
+  const chosen = (id) => body.querySelector(`#${id}`)?.value || "";
+  const outcomeOf = () => spec.outcomes.find((o) => o.value === chosen("ac-outcome"));
+  const identityOf = () => spec.identities.find((o) => o.value === chosen("ac-identity"));
   if (spec.needs_outcome) {
     parts.push(field("ac-outcome", "Outcome", select("ac-outcome", spec.outcomes.map((o) => [o.value, o.label]), spec.outcomes[0]?.value)));
     parts.push(field("ac-basis", "Basis of the refusal", select("ac-basis", options("denial_bases"), bases.at(-1).value)));
@@ -302,8 +304,8 @@ export function openAction(view, spec) {
   const sync = () => {
     const outcome = outcomeOf();
     const identity = identityOf();
-    const chosen = outcome || identity;
-    if (chosen) reasonLabel.textContent = chosen.reason_label;
+    const choice = outcome || identity;
+    if (choice) reasonLabel.textContent = choice.reason_label;
     if (spec.needs_outcome) body.querySelector("#ac-basis").parentElement.hidden = !outcome?.takes_basis;
     if (without) without.hidden = spec.needs_outcome && !outcome?.fulfils;
   };
