@@ -1331,6 +1331,34 @@ async fn search_selection_form_errors_and_masks_behave_as_an_agent_expects() -> 
         json!("")
     );
 
+    // The search box's own clear button ends a search as Esc does.
+    keys.step("/").await?;
+    keys.step("Ben").await?;
+    desk.text_contains("#list-header", "Search: “Ben”").await?;
+    desk.js("const s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('search'))")
+        .await?;
+    desk.text_contains("#list-header", "Erasure").await?;
+
+    // No identity check needed: said why, or refused.
+    desk.click(&format!("#case-list li[data-reference='{c}']"))
+        .await?;
+    desk.text_contains("#detail-reference", &c).await?;
+    desk.click("#detail button.action[data-action='verify']")
+        .await?;
+    desk.choose("#ac-identity", "not_needed").await?;
+    desk.text_contains("label[for=ac-reason]", "Why no check is needed")
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#ac-reason-error", "needed").await?;
+    desk.type_into("#ac-reason", "Asked from the logged-in account")
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#detail-identity", "no check needed")
+        .await?;
+    desk.text_contains("#timeline", "No identity check needed")
+        .await?;
+
     // Locking and unlocking again comes back to the same view and case.
     desk.click(&format!("#case-list li[data-reference='{c}']"))
         .await?;

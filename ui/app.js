@@ -202,6 +202,7 @@ async function deleteView(event, view) {
 async function selectView(view) {
   state.view = view;
   endSearch(false);
+  if (document.activeElement === $("search")) $("case-list").focus();
   await refreshViews().catch((e) => e.code !== "locked" && toast(e.message, true));
   await loadPage(0);
 }

@@ -156,7 +156,8 @@ fn shaped(command: String) -> BoxedStrategy<Value> {
             }}),
             "act" => json!({ "reference": t[0], "action": t[1], "form": {
                 "reason": t[2], "outcome": t[3], "denial_basis": t[4], "until": t[5],
-                "to": t[6], "item": t[7], "into": t[8],
+                "to": t[6], "item": t[7], "into": t[8], "identity": t[9],
+                "without_letter": flag,
             }}),
             "add_note" => json!({ "reference": t[0], "text": t[1] }),
             "list_cases" => json!({ "query": {
