@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod customers;
