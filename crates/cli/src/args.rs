@@ -58,6 +58,9 @@ pub enum Command {
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
     },
+    /// The public-holiday calendars that deadlines and business days follow (no database needed)
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
     /// Check the file's integrity, its encryption and the audit chain
     Verify,
     /// Copy the database, online, to a new encrypted file with the same passphrase
@@ -77,6 +80,20 @@ pub enum Command {
         /// Set the retention period first (24 to 120 months; kept in the database)
         #[arg(long, value_name = "N")]
         months: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// List the built-in calendars
+    List,
+    /// Show one calendar's holidays in a year
+    Show {
+        /// The calendar, e.g. uk-england-wales, ie, us (see `calendar list`)
+        name: String,
+        /// The year [default: this year]
+        #[arg(long, value_name = "YYYY")]
+        year: Option<i32>,
     },
 }
 

@@ -82,6 +82,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(command) => exports::report(&context, command)?,
         Command::Import { file } => exports::import(&context, &file)?,
         Command::Demo { cases, seed } => upkeep::demo(&context, cases, seed)?,
+        Command::Calendar(command) => upkeep::calendar(command)?,
         Command::Verify => upkeep::verify(&context)?,
         Command::Backup { out } => upkeep::backup(&context, &out)?,
         Command::Rekey => upkeep::rekey(&context)?,

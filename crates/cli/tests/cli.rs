@@ -1163,3 +1163,45 @@ fn output_cut_short_by_a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(141));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no panic message");
 }
+
+#[test]
+fn calendars_list_show_a_year_and_move_a_uk_gdpr_deadline_off_good_friday() {
+    let db = Db::new();
+    let listed = db.stdout(&["calendar", "list"]);
+    for name in [
+        "uk-england-wales",
+        "uk-scotland",
+        "ie",
+        "de",
+        "ca-qc",
+        "br",
+        "us",
+    ] {
+        assert!(listed.contains(name), "{listed}");
+    }
+    let shown = db.stdout(&["calendar", "show", "uk-scotland", "--year", "2026"]);
+    assert!(
+        shown.contains("2026-11-30  Mon  St Andrew's Day"),
+        "{shown}"
+    );
+    assert!(shown.contains("2026-01-02  Fri  2nd January"), "{shown}");
+    fails_with(
+        &mut db.cmd(&["calendar", "show", "atlantis"]),
+        2,
+        "unknown holiday calendar \"atlantis\"; known: uk-england-wales",
+    );
+    let r = db.new_case(&[
+        "--kind",
+        "access",
+        "--jurisdiction",
+        "uk-gdpr",
+        "--received",
+        "2026-03-03",
+    ]);
+    let case = db.stdout(&["case", "show", &r]);
+    assert!(
+        case.contains("2026-04-03 is Good Friday, a bank holiday in England and Wales"),
+        "{case}"
+    );
+    assert!(case.contains("Due 2026-04-07."), "{case}");
+}

@@ -865,6 +865,49 @@ fn migration_009_marks_the_verified_cases_of_an_older_database() -> Result<()> {
     Ok(())
 }
 
+/// Schema 10 moves GDPR and UK GDPR due dates off public holidays: a database made before it
+/// has each such due date worked out again when it is opened, and nothing else changes.
+#[test]
+fn migration_010_moves_stored_due_dates_off_public_holidays() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.set_today(date("2026-03-20"));
+    let holiday = NewCase {
+        kind: "access".into(),
+        name: "Ana Ruiz".into(),
+        email: "ana@example.com".into(),
+        received: Some("2026-03-03".into()),
+        jurisdiction: Some("uk-gdpr".into()),
+        ..NewCase::default()
+    };
+    let easter = fx.desk.new_case(&holiday)?;
+    let plain = fx.new_case("access", "Ben Ode", "ben@example.com", "2026-03-04")?;
+    let before_plain = fx.desk.case(&plain)?.case.due_on;
+    assert_eq!(fx.desk.case(&easter)?.case.due_on, date("2026-04-07"));
+    let conn = raw(&fx.path);
+    // As schema 9 stored it: a month on, off the weekend only (3 April, Good Friday).
+    conn.execute(
+        "UPDATE cases SET due_on = '2026-04-03', attention_on = '2026-04-03',
+             queue_on = '2026-04-03' WHERE reference = ?1",
+        [easter.as_str()],
+    )?;
+    conn.execute_batch("PRAGMA user_version = 9;")?;
+    drop(conn);
+    fx.reopen()?;
+    fx.desk.set_today(date("2026-03-20"));
+    let moved = fx.desk.case(&easter)?;
+    assert_eq!(moved.case.due_on, date("2026-04-07"));
+    assert_eq!(moved.attention_on, Some(date("2026-04-07")));
+    assert_eq!(fx.desk.case(&plain)?.case.due_on, before_plain);
+    let conn = raw(&fx.path);
+    let queue: String = conn.query_row(
+        "SELECT queue_on FROM cases WHERE reference = ?1",
+        [easter.as_str()],
+        |r| r.get(0),
+    )?;
+    assert_eq!(queue, "2026-04-07");
+    Ok(())
+}
+
 #[test]
 fn an_access_request_is_fulfilled_only_once_verified_and_answered() -> Result<()> {
     use privacydesk_core::domain::next::Step;

@@ -113,6 +113,7 @@ fn the_forwarding_packet_goes_to_the_customers_contact() -> Result<()> {
     let mut fx = Fixture::new();
     fx.desk
         .set_customer("Acme Retail", Some("privacy@acme.example"), None)?;
+    // Received Friday 12 June 2026 under CCPA: five US business days skip Juneteenth (19 June).
     let r = processor_case(&mut fx, "Acme Retail", "2026-06-12")?;
     let packet = fx.desk.letter(&r, LetterKind::CustomerForwarding)?;
     assert!(
@@ -125,7 +126,7 @@ fn the_forwarding_packet_goes_to_the_customers_contact() -> Result<()> {
     assert!(
         packet
             .body
-            .contains("Forwarded by:  19 June 2026 (our agreement)"),
+            .contains("Forwarded by:  22 June 2026 (our agreement)"),
         "{}",
         packet.body
     );

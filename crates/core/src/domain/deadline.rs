@@ -3,6 +3,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::calendar::{Calendar, Holiday};
 use crate::{Error, Jurisdiction};
 
 /// A statutory period.
@@ -55,8 +56,11 @@ pub struct Rule {
     pub period: Period,
     /// How much one extension may add, if the law allows one.
     pub extension: Option<Period>,
-    /// Whether a due date on a Saturday or Sunday moves to the next Monday.
+    /// Whether a due date on a weekend or a holiday of its calendar moves to the next
+    /// working day.
     pub weekend_shift: bool,
+    /// The public-holiday calendar its working and business days follow, if any.
+    pub calendar: Option<&'static str>,
     /// Whether the clock stops while we wait on the requester.
     pub pauses_for_requester: bool,
     /// Business days within which receipt must be acknowledged, if the law asks.
@@ -71,6 +75,7 @@ impl Jurisdiction {
             period: Period::Days(30),
             extension: None,
             weekend_shift: false,
+            calendar: None,
             pauses_for_requester: false,
             acknowledge_within_business_days: None,
         };
@@ -84,6 +89,14 @@ impl Jurisdiction {
                 period: Period::Months(1),
                 extension: Some(Period::Months(2)),
                 weekend_shift: true,
+                // Regulation 1182/71 art. 3(4): the member state's public holidays (the
+                // company's, Ireland by default); the ICO counts England and Wales' bank
+                // holidays.
+                calendar: Some(if self == Jurisdiction::Gdpr {
+                    "ie"
+                } else {
+                    "uk-england-wales"
+                }),
                 pauses_for_requester: true,
                 ..base
             },
@@ -92,20 +105,24 @@ impl Jurisdiction {
                 period: Period::Days(45),
                 extension: Some(Period::Days(45)),
                 acknowledge_within_business_days: Some(10),
+                calendar: Some("us"),
                 ..base
             },
             Jurisdiction::Pipeda => Rule {
                 law: "PIPEDA",
                 extension: Some(Period::Days(30)),
+                calendar: Some("ca"),
                 ..base
             },
             Jurisdiction::Quebec => Rule {
                 law: "Québec Law 25",
+                calendar: Some("ca-qc"),
                 ..base
             },
             Jurisdiction::Lgpd => Rule {
                 law: "LGPD",
                 period: Period::Days(15),
+                calendar: Some("br"),
                 ..base
             },
             Jurisdiction::Default => Rule {
@@ -191,6 +208,20 @@ pub fn next_working_day(date: NaiveDate) -> NaiveDate {
     date.checked_add_days(Days::new(skip)).unwrap_or(date)
 }
 
+/// The date `n` business days after `start` under `jurisdiction`: Monday to Friday, less the
+/// holidays of its calendar.
+pub fn business_days_after(jurisdiction: Jurisdiction, start: NaiveDate, n: u32) -> NaiveDate {
+    match calendar_of(jurisdiction.rule()) {
+        Some(calendar) => calendar.add_working_days(start, n),
+        None => add_business_days(start, n),
+    }
+}
+
+/// The calendar a rule names (every built-in one parses: `calendar::tests` checks).
+fn calendar_of(rule: Rule) -> Option<&'static Calendar> {
+    rule.calendar.and_then(|name| Calendar::named(name).ok())
+}
+
 /// The date `n` business days (Monday to Friday) after `start`.
 pub fn add_business_days(start: NaiveDate, n: u32) -> NaiveDate {
     let mut date = start;
@@ -222,20 +253,41 @@ impl Clock<'_> {
         }
     }
 
+    /// `date`, or where the law moves it: the next working day of its calendar.
+    fn working_day(&self, date: NaiveDate) -> (NaiveDate, Vec<Holiday>) {
+        let rule = self.rule();
+        match (rule.weekend_shift, calendar_of(rule)) {
+            (false, _) => (date, Vec::new()),
+            (true, Some(calendar)) => calendar.next_working_day(date),
+            (true, None) => (next_working_day(date), Vec::new()),
+        }
+    }
+
     fn shift(&self, date: NaiveDate, explanation: &mut Vec<String>) -> NaiveDate {
         let rule = self.rule();
-        let shifted = if rule.weekend_shift {
-            next_working_day(date)
-        } else {
-            date
-        };
-        if shifted != date {
-            explanation.push(format!(
-                "{date} is a {}; {} deadlines move to the next working day → {shifted}.",
-                weekday_name(date),
-                rule.law
-            ));
+        let (shifted, holidays) = self.working_day(date);
+        if shifted == date {
+            return shifted;
         }
+        // Why each day was passed over: the first day's reason, then each holiday after it.
+        let mut why = Vec::new();
+        let first_is_holiday = holidays.first().is_some_and(|h| h.date == date);
+        if !first_is_holiday {
+            why.push(format!("{date} is a {}", weekday_name(date)));
+        }
+        let calendar = calendar_of(rule);
+        for (i, holiday) in holidays.iter().enumerate() {
+            let place = match (i, calendar) {
+                (0, Some(c)) => format!(", a {} in {}", c.kind, c.title),
+                _ => String::new(),
+            };
+            why.push(format!("{} is {}{place}", holiday.date, holiday.name));
+        }
+        explanation.push(format!(
+            "{}; {} deadlines move to the next working day → {shifted}.",
+            why.join(", and "),
+            rule.law
+        ));
         shifted
     }
 
@@ -262,7 +314,7 @@ impl Clock<'_> {
         };
         explanation.push(format!("Due {due_on}."));
         let acknowledge_by = rule.acknowledge_within_business_days.map(|n| {
-            let by = add_business_days(self.received, n);
+            let by = business_days_after(self.jurisdiction, self.received, n);
             explanation.push(format!(
                 "{}: acknowledge receipt within {n} business days → by {by}.",
                 capitalised(rule.law)
@@ -351,11 +403,7 @@ impl Clock<'_> {
         let all_pause_days: i64 = self.counted_pauses().iter().map(|p| p.days()).sum();
         rule.extension.map(|extra| {
             let far = plus_days(rule.period.plus(extra).end(self.received), all_pause_days);
-            if rule.weekend_shift {
-                next_working_day(far)
-            } else {
-                far
-            }
+            self.working_day(far).0
         })
     }
 

@@ -46,6 +46,55 @@ fn gdpr_month_clamps_to_month_end_and_skips_weekends() {
 }
 
 #[test]
+fn uk_gdpr_counts_as_the_ico_s_worked_examples() {
+    // ICO, "How long do we have to comply?": from the day of receipt to the corresponding
+    // date of the next month; the month's last day when it has none; the next working day
+    // when that is a weekend or a public holiday.
+    assert_eq!(due(Jurisdiction::UkGdpr, "2025-09-03"), d("2025-10-03"));
+    assert_eq!(due(Jurisdiction::UkGdpr, "2025-01-30"), d("2025-02-28"));
+    // 3 April 2026 is Good Friday; Easter Monday follows the weekend.
+    assert_eq!(due(Jurisdiction::UkGdpr, "2026-03-03"), d("2026-04-07"));
+    // Christmas Day on a Friday, the weekend, Boxing Day's substitute on the Monday.
+    assert_eq!(due(Jurisdiction::UkGdpr, "2026-11-25"), d("2026-12-29"));
+    // GDPR with Ireland's holidays: St Patrick's Day 2026 is a Tuesday.
+    assert_eq!(due(Jurisdiction::Gdpr, "2026-02-17"), d("2026-03-18"));
+    // CCPA counts calendar days and keeps a holiday.
+    assert_eq!(due(Jurisdiction::Ccpa, "2026-10-12"), d("2026-11-26"));
+}
+
+#[test]
+fn the_explanation_names_the_holiday_it_moved_off() {
+    let deadline = Clock {
+        jurisdiction: Jurisdiction::UkGdpr,
+        received: d("2026-03-03"),
+        pauses: &[],
+        extension: None,
+    }
+    .deadline();
+    let text = deadline.explanation.join("\n");
+    assert!(
+        text.contains(
+            "2026-04-03 is Good Friday, a bank holiday in England and Wales, and 2026-04-06 is \
+             Easter Monday; UK GDPR deadlines move to the next working day → 2026-04-07."
+        ),
+        "{text}"
+    );
+    // CCPA's acknowledgement counts business days without US federal holidays.
+    let ccpa = Clock {
+        jurisdiction: Jurisdiction::Ccpa,
+        received: d("2026-11-20"),
+        pauses: &[],
+        extension: None,
+    }
+    .deadline();
+    assert_eq!(
+        ccpa.acknowledge_by,
+        Some(d("2026-12-07")),
+        "Thanksgiving is skipped"
+    );
+}
+
+#[test]
 fn explanation_names_rule_clamp_and_shift() {
     let deadline = Clock {
         jurisdiction: Jurisdiction::Gdpr,
@@ -227,12 +276,20 @@ proptest! {
     }
 
     #[test]
-    fn gdpr_due_dates_are_working_days_within_a_month_and_two_days(received in any_date()) {
+    fn gdpr_due_dates_are_the_first_working_day_a_month_on(received in any_date()) {
         for j in [Jurisdiction::Gdpr, Jurisdiction::UkGdpr] {
             let due = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
-            prop_assert!(!matches!(due.weekday(), Weekday::Sat | Weekday::Sun));
+            let calendar = calendar_of(j.rule()).expect("GDPR names its calendar");
+            // Never a weekend or a public holiday of the law's calendar…
+            prop_assert!(calendar.is_working_day(due), "{due} is not a working day");
+            // …and the first working day on or after the same date a month on.
             let month_later = Period::Months(1).end(received);
-            prop_assert!(due >= month_later && (due - month_later).num_days() <= 2);
+            prop_assert!(due >= month_later);
+            let mut day = month_later;
+            while day < due {
+                prop_assert!(!calendar.is_working_day(day), "{day} was a working day before {due}");
+                day = day.succ_opt().expect("a next day");
+            }
             // Same day of the month, or the month's last day.
             prop_assert!(month_later.day() == received.day() || month_later.succ_opt().is_none_or(|n| n.day() == 1));
         }
@@ -265,6 +322,22 @@ proptest! {
             prop_assert!(before.latest_extension_on.is_some_and(|l| extended.due_on <= l));
             prop_assert!(today <= before.statutory_due_on);
         }
+    }
+
+    #[test]
+    fn business_days_skip_the_law_s_holidays(j in any_jurisdiction(), start in any_date(), n in 0u32..30) {
+        let end = business_days_after(j, start, n);
+        let calendar = calendar_of(j.rule());
+        let working = |d: NaiveDate| match calendar {
+            Some(c) => c.is_working_day(d),
+            None => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
+        };
+        let counted = (1..=(end - start).num_days())
+            .filter_map(|i| start.checked_add_days(Days::new(i as u64)))
+            .filter(|&d| working(d))
+            .count();
+        prop_assert_eq!(counted as u32, n);
+        prop_assert!(n == 0 || working(end));
     }
 
     #[test]

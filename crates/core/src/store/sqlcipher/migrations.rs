@@ -1,25 +1,79 @@
-//! The encrypted file's numbered schema migrations (SQL in `crates/core/migrations/sqlcipher/`),
-//! applied in order, each in one transaction, tracked in `user_version`.
+//! The encrypted file's numbered schema migrations (SQL in `crates/core/migrations/sqlcipher/`,
+//! or a step in Rust where a rule of the domain must be applied to stored rows), applied in
+//! order, each in one transaction, tracked in `user_version`.
 //!
 //! Hand-written rather than `rusqlite_migration` because that crate pins an older rusqlite,
 //! and two `libsqlite3-sys` cannot link into one binary.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, params};
 
-use crate::{Error, Result};
+use super::cases::find_case;
+use crate::{Error, Reference, Result};
+
+/// One migration: SQL, or a step that needs the domain's rules.
+enum Migration {
+    Sql(&'static str),
+    Code(fn(&Transaction<'_>) -> Result<()>),
+}
+
+use Migration::{Code, Sql};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../../migrations/sqlcipher/001_cases.sql"),
-    include_str!("../../../migrations/sqlcipher/002_retention.sql"),
-    include_str!("../../../migrations/sqlcipher/003_report_indexes.sql"),
-    include_str!("../../../migrations/sqlcipher/004_letters.sql"),
-    include_str!("../../../migrations/sqlcipher/005_customers_and_views.sql"),
-    include_str!("../../../migrations/sqlcipher/006_requester_phone.sql"),
-    include_str!("../../../migrations/sqlcipher/007_deletions_by_purge_date.sql"),
-    include_str!("../../../migrations/sqlcipher/008_closed_cases_last.sql"),
-    include_str!("../../../migrations/sqlcipher/009_identity.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Sql(include_str!("../../../migrations/sqlcipher/001_cases.sql")),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/002_retention.sql"
+    )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/003_report_indexes.sql"
+    )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/004_letters.sql"
+    )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/005_customers_and_views.sql"
+    )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/006_requester_phone.sql"
+    )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/007_deletions_by_purge_date.sql"
+    )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/008_closed_cases_last.sql"
+    )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/009_identity.sql"
+    )),
+    Code(due_dates_off_public_holidays),
 ];
+
+/// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such
+/// case's stored due date (and the list's keys that follow it) is worked out again; nothing
+/// else about a case changes.
+fn due_dates_off_public_holidays(tx: &Transaction<'_>) -> Result<()> {
+    let references: Vec<String> = tx
+        .prepare("SELECT reference FROM cases WHERE jurisdiction IN ('gdpr', 'uk_gdpr')")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update =
+        tx.prepare("UPDATE cases SET due_on = ?2, attention_on = ?3, queue_on = ?4 WHERE id = ?1")?;
+    for reference in references {
+        let reference: Reference = reference.parse()?;
+        let case = find_case(tx, &reference)?;
+        let due_on = case.deadline().due_on;
+        if due_on != case.due_on {
+            let moved = crate::Case { due_on, ..case };
+            update.execute(params![
+                moved.id.0,
+                due_on,
+                moved.attention_on(),
+                moved.queue_on()
+            ])?;
+        }
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -40,7 +94,10 @@ pub(super) fn run(conn: &mut Connection) -> Result<()> {
         if now > index as i64 {
             continue;
         }
-        tx.execute_batch(sql)?;
+        match sql {
+            Sql(sql) => tx.execute_batch(sql)?,
+            Code(step) => step(&tx)?,
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
