@@ -528,6 +528,22 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
         .await?;
     desk.text_contains("#detail-state", "closed").await?;
 
+    // Under UK GDPR a month from 3 March 2026 is Good Friday: the card names the holidays.
+    desk.click("#new-case-button").await?;
+    desk.visible("#nc-name").await?;
+    desk.type_into("#nc-name", "Iris Bell").await?;
+    desk.type_into("#nc-email", "iris.b@example.co.uk").await?;
+    desk.choose("#nc-jurisdiction", "uk_gdpr").await?;
+    desk.set_text("#nc-received", "2026-03-03").await?;
+    desk.click("#dialog-ok").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains(
+        "#deadline-explanation",
+        "2026-04-03 is Good Friday, a bank holiday in England and Wales, and 2026-04-06 is Easter Monday",
+    )
+    .await?;
+    desk.text_contains("#detail-due", "2026-04-07").await?;
+
     // Account closure, scheduled for deletion 30 days out.
     desk.new_case("account_closure", "Dmitri Novak", "dmitri@example.com", &[])
         .await?;
@@ -575,7 +591,7 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
     desk.text_contains("#nc-name-error", "longer than 500")
         .await?;
     desk.click("#dialog-cancel").await?;
-    desk.text_contains("#page-info", "of 6").await?; // eight cases, two of them closed
+    desk.text_contains("#page-info", "of 7").await?; // nine cases, two of them closed
     desk.screenshot("05-case-list").await?;
 
     // Search by reference and by email.
