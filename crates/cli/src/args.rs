@@ -58,6 +58,9 @@ pub enum Command {
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
     },
+    /// The laws whose deadlines cases follow, with their citations (no database needed)
+    #[command(subcommand)]
+    Laws(LawsCommand),
     /// The public-holiday calendars that deadlines and business days follow (no database needed)
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -80,6 +83,17 @@ pub enum Command {
         /// Set the retention period first (24 to 120 months; kept in the database)
         #[arg(long, value_name = "N")]
         months: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LawsCommand {
+    /// List the built-in laws
+    List,
+    /// Show one law: its periods, extension, clock, appeal, agents and authority, each cited
+    Show {
+        /// The jurisdiction, e.g. gdpr, uk-gdpr, ccpa (see `laws list`)
+        name: String,
     },
 }
 

@@ -4,6 +4,7 @@
 mod args;
 mod cases;
 mod exports;
+mod laws;
 mod letters;
 mod render;
 mod run;

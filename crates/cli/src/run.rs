@@ -9,6 +9,7 @@ use privacydesk_core::files::location::default_database;
 use privacydesk_core::{Agent, Desk, Passphrase, Result};
 
 use crate::args::{Cli, Command};
+use crate::laws;
 use crate::{cases, exports, letters, secrets, upkeep};
 
 /// What every command works with.
@@ -82,7 +83,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(command) => exports::report(&context, command)?,
         Command::Import { file } => exports::import(&context, &file)?,
         Command::Demo { cases, seed } => upkeep::demo(&context, cases, seed)?,
-        Command::Calendar(command) => upkeep::calendar(command)?,
+        Command::Laws(command) => laws::laws(command)?,
+        Command::Calendar(command) => laws::calendar(command)?,
         Command::Verify => upkeep::verify(&context)?,
         Command::Backup { out } => upkeep::backup(&context, &out)?,
         Command::Rekey => upkeep::rekey(&context)?,

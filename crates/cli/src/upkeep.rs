@@ -3,11 +3,8 @@
 
 use std::path::Path;
 
-use chrono::Datelike;
-use privacydesk_core::domain::calendar::Calendar;
 use privacydesk_core::{Desk, Error, Result, VerifyStage};
 
-use crate::args::CalendarCommand;
 use crate::render;
 use crate::run::{Context, as_bar, progress_bar};
 use crate::secrets;
@@ -108,37 +105,5 @@ pub fn retention(context: &Context, dry_run: bool, months: Option<u32>) -> Resul
         report
     };
     println!("{}", report.describe(dry_run));
-    Ok(())
-}
-
-/// The built-in holiday calendars, or one calendar's holidays in a year.
-pub fn calendar(command: CalendarCommand) -> Result<()> {
-    match command {
-        CalendarCommand::List => {
-            for calendar in Calendar::all()? {
-                println!(
-                    "{:<20} {} ({}s)",
-                    calendar.name, calendar.title, calendar.kind
-                );
-            }
-        }
-        CalendarCommand::Show { name, year } => {
-            let calendar = Calendar::named(&name)?;
-            let year = year.unwrap_or_else(|| chrono::Local::now().date_naive().year());
-            if !(1..=9999).contains(&year) {
-                return Err(Error::invalid(format!("{year} is not a year (1 to 9999)")));
-            }
-            println!("{} — {}s in {year}", calendar.title, calendar.kind);
-            for holiday in calendar.holidays_in(year) {
-                println!(
-                    "{}  {}  {}",
-                    holiday.date,
-                    holiday.date.format("%a"),
-                    holiday.name
-                );
-            }
-            println!("source: {}", calendar.source);
-        }
-    }
     Ok(())
 }

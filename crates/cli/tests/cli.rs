@@ -1165,8 +1165,22 @@ fn output_cut_short_by_a_closed_pipe_ends_quietly() {
 }
 
 #[test]
-fn calendars_list_show_a_year_and_move_a_uk_gdpr_deadline_off_good_friday() {
+fn laws_and_calendars_are_listed_and_a_uk_gdpr_deadline_moves_off_good_friday() {
     let db = Db::new();
+    let laws = db.stdout(&["laws", "list"]);
+    for name in [
+        "gdpr", "uk-gdpr", "ccpa", "pipeda", "quebec", "lgpd", "default",
+    ] {
+        assert!(laws.contains(name), "{laws}");
+    }
+    let ccpa = db.stdout(&["laws", "show", "ccpa"]);
+    assert!(ccpa.contains("11 CCR § 7021(a)"), "{ccpa}");
+    assert!(ccpa.contains("within 10 business days"), "{ccpa}");
+    fails_with(
+        &mut db.cmd(&["laws", "show", "mars"]),
+        2,
+        "unknown jurisdiction \"mars\"; expected one of: gdpr",
+    );
     let listed = db.stdout(&["calendar", "list"]);
     for name in [
         "uk-england-wales",

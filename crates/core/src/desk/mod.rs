@@ -94,9 +94,18 @@ fn timestamp() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Every due date comes from the built-in law files and calendars: were one unreadable, no
+/// desk opens (rather than count deadlines from a fallback).
+fn laws_are_readable() -> Result<()> {
+    crate::domain::law::Law::all()?;
+    crate::domain::calendar::Calendar::all()?;
+    Ok(())
+}
+
 impl Desk {
     /// Creates a new encrypted database.
     pub fn create(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        laws_are_readable()?;
         let store = store::create(path, passphrase)?;
         Ok(Desk::on(store, agent, Templates::beside(path)))
     }
@@ -112,6 +121,8 @@ impl Desk {
     /// Opens an existing database and changes nothing in it but its schema: for looking at
     /// what opening would do (`retention --dry-run`) and for checking a file (`verify`).
     pub fn open_as_is(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        // Before the store: its migrations may work due dates out from the laws.
+        laws_are_readable()?;
         let store = store::open(path, passphrase)?;
         Ok(Desk::on(store, agent, Templates::beside(path)))
     }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::domain::case::DUE_SOON_DAYS;
+use crate::domain::law::Law;
 use crate::domain::letters::LetterKind;
 use crate::domain::views::title_of;
 use crate::domain::{bulk, customers, retention, text, views};
@@ -117,17 +118,11 @@ pub struct Catalog {
     pub limits: Limits,
 }
 
-/// How a law reads in a menu: its name, and for the default its period.
+/// How a law reads in a menu, as its law file labels it.
 pub fn jurisdiction_label(jurisdiction: Jurisdiction) -> String {
-    match jurisdiction {
-        Jurisdiction::Default => "Default (30 days)".into(),
-        Jurisdiction::Gdpr => "GDPR".into(),
-        Jurisdiction::UkGdpr => "UK GDPR".into(),
-        Jurisdiction::Ccpa => "CCPA / US states".into(),
-        Jurisdiction::Pipeda => "PIPEDA (Canada)".into(),
-        Jurisdiction::Quebec => "Québec Law 25".into(),
-        Jurisdiction::Lgpd => "LGPD (Brazil)".into(),
-    }
+    Law::of(jurisdiction)
+        .map(|law| law.label.clone())
+        .unwrap_or_else(|_| jurisdiction.to_string())
 }
 
 fn choices<T: Copy + ToString>(all: &[T]) -> Vec<Choice<T>> {

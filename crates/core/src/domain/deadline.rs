@@ -4,6 +4,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::calendar::{Calendar, Holiday};
+use crate::domain::law::Law;
 use crate::{Error, Jurisdiction};
 
 /// A statutory period.
@@ -68,66 +69,20 @@ pub struct Rule {
 }
 
 impl Jurisdiction {
-    /// The rules of this jurisdiction.
+    /// The rules of this jurisdiction, as its law file states them (`domain::law`). The files
+    /// are built in and tested; were one ever unreadable, the policy's own 30 days would apply
+    /// (the strictest period of all but LGPD's) and the desk refuses to open (`Desk::open`).
     pub fn rule(self) -> Rule {
-        let base = Rule {
-            law: "",
-            period: Period::Days(30),
-            extension: None,
-            weekend_shift: false,
-            calendar: None,
-            pauses_for_requester: false,
-            acknowledge_within_business_days: None,
-        };
-        match self {
-            Jurisdiction::Gdpr | Jurisdiction::UkGdpr => Rule {
-                law: if self == Jurisdiction::Gdpr {
-                    "GDPR"
-                } else {
-                    "UK GDPR"
-                },
-                period: Period::Months(1),
-                extension: Some(Period::Months(2)),
-                weekend_shift: true,
-                // Regulation 1182/71 art. 3(4): the member state's public holidays (the
-                // company's, Ireland by default); the ICO counts England and Wales' bank
-                // holidays.
-                calendar: Some(if self == Jurisdiction::Gdpr {
-                    "ie"
-                } else {
-                    "uk-england-wales"
-                }),
-                pauses_for_requester: true,
-                ..base
-            },
-            Jurisdiction::Ccpa => Rule {
-                law: "CCPA",
-                period: Period::Days(45),
-                extension: Some(Period::Days(45)),
-                acknowledge_within_business_days: Some(10),
-                calendar: Some("us"),
-                ..base
-            },
-            Jurisdiction::Pipeda => Rule {
-                law: "PIPEDA",
-                extension: Some(Period::Days(30)),
-                calendar: Some("ca"),
-                ..base
-            },
-            Jurisdiction::Quebec => Rule {
-                law: "Québec Law 25",
-                calendar: Some("ca-qc"),
-                ..base
-            },
-            Jurisdiction::Lgpd => Rule {
-                law: "LGPD",
-                period: Period::Days(15),
-                calendar: Some("br"),
-                ..base
-            },
-            Jurisdiction::Default => Rule {
+        match Law::of(self) {
+            Ok(law) => law.rule(),
+            Err(_) => Rule {
                 law: "the policy's reasonable timeframe",
-                ..base
+                period: Period::Days(30),
+                extension: None,
+                weekend_shift: false,
+                calendar: None,
+                pauses_for_requester: false,
+                acknowledge_within_business_days: None,
             },
         }
     }

@@ -10,6 +10,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::{Deserialize, Serialize};
 
 use super::LetterKind;
+use crate::domain::law::Law;
 use crate::{Case, Customer, Error, ItemOutcome, Jurisdiction, Kind, Result};
 
 /// The company settings file in a templates folder.
@@ -60,7 +61,7 @@ pub struct Company {
     pub address: String,
     /// How letters are signed.
     pub signature: String,
-    /// Supervisory authorities by jurisdiction.
+    /// Supervisory authorities the company names instead of its laws' own, by jurisdiction.
     pub authorities: BTreeMap<Jurisdiction, Authority>,
 }
 
@@ -118,12 +119,13 @@ impl Company {
         Ok(base)
     }
 
-    /// The authority for a jurisdiction, or the default one.
+    /// The authority for a jurisdiction: the company's own choice in `company.toml`, else the
+    /// one its law file names.
     pub fn authority(&self, jurisdiction: Jurisdiction) -> Authority {
         self.authorities
             .get(&jurisdiction)
-            .or_else(|| self.authorities.get(&Jurisdiction::Default))
             .cloned()
+            .or_else(|| Law::of(jurisdiction).ok().map(|law| law.authority.clone()))
             .unwrap_or_default()
     }
 }

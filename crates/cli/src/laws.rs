@@ -1,0 +1,117 @@
+//! `privacydesk laws` and `privacydesk calendar`: the built-in laws and holiday calendars, read
+//! from core's data files; no database needed.
+
+use chrono::Datelike;
+use privacydesk_core::domain::calendar::Calendar;
+use privacydesk_core::domain::deadline::Period;
+use privacydesk_core::domain::law::Law;
+use privacydesk_core::{Error, Jurisdiction, Result};
+
+use crate::args::{CalendarCommand, LawsCommand};
+
+fn period(period: Period) -> String {
+    match period {
+        Period::Days(n) => format!("{n} days"),
+        Period::Months(1) => "1 month".into(),
+        Period::Months(n) => format!("{n} months"),
+    }
+}
+
+/// The built-in laws, or one law whole with its citations.
+pub fn laws(command: LawsCommand) -> Result<()> {
+    match command {
+        LawsCommand::List => {
+            for law in Law::all()? {
+                let extension = law
+                    .extension
+                    .map(|e| format!("+{}", period(e)))
+                    .unwrap_or_else(|| "no extension".into());
+                println!(
+                    "{:<10} {:<22} {:<10} {:<14} calendar {}",
+                    law.jurisdiction.cli_name(),
+                    law.label,
+                    period(law.period),
+                    extension,
+                    law.calendar.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        LawsCommand::Show { name } => {
+            let jurisdiction: Jurisdiction = name.parse()?;
+            let law = Law::of(jurisdiction)?;
+            println!("{} ({})", law.label, law.country);
+            println!("answer within:  {} — {}", period(law.period), law.citation);
+            match (law.extension, &law.extension_citation) {
+                (Some(extension), Some(citation)) => {
+                    println!("extension:      +{} — {citation}", period(extension))
+                }
+                _ => println!("extension:      none"),
+            }
+            let shift = if law.next_working_day {
+                "moves to the next working day"
+            } else {
+                "stays where it falls"
+            };
+            println!(
+                "weekend/holiday: {shift} (calendar {})",
+                law.calendar.as_deref().unwrap_or("-")
+            );
+            let stops = if law.clock_stops { "stops" } else { "runs" };
+            println!(
+                "clock:          {stops} while waiting on the requester — {}",
+                law.clock_citation
+            );
+            if let Some(citation) = &law.acknowledgement_citation {
+                println!(
+                    "acknowledge:    within {} business days — {citation}",
+                    law.acknowledge_within_business_days
+                );
+            }
+            let appeal = if law.appeal.right { "yes" } else { "no" };
+            println!("appeal:         {appeal} — {}", law.appeal.citation);
+            let kinds: Vec<String> = law.agents.kinds.iter().map(|k| k.cli_name()).collect();
+            println!(
+                "agents may file: {} — {}",
+                kinds.join(", "),
+                law.agents.citation
+            );
+            println!(
+                "complaints to:  {} {}",
+                law.authority.name, law.authority.website
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The built-in holiday calendars, or one calendar's holidays in a year.
+pub fn calendar(command: CalendarCommand) -> Result<()> {
+    match command {
+        CalendarCommand::List => {
+            for calendar in Calendar::all()? {
+                println!(
+                    "{:<20} {} ({}s)",
+                    calendar.name, calendar.title, calendar.kind
+                );
+            }
+        }
+        CalendarCommand::Show { name, year } => {
+            let calendar = Calendar::named(&name)?;
+            let year = year.unwrap_or_else(|| chrono::Local::now().date_naive().year());
+            if !(1..=9999).contains(&year) {
+                return Err(Error::invalid(format!("{year} is not a year (1 to 9999)")));
+            }
+            println!("{} — {}s in {year}", calendar.title, calendar.kind);
+            for holiday in calendar.holidays_in(year) {
+                println!(
+                    "{}  {}  {}",
+                    holiday.date,
+                    holiday.date.format("%a"),
+                    holiday.name
+                );
+            }
+            println!("source: {}", calendar.source);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! The laws as data: one TOML file per jurisdiction under `crates/core/laws/` (built in), with
+//! its name and citation, response period, extension, whether the clock stops, the
+//! acknowledgement, the appeal right, which kinds an authorized agent may file, the authority
+//! a letter names and the holiday calendar its dates follow. The deadline rules and the
+//! letters read them from here; reviewing or extending a law means reading one file.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::domain::deadline::{Period, Rule};
+use crate::domain::letters::Authority;
+use crate::{Error, Jurisdiction, Kind};
+
+/// The built-in laws: file per jurisdiction spelling.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("gdpr", include_str!("../../laws/gdpr.toml")),
+    ("uk_gdpr", include_str!("../../laws/uk_gdpr.toml")),
+    ("ccpa", include_str!("../../laws/ccpa.toml")),
+    ("pipeda", include_str!("../../laws/pipeda.toml")),
+    ("quebec", include_str!("../../laws/quebec.toml")),
+    ("lgpd", include_str!("../../laws/lgpd.toml")),
+    ("default", include_str!("../../laws/default.toml")),
+];
+
+/// A period's unit as a law file writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Unit {
+    Days,
+    Months,
+}
+
+fn period(length: u32, unit: Unit) -> Period {
+    match unit {
+        Unit::Days => Period::Days(length),
+        Unit::Months => Period::Months(length),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Response {
+    length: u32,
+    unit: Unit,
+    next_working_day: bool,
+    calendar: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Extension {
+    length: u32,
+    unit: Unit,
+    citation: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockRule {
+    stops_while_waiting_on_requester: bool,
+    citation: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Acknowledgement {
+    business_days: u32,
+    citation: Option<String>,
+}
+
+/// Whether a refused request may be appealed to the business, and on what authority.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appeal {
+    /// Whether the law gives the right.
+    pub right: bool,
+    /// Where it says so (or where a person turns instead).
+    pub citation: String,
+}
+
+/// Who may file for someone else.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agents {
+    /// The kinds of request an authorized agent may file.
+    pub kinds: Vec<Kind>,
+    /// Where the law says so.
+    pub citation: String,
+}
+
+/// A law file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LawFile {
+    id: String,
+    name: String,
+    label: String,
+    country: String,
+    citation: String,
+    response: Response,
+    extension: Option<Extension>,
+    clock: ClockRule,
+    acknowledgement: Acknowledgement,
+    appeal: Appeal,
+    agents: Agents,
+    authority: Authority,
+}
+
+/// One law, as read from its file.
+#[derive(Debug, serde::Serialize)]
+pub struct Law {
+    /// The jurisdiction it is.
+    pub jurisdiction: Jurisdiction,
+    /// Its short name, as explanations use it ("UK GDPR").
+    pub name: String,
+    /// How a menu shows it ("LGPD (Brazil)").
+    pub label: String,
+    /// Where it applies.
+    pub country: String,
+    /// The provision that sets the response period.
+    pub citation: String,
+    /// The time to answer.
+    #[serde(skip)]
+    pub period: Period,
+    /// Whether a due date on a weekend or holiday moves to the next working day.
+    pub next_working_day: bool,
+    /// The holiday calendar its working and business days follow.
+    pub calendar: Option<String>,
+    /// How long one extension may add.
+    #[serde(skip)]
+    pub extension: Option<Period>,
+    /// Where the extension comes from, and when it must be notified.
+    pub extension_citation: Option<String>,
+    /// Whether the clock stops while the person is asked for more.
+    pub clock_stops: bool,
+    /// Where that comes from.
+    pub clock_citation: String,
+    /// Business days to acknowledge receipt in (0: no such duty).
+    pub acknowledge_within_business_days: u32,
+    /// Where that duty comes from.
+    pub acknowledgement_citation: Option<String>,
+    /// The appeal right.
+    pub appeal: Appeal,
+    /// Authorized agents.
+    pub agents: Agents,
+    /// Where a person may complain, as letters name it (a company may name another in
+    /// `company.toml`).
+    pub authority: Authority,
+}
+
+impl Law {
+    /// The deadline rules it sets.
+    pub fn rule(&'static self) -> Rule {
+        Rule {
+            law: &self.name,
+            period: self.period,
+            extension: self.extension,
+            weekend_shift: self.next_working_day,
+            calendar: self.calendar.as_deref(),
+            pauses_for_requester: self.clock_stops,
+            acknowledge_within_business_days: Some(self.acknowledge_within_business_days)
+                .filter(|&n| n > 0),
+        }
+    }
+
+    /// Every built-in law, in the order of [`Jurisdiction::ALL`].
+    pub fn all() -> Result<&'static [Law], Error> {
+        static LAWS: OnceLock<Result<Vec<Law>, String>> = OnceLock::new();
+        LAWS.get_or_init(|| {
+            Jurisdiction::ALL
+                .iter()
+                .map(|&jurisdiction| {
+                    let (_, text) = BUILT_IN
+                        .iter()
+                        .find(|(id, _)| *id == jurisdiction.as_str())
+                        .ok_or_else(|| format!("no law file for {jurisdiction}"))?;
+                    parse(jurisdiction, text)
+                })
+                .collect()
+        })
+        .as_deref()
+        .map_err(|e| Error::internal(format!("a built-in law file is malformed: {e}")))
+    }
+
+    /// The law of `jurisdiction`.
+    pub fn of(jurisdiction: Jurisdiction) -> Result<&'static Law, Error> {
+        Law::all()?
+            .iter()
+            .find(|law| law.jurisdiction == jurisdiction)
+            .ok_or_else(|| Error::internal(format!("no law file for {jurisdiction}")))
+    }
+}
+
+fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
+    let file: LawFile = toml::from_str(text).map_err(|e| format!("{jurisdiction}.toml: {e}"))?;
+    if file.id != jurisdiction.as_str() {
+        return Err(format!("{jurisdiction}.toml names itself {:?}", file.id));
+    }
+    if let Some(calendar) = &file.response.calendar {
+        crate::domain::calendar::Calendar::named(calendar)
+            .map_err(|e| format!("{jurisdiction}.toml: {e}"))?;
+    }
+    Ok(Law {
+        jurisdiction,
+        name: file.name,
+        label: file.label,
+        country: file.country,
+        citation: file.citation,
+        period: period(file.response.length, file.response.unit),
+        next_working_day: file.response.next_working_day,
+        calendar: file.response.calendar,
+        extension: file.extension.as_ref().map(|e| period(e.length, e.unit)),
+        extension_citation: file.extension.map(|e| e.citation),
+        clock_stops: file.clock.stops_while_waiting_on_requester,
+        clock_citation: file.clock.citation,
+        acknowledge_within_business_days: file.acknowledgement.business_days,
+        acknowledgement_citation: file.acknowledgement.citation,
+        appeal: file.appeal,
+        agents: file.agents,
+        authority: file.authority,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_jurisdiction_has_a_law_file_that_loads_and_names_itself() -> Result<(), Error> {
+        let laws = Law::all()?;
+        assert_eq!(laws.len(), Jurisdiction::ALL.len());
+        assert_eq!(BUILT_IN.len(), Jurisdiction::ALL.len(), "no file left over");
+        for law in laws {
+            assert!(
+                !law.citation.is_empty() && !law.clock_citation.is_empty(),
+                "{}",
+                law.name
+            );
+            assert!(!law.authority.name.is_empty(), "{}", law.name);
+            assert!(!law.agents.kinds.is_empty() && !law.appeal.citation.is_empty());
+            assert_eq!(law.extension.is_some(), law.extension_citation.is_some());
+            assert_eq!(
+                law.acknowledge_within_business_days > 0,
+                law.acknowledgement_citation.is_some(),
+                "{}: a duty to acknowledge cites its source",
+                law.name
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_rules_read_from_the_files_are_the_laws_as_they_were_written_in_code() {
+        let gdpr = Jurisdiction::Gdpr.rule();
+        assert_eq!(
+            (gdpr.period, gdpr.extension),
+            (Period::Months(1), Some(Period::Months(2)))
+        );
+        assert!(gdpr.weekend_shift && gdpr.pauses_for_requester);
+        assert_eq!(gdpr.calendar, Some("ie"));
+        let ccpa = Jurisdiction::Ccpa.rule();
+        assert_eq!(
+            (ccpa.period, ccpa.extension),
+            (Period::Days(45), Some(Period::Days(45)))
+        );
+        assert_eq!(ccpa.acknowledge_within_business_days, Some(10));
+        assert!(!ccpa.weekend_shift && !ccpa.pauses_for_requester);
+        assert_eq!(Jurisdiction::Lgpd.rule().period, Period::Days(15));
+        assert_eq!(Jurisdiction::Quebec.rule().extension, None);
+        assert_eq!(Jurisdiction::Default.rule().calendar, None);
+    }
+}
