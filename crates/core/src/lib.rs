@@ -24,15 +24,14 @@ pub use domain::customers::{Customer, Forwarding};
 pub use domain::duplicates::PossibleDuplicate;
 pub use domain::filter::CaseFilter;
 pub use domain::ids::{Agent, CaseId, LetterId, NoteId, Reference};
+pub use domain::jurisdiction::Jurisdiction;
 pub use domain::letters::{Letter, LetterDraft, LetterKind};
 pub use domain::new_case::NewCase;
 pub use domain::reports::{Month, Year};
 pub use domain::retention::RetentionReport;
 pub use domain::secret::Passphrase;
 pub use domain::views::{ListView, Overview, SavedView};
-pub use domain::vocabulary::{
-    Channel, DenialBasis, Identity, ItemOutcome, Jurisdiction, Kind, Outcome, State,
-};
+pub use domain::vocabulary::{Channel, DenialBasis, Identity, ItemOutcome, Kind, Outcome, State};
 pub use domain::workflow::{Action, ActionForm, ActionInput};
 pub use error::{Error, Result, RowError};
 pub use files::atomic::WrittenFile;

@@ -145,7 +145,7 @@ impl Catalog {
             })
             .collect();
         // The default law first: it is what a form starts with.
-        jurisdictions.sort_by_key(|c| c.value != Jurisdiction::Default);
+        jurisdictions.sort_by_key(|c| c.value != Jurisdiction::DEFAULT);
         Catalog {
             kinds: Kind::ALL
                 .iter()
@@ -219,7 +219,7 @@ mod tests {
     fn the_catalog_offers_every_spelling_core_accepts_and_nothing_else() {
         let catalog = Catalog::get();
         assert_eq!(catalog.kinds.len(), Kind::ALL.len());
-        assert_eq!(catalog.jurisdictions[0].value, Jurisdiction::Default);
+        assert_eq!(catalog.jurisdictions[0].value, Jurisdiction::DEFAULT);
         assert_eq!(catalog.jurisdictions.len(), Jurisdiction::ALL.len());
         assert_eq!(catalog.states[2].label, "In progress");
         assert!(

@@ -9,19 +9,9 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::domain::deadline::{Period, Rule};
+use crate::domain::jurisdiction::FILES;
 use crate::domain::letters::Authority;
 use crate::{Error, Jurisdiction, Kind};
-
-/// The built-in laws: file per jurisdiction spelling.
-const BUILT_IN: &[(&str, &str)] = &[
-    ("gdpr", include_str!("../../laws/gdpr.toml")),
-    ("uk_gdpr", include_str!("../../laws/uk_gdpr.toml")),
-    ("ccpa", include_str!("../../laws/ccpa.toml")),
-    ("pipeda", include_str!("../../laws/pipeda.toml")),
-    ("quebec", include_str!("../../laws/quebec.toml")),
-    ("lgpd", include_str!("../../laws/lgpd.toml")),
-    ("default", include_str!("../../laws/default.toml")),
-];
 
 /// A period's unit as a law file writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -94,6 +84,8 @@ pub struct Agents {
 #[serde(deny_unknown_fields)]
 struct LawFile {
     id: String,
+    #[serde(default)]
+    aliases: Vec<String>,
     name: String,
     label: String,
     country: String,
@@ -112,6 +104,8 @@ struct LawFile {
 pub struct Law {
     /// The jurisdiction it is.
     pub jurisdiction: Jurisdiction,
+    /// Other spellings accepted for it (snake_case).
+    pub aliases: Vec<String>,
     /// Its short name, as explanations use it ("UK GDPR").
     pub name: String,
     /// How a menu shows it ("LGPD (Brazil)").
@@ -170,13 +164,8 @@ impl Law {
         LAWS.get_or_init(|| {
             Jurisdiction::ALL
                 .iter()
-                .map(|&jurisdiction| {
-                    let (_, text) = BUILT_IN
-                        .iter()
-                        .find(|(id, _)| *id == jurisdiction.as_str())
-                        .ok_or_else(|| format!("no law file for {jurisdiction}"))?;
-                    parse(jurisdiction, text)
-                })
+                .zip(FILES)
+                .map(|(&jurisdiction, text)| parse(jurisdiction, text))
                 .collect()
         })
         .as_deref()
@@ -186,8 +175,7 @@ impl Law {
     /// The law of `jurisdiction`.
     pub fn of(jurisdiction: Jurisdiction) -> Result<&'static Law, Error> {
         Law::all()?
-            .iter()
-            .find(|law| law.jurisdiction == jurisdiction)
+            .get(jurisdiction.index())
             .ok_or_else(|| Error::internal(format!("no law file for {jurisdiction}")))
     }
 }
@@ -203,6 +191,7 @@ fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
     }
     Ok(Law {
         jurisdiction,
+        aliases: file.aliases,
         name: file.name,
         label: file.label,
         country: file.country,
@@ -230,7 +219,7 @@ mod tests {
     fn every_jurisdiction_has_a_law_file_that_loads_and_names_itself() -> Result<(), Error> {
         let laws = Law::all()?;
         assert_eq!(laws.len(), Jurisdiction::ALL.len());
-        assert_eq!(BUILT_IN.len(), Jurisdiction::ALL.len(), "no file left over");
+        assert_eq!(FILES.len(), Jurisdiction::ALL.len(), "no file left over");
         for law in laws {
             assert!(
                 !law.citation.is_empty() && !law.clock_citation.is_empty(),
@@ -252,22 +241,22 @@ mod tests {
 
     #[test]
     fn the_rules_read_from_the_files_are_the_laws_as_they_were_written_in_code() {
-        let gdpr = Jurisdiction::Gdpr.rule();
+        let gdpr = Jurisdiction::GDPR.rule();
         assert_eq!(
             (gdpr.period, gdpr.extension),
             (Period::Months(1), Some(Period::Months(2)))
         );
         assert!(gdpr.weekend_shift && gdpr.pauses_for_requester);
         assert_eq!(gdpr.calendar, Some("ie"));
-        let ccpa = Jurisdiction::Ccpa.rule();
+        let ccpa = Jurisdiction::CCPA.rule();
         assert_eq!(
             (ccpa.period, ccpa.extension),
             (Period::Days(45), Some(Period::Days(45)))
         );
         assert_eq!(ccpa.acknowledge_within_business_days, Some(10));
         assert!(!ccpa.weekend_shift && !ccpa.pauses_for_requester);
-        assert_eq!(Jurisdiction::Lgpd.rule().period, Period::Days(15));
-        assert_eq!(Jurisdiction::Quebec.rule().extension, None);
-        assert_eq!(Jurisdiction::Default.rule().calendar, None);
+        assert_eq!(Jurisdiction::LGPD.rule().period, Period::Days(15));
+        assert_eq!(Jurisdiction::QUEBEC.rule().extension, None);
+        assert_eq!(Jurisdiction::DEFAULT.rule().calendar, None);
     }
 }

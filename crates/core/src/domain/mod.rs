@@ -15,6 +15,7 @@ pub mod events;
 pub mod export_row;
 pub mod filter;
 pub mod ids;
+pub mod jurisdiction;
 pub mod law;
 pub mod letters;
 pub mod minors;

@@ -114,7 +114,7 @@ impl NewCase {
         let jurisdiction = non_empty(&self.jurisdiction)
             .map(str::parse)
             .transpose()?
-            .unwrap_or(Jurisdiction::Default);
+            .unwrap_or(Jurisdiction::DEFAULT);
         let channel = non_empty(&self.channel)
             .map(str::parse)
             .transpose()?
@@ -177,7 +177,7 @@ mod tests {
     fn a_complete_form_validates_with_defaults() -> Result<(), Error> {
         let valid = form().validate(today())?;
         assert_eq!(valid.kind, Kind::ForumRemoval);
-        assert_eq!(valid.jurisdiction, Jurisdiction::Default);
+        assert_eq!(valid.jurisdiction, Jurisdiction::DEFAULT);
         assert_eq!(valid.channel, Channel::Email);
         Ok(())
     }

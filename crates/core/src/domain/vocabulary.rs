@@ -1,4 +1,5 @@
-//! The closed vocabularies of a case: kinds, states, outcomes, denial bases, jurisdictions, channels.
+//! The closed vocabularies of a case: kinds, states, outcomes, denial bases, channels (the
+//! laws, which are data, are in `jurisdiction.rs`).
 
 use crate::domain::spelling::spelled_enum;
 
@@ -77,26 +78,6 @@ spelled_enum! {
         NoData = "no_data",
         /// Anything else; the reason text says what.
         Other = "other",
-    }
-}
-
-spelled_enum! {
-    /// The law whose deadlines apply.
-    pub enum Jurisdiction ("jurisdiction") {
-        /// EU GDPR.
-        Gdpr = "gdpr",
-        /// UK GDPR.
-        UkGdpr = "uk_gdpr",
-        /// California CCPA/CPRA and most US state laws.
-        Ccpa = "ccpa",
-        /// Canada, PIPEDA.
-        Pipeda = "pipeda",
-        /// Québec, Law 25.
-        Quebec = "quebec",
-        /// Brazil, LGPD.
-        Lgpd = "lgpd",
-        /// None named: the policy's "reasonable timeframe".
-        Default = "default",
     }
 }
 

@@ -128,13 +128,13 @@ fn jurisdiction(rng: &mut ChaCha8Rng) -> Jurisdiction {
     weighted(
         rng,
         &[
-            (J::Gdpr, 30),
-            (J::UkGdpr, 10),
-            (J::Ccpa, 25),
-            (J::Pipeda, 10),
-            (J::Quebec, 5),
-            (J::Lgpd, 5),
-            (J::Default, 15),
+            (J::GDPR, 30),
+            (J::UK_GDPR, 10),
+            (J::CCPA, 25),
+            (J::PIPEDA, 10),
+            (J::QUEBEC, 5),
+            (J::LGPD, 5),
+            (J::DEFAULT, 15),
         ],
     )
 }

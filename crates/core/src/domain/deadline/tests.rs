@@ -22,27 +22,27 @@ fn due(j: Jurisdiction, received: &str) -> NaiveDate {
 
 #[test]
 fn day_periods_end_n_days_after_receipt() {
-    assert_eq!(due(Jurisdiction::Ccpa, "2026-03-01"), d("2026-04-15"));
-    assert_eq!(due(Jurisdiction::Pipeda, "2026-03-01"), d("2026-03-31"));
-    assert_eq!(due(Jurisdiction::Quebec, "2026-03-01"), d("2026-03-31"));
-    assert_eq!(due(Jurisdiction::Lgpd, "2026-03-01"), d("2026-03-16"));
-    assert_eq!(due(Jurisdiction::Default, "2026-03-01"), d("2026-03-31"));
+    assert_eq!(due(Jurisdiction::CCPA, "2026-03-01"), d("2026-04-15"));
+    assert_eq!(due(Jurisdiction::PIPEDA, "2026-03-01"), d("2026-03-31"));
+    assert_eq!(due(Jurisdiction::QUEBEC, "2026-03-01"), d("2026-03-31"));
+    assert_eq!(due(Jurisdiction::LGPD, "2026-03-01"), d("2026-03-16"));
+    assert_eq!(due(Jurisdiction::DEFAULT, "2026-03-01"), d("2026-03-31"));
 }
 
 #[test]
 fn plain_day_counts_do_not_move_off_weekends() {
     // 2026-04-04 is a Saturday: CCPA keeps it.
-    assert_eq!(due(Jurisdiction::Ccpa, "2026-02-18"), d("2026-04-04"));
+    assert_eq!(due(Jurisdiction::CCPA, "2026-02-18"), d("2026-04-04"));
 }
 
 #[test]
 fn gdpr_month_clamps_to_month_end_and_skips_weekends() {
     // 31 Jan 2026 + 1 month = 28 Feb 2026, a Saturday → Monday 2 March.
-    assert_eq!(due(Jurisdiction::Gdpr, "2026-01-31"), d("2026-03-02"));
+    assert_eq!(due(Jurisdiction::GDPR, "2026-01-31"), d("2026-03-02"));
     // 2028 is a leap year: 29 Feb 2028 is a Tuesday.
-    assert_eq!(due(Jurisdiction::UkGdpr, "2028-01-31"), d("2028-02-29"));
+    assert_eq!(due(Jurisdiction::UK_GDPR, "2028-01-31"), d("2028-02-29"));
     // Same day of next month on a weekday.
-    assert_eq!(due(Jurisdiction::Gdpr, "2026-03-10"), d("2026-04-10"));
+    assert_eq!(due(Jurisdiction::GDPR, "2026-03-10"), d("2026-04-10"));
 }
 
 #[test]
@@ -50,22 +50,22 @@ fn uk_gdpr_counts_as_the_ico_s_worked_examples() {
     // ICO, "How long do we have to comply?": from the day of receipt to the corresponding
     // date of the next month; the month's last day when it has none; the next working day
     // when that is a weekend or a public holiday.
-    assert_eq!(due(Jurisdiction::UkGdpr, "2025-09-03"), d("2025-10-03"));
-    assert_eq!(due(Jurisdiction::UkGdpr, "2025-01-30"), d("2025-02-28"));
+    assert_eq!(due(Jurisdiction::UK_GDPR, "2025-09-03"), d("2025-10-03"));
+    assert_eq!(due(Jurisdiction::UK_GDPR, "2025-01-30"), d("2025-02-28"));
     // 3 April 2026 is Good Friday; Easter Monday follows the weekend.
-    assert_eq!(due(Jurisdiction::UkGdpr, "2026-03-03"), d("2026-04-07"));
+    assert_eq!(due(Jurisdiction::UK_GDPR, "2026-03-03"), d("2026-04-07"));
     // Christmas Day on a Friday, the weekend, Boxing Day's substitute on the Monday.
-    assert_eq!(due(Jurisdiction::UkGdpr, "2026-11-25"), d("2026-12-29"));
+    assert_eq!(due(Jurisdiction::UK_GDPR, "2026-11-25"), d("2026-12-29"));
     // GDPR with Ireland's holidays: St Patrick's Day 2026 is a Tuesday.
-    assert_eq!(due(Jurisdiction::Gdpr, "2026-02-17"), d("2026-03-18"));
+    assert_eq!(due(Jurisdiction::GDPR, "2026-02-17"), d("2026-03-18"));
     // CCPA counts calendar days and keeps a holiday.
-    assert_eq!(due(Jurisdiction::Ccpa, "2026-10-12"), d("2026-11-26"));
+    assert_eq!(due(Jurisdiction::CCPA, "2026-10-12"), d("2026-11-26"));
 }
 
 #[test]
 fn the_explanation_names_the_holiday_it_moved_off() {
     let deadline = Clock {
-        jurisdiction: Jurisdiction::UkGdpr,
+        jurisdiction: Jurisdiction::UK_GDPR,
         received: d("2026-03-03"),
         pauses: &[],
         extension: None,
@@ -81,7 +81,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
     );
     // CCPA's acknowledgement counts business days without US federal holidays.
     let ccpa = Clock {
-        jurisdiction: Jurisdiction::Ccpa,
+        jurisdiction: Jurisdiction::CCPA,
         received: d("2026-11-20"),
         pauses: &[],
         extension: None,
@@ -97,7 +97,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
 #[test]
 fn explanation_names_rule_clamp_and_shift() {
     let deadline = Clock {
-        jurisdiction: Jurisdiction::Gdpr,
+        jurisdiction: Jurisdiction::GDPR,
         received: d("2026-01-31"),
         pauses: &[],
         extension: None,
@@ -116,7 +116,7 @@ fn explanation_names_rule_clamp_and_shift() {
 #[test]
 fn ccpa_acknowledgement_is_ten_business_days() {
     let deadline = Clock {
-        jurisdiction: Jurisdiction::Ccpa,
+        jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-02"),
         pauses: &[],
         extension: None,
@@ -132,14 +132,14 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
         to: Some(d("2026-03-19")),
     }];
     let gdpr = Clock {
-        jurisdiction: Jurisdiction::Gdpr,
+        jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &pauses,
         extension: None,
     };
     assert_eq!(gdpr.deadline().due_on, d("2026-04-17"));
     let ccpa = Clock {
-        jurisdiction: Jurisdiction::Ccpa,
+        jurisdiction: Jurisdiction::CCPA,
         ..gdpr
     };
     assert_eq!(ccpa.deadline().due_on, d("2026-04-24"));
@@ -154,7 +154,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
 #[test]
 fn extensions_are_bounded_and_must_come_in_time() {
     let clock = Clock {
-        jurisdiction: Jurisdiction::Ccpa,
+        jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-01"),
         pauses: &[],
         extension: None,
@@ -197,9 +197,9 @@ fn extensions_are_bounded_and_must_come_in_time() {
     );
     // LGPD, Québec and default allow none.
     for j in [
-        Jurisdiction::Lgpd,
-        Jurisdiction::Quebec,
-        Jurisdiction::Default,
+        Jurisdiction::LGPD,
+        Jurisdiction::QUEBEC,
+        Jurisdiction::DEFAULT,
     ] {
         let c = Clock {
             jurisdiction: j,
@@ -215,7 +215,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
 #[test]
 fn gdpr_extension_reaches_three_months() {
     let clock = Clock {
-        jurisdiction: Jurisdiction::Gdpr,
+        jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &[],
         extension: None,
@@ -277,7 +277,7 @@ proptest! {
 
     #[test]
     fn gdpr_due_dates_are_the_first_working_day_a_month_on(received in any_date()) {
-        for j in [Jurisdiction::Gdpr, Jurisdiction::UkGdpr] {
+        for j in [Jurisdiction::GDPR, Jurisdiction::UK_GDPR] {
             let due = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
             let calendar = calendar_of(j.rule()).expect("GDPR names its calendar");
             // Never a weekend or a public holiday of the law's calendar…

@@ -108,7 +108,7 @@ fn every_state_action_pair_matches_the_written_table() {
 
 #[test]
 fn denial_needs_a_reason_and_records_its_basis() -> Result<(), Error> {
-    let c = case(Kind::Access, Jurisdiction::Gdpr);
+    let c = case(Kind::Access, Jurisdiction::GDPR);
     let bare = ActionInput {
         outcome: Some(Outcome::Denied),
         ..Default::default()
@@ -136,7 +136,7 @@ fn denial_needs_a_reason_and_records_its_basis() -> Result<(), Error> {
 
 #[test]
 fn reopen_needs_a_reason_and_clears_the_outcome() -> Result<(), Error> {
-    let c = case(Kind::Inquiry, Jurisdiction::Default);
+    let c = case(Kind::Inquiry, Jurisdiction::DEFAULT);
     let closed = apply(
         &c,
         Action::Close,
@@ -168,7 +168,7 @@ fn reopen_needs_a_reason_and_clears_the_outcome() -> Result<(), Error> {
 
 #[test]
 fn gdpr_clock_stops_while_identity_is_checked() -> Result<(), Error> {
-    let c = case(Kind::Access, Jurisdiction::Gdpr);
+    let c = case(Kind::Access, Jurisdiction::GDPR);
     let waiting = apply(&c, Action::RequestId, &ActionInput::default(), day(1))?.case;
     assert!(waiting.deadline().paused);
     assert_eq!(waiting.attention_on(), None);
@@ -179,7 +179,7 @@ fn gdpr_clock_stops_while_identity_is_checked() -> Result<(), Error> {
 
 #[test]
 fn account_closure_is_scheduled_held_and_confirmed_after_thirty_days() -> Result<(), Error> {
-    let c = case(Kind::AccountClosure, Jurisdiction::Ccpa);
+    let c = case(Kind::AccountClosure, Jurisdiction::CCPA);
     let working = apply(&c, Action::Verify, &ActionInput::default(), day(1))?.case;
     let fulfilled = ActionInput {
         outcome: Some(Outcome::Fulfilled),
@@ -255,7 +255,7 @@ fn account_closure_is_scheduled_held_and_confirmed_after_thirty_days() -> Result
 
 #[test]
 fn forum_items_must_each_be_decided_and_the_outcome_must_fit() -> Result<(), Error> {
-    let c = case(Kind::ForumRemoval, Jurisdiction::Gdpr);
+    let c = case(Kind::ForumRemoval, Jurisdiction::GDPR);
     let working = apply(&c, Action::Verify, &ActionInput::default(), day(1))?.case;
     let partially = ActionInput {
         outcome: Some(Outcome::PartiallyFulfilled),
@@ -328,7 +328,7 @@ fn forum_items_must_each_be_decided_and_the_outcome_must_fit() -> Result<(), Err
 
 #[test]
 fn extension_rules_reach_the_workflow() -> Result<(), Error> {
-    let ccpa = case(Kind::Access, Jurisdiction::Ccpa);
+    let ccpa = case(Kind::Access, Jurisdiction::CCPA);
     let input = |until: NaiveDate, reason: Option<&str>| ActionInput {
         until: Some(until),
         reason: reason.map(String::from),
@@ -357,14 +357,14 @@ fn extension_rules_reach_the_workflow() -> Result<(), Error> {
     .case;
     assert_eq!(extended.due_on, day(90));
     assert!(!allowed_actions(&extended, day(6)).contains(&Action::Extend));
-    let lgpd = case(Kind::Access, Jurisdiction::Lgpd);
+    let lgpd = case(Kind::Access, Jurisdiction::LGPD);
     assert!(!allowed_actions(&lgpd, day(1)).contains(&Action::Extend));
     Ok(())
 }
 
 #[test]
 fn merge_closes_the_duplicate_and_asks_for_the_fold_into_the_kept_case() -> Result<(), Error> {
-    let duplicate = case(Kind::Access, Jurisdiction::Gdpr);
+    let duplicate = case(Kind::Access, Jurisdiction::GDPR);
     let waiting = apply(
         &duplicate,
         Action::RequestId,
@@ -426,7 +426,7 @@ fn merge_closes_the_duplicate_and_asks_for_the_fold_into_the_kept_case() -> Resu
 
 #[test]
 fn answering_a_minors_access_request_opens_the_erasure_as_an_effect() -> Result<(), Error> {
-    let mut minor = case(Kind::Access, Jurisdiction::Gdpr);
+    let mut minor = case(Kind::Access, Jurisdiction::GDPR);
     minor.requester.is_minor = true;
     let checked = ActionInput {
         reason: Some("Parent's ID checked".into()),
@@ -472,7 +472,7 @@ fn answering_a_minors_access_request_opens_the_erasure_as_an_effect() -> Result<
 
 #[test]
 fn each_spec_says_what_its_form_asks_and_whether_it_closes_the_case() {
-    let adult = case(Kind::Access, Jurisdiction::Gdpr);
+    let adult = case(Kind::Access, Jurisdiction::GDPR);
     let close = spec_for(&adult, Action::Close);
     assert!(close.closes && close.needs_outcome && !close.needs_reason);
     assert_eq!(close.reason_label, "Note (optional)");
@@ -501,7 +501,7 @@ fn each_spec_says_what_its_form_asks_and_whether_it_closes_the_case() {
     );
     let scheduled = Case {
         state: State::DeletionScheduled,
-        ..case(Kind::AccountClosure, Jurisdiction::Ccpa)
+        ..case(Kind::AccountClosure, Jurisdiction::CCPA)
     };
     assert!(spec_for(&scheduled, Action::ConfirmDeletion).closes);
     assert!(!spec_for(&scheduled, Action::Hold).closes);

@@ -42,12 +42,31 @@ spelled_sql!(
     State,
     Outcome,
     DenialBasis,
-    Jurisdiction,
     Channel,
     ItemOutcome,
     LetterKind,
     Identity
 );
+
+// A law is stored as its file's id, like the vocabularies.
+impl ToSql for Jurisdiction {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl FromSql for Jurisdiction {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        if let ValueRef::Text(bytes) = value
+            && let Some(stored) = Jurisdiction::from_stored(bytes)
+        {
+            return Ok(stored);
+        }
+        let text = value.as_str()?;
+        text.parse()
+            .map_err(|e: crate::Error| FromSqlError::Other(Box::new(e)))
+    }
+}
 
 /// A column's stored text as bytes; NULL is empty.
 pub(super) fn bytes<'r>(row: &'r Row<'_>, index: usize) -> Result<&'r [u8]> {
