@@ -20,67 +20,70 @@ fn period(period: Period) -> String {
 /// The built-in laws, or one law whole with its citations.
 pub fn laws(command: LawsCommand) -> Result<()> {
     match command {
-        LawsCommand::List => {
-            for law in Law::all()? {
-                let extension = law
-                    .extension
-                    .map(|e| format!("+{}", period(e)))
-                    .unwrap_or_else(|| "no extension".into());
-                println!(
-                    "{:<10} {:<22} {:<10} {:<14} calendar {}",
-                    law.jurisdiction.cli_name(),
-                    law.label,
-                    period(law.period),
-                    extension,
-                    law.calendar.as_deref().unwrap_or("-")
-                );
-            }
-        }
-        LawsCommand::Show { name } => {
-            let jurisdiction: Jurisdiction = name.parse()?;
-            let law = Law::of(jurisdiction)?;
-            println!("{} ({})", law.label, law.country);
-            println!("answer within:  {} — {}", period(law.period), law.citation);
-            match (law.extension, &law.extension_citation) {
-                (Some(extension), Some(citation)) => {
-                    println!("extension:      +{} — {citation}", period(extension))
-                }
-                _ => println!("extension:      none"),
-            }
-            let shift = if law.next_working_day {
-                "moves to the next working day"
-            } else {
-                "stays where it falls"
-            };
-            println!(
-                "weekend/holiday: {shift} (calendar {})",
-                law.calendar.as_deref().unwrap_or("-")
-            );
-            let stops = if law.clock_stops { "stops" } else { "runs" };
-            println!(
-                "clock:          {stops} while waiting on the requester — {}",
-                law.clock_citation
-            );
-            if let Some(citation) = &law.acknowledgement_citation {
-                println!(
-                    "acknowledge:    within {} business days — {citation}",
-                    law.acknowledge_within_business_days
-                );
-            }
-            let appeal = if law.appeal.right { "yes" } else { "no" };
-            println!("appeal:         {appeal} — {}", law.appeal.citation);
-            let kinds: Vec<String> = law.agents.kinds.iter().map(|k| k.cli_name()).collect();
-            println!(
-                "agents may file: {} — {}",
-                kinds.join(", "),
-                law.agents.citation
-            );
-            println!(
-                "complaints to:  {} {}",
-                law.authority.name, law.authority.website
-            );
-        }
+        LawsCommand::List => list(),
+        LawsCommand::Show { name } => show(Law::of(name.parse::<Jurisdiction>()?)?),
     }
+}
+
+fn list() -> Result<()> {
+    for law in Law::all()? {
+        let extension = law
+            .extension
+            .map(|e| format!("+{}", period(e)))
+            .unwrap_or_else(|| "no extension".into());
+        println!(
+            "{:<10} {:<22} {:<10} {:<14} calendar {}",
+            law.jurisdiction.cli_name(),
+            law.label,
+            period(law.period),
+            extension,
+            law.calendar.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+fn show(law: &Law) -> Result<()> {
+    println!("{} ({})", law.label, law.country);
+    println!("answer within:  {} — {}", period(law.period), law.citation);
+    match (law.extension, &law.extension_citation) {
+        (Some(extension), Some(citation)) => {
+            println!("extension:      +{} — {citation}", period(extension))
+        }
+        _ => println!("extension:      none"),
+    }
+    let shift = if law.next_working_day {
+        "moves to the next working day"
+    } else {
+        "stays where it falls"
+    };
+    println!(
+        "weekend/holiday: {shift} (calendar {})",
+        law.calendar.as_deref().unwrap_or("-")
+    );
+    let stops = if law.clock_stops { "stops" } else { "runs" };
+    println!(
+        "clock:          {stops} while waiting on the requester — {}",
+        law.clock_citation
+    );
+    if let Some(citation) = &law.acknowledgement_citation {
+        println!(
+            "acknowledge:    within {} business days — {citation}",
+            law.acknowledge_within_business_days
+        );
+    }
+    let appeal = if law.appeal.right { "yes" } else { "no" };
+    println!("appeal:         {appeal} — {}", law.appeal.citation);
+    let kinds: Vec<String> = law.agents.kinds.iter().map(|k| k.cli_name()).collect();
+    println!(
+        "agents may file: {} — {}",
+        kinds.join(", "),
+        law.agents.citation
+    );
+    println!(
+        "complaints to:  {} {}",
+        law.authority.name, law.authority.website
+    );
     Ok(())
 }
 

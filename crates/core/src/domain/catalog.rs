@@ -91,6 +91,31 @@ pub struct Limits {
     pub bulk_max_cases: usize,
 }
 
+impl Limits {
+    /// The limits core enforces in this build.
+    fn of_this_build() -> Limits {
+        Limits {
+            passphrase_min_chars: Passphrase::MIN_CHARS,
+            name_max_chars: text::MAX_NAME_CHARS,
+            phone_max_chars: text::MAX_PHONE_CHARS,
+            text_max_chars: text::MAX_TEXT_CHARS,
+            forward_days: Bounds {
+                min: customers::MIN_FORWARD_DAYS,
+                max: customers::MAX_FORWARD_DAYS,
+                default: customers::DEFAULT_FORWARD_DAYS,
+            },
+            retention_months: Bounds {
+                min: retention::MIN_MONTHS,
+                max: retention::MAX_MONTHS,
+                default: retention::DEFAULT_MONTHS,
+            },
+            view_name_max_chars: views::MAX_NAME_CHARS,
+            due_soon_days: DUE_SOON_DAYS,
+            bulk_max_cases: bulk::MAX_CASES,
+        }
+    }
+}
+
 /// Everything a form offers and checks, from core.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Catalog {
@@ -188,25 +213,7 @@ impl Catalog {
                     label: value.title().to_string(),
                 })
                 .collect(),
-            limits: Limits {
-                passphrase_min_chars: Passphrase::MIN_CHARS,
-                name_max_chars: text::MAX_NAME_CHARS,
-                phone_max_chars: text::MAX_PHONE_CHARS,
-                text_max_chars: text::MAX_TEXT_CHARS,
-                forward_days: Bounds {
-                    min: customers::MIN_FORWARD_DAYS,
-                    max: customers::MAX_FORWARD_DAYS,
-                    default: customers::DEFAULT_FORWARD_DAYS,
-                },
-                retention_months: Bounds {
-                    min: retention::MIN_MONTHS,
-                    max: retention::MAX_MONTHS,
-                    default: retention::DEFAULT_MONTHS,
-                },
-                view_name_max_chars: views::MAX_NAME_CHARS,
-                due_soon_days: DUE_SOON_DAYS,
-                bulk_max_cases: bulk::MAX_CASES,
-            },
+            limits: Limits::of_this_build(),
         }
     }
 }

@@ -117,6 +117,13 @@ fn action_parts(details: &Value, parts: &mut Vec<String>) {
     if let Some(purge) = text("purge_on") {
         parts.push(format!("data deleted on {purge}"));
     }
+    consequence_parts(details, parts);
+}
+
+/// What an action did beyond the case's state: a page decided, a merge, the answer's letter,
+/// a new due date, a follow-up case.
+fn consequence_parts(details: &Value, parts: &mut Vec<String>) {
+    let text = |key: &str| details.get(key).and_then(Value::as_str).map(str::to_string);
     if let Some(item) = details.get("item").and_then(Value::as_u64) {
         let outcome = text("item_outcome").and_then(|o| o.parse::<ItemOutcome>().ok());
         let what = match outcome {
