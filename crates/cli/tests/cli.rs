@@ -1218,4 +1218,26 @@ fn laws_and_calendars_are_listed_and_a_uk_gdpr_deadline_moves_off_good_friday() 
         "{case}"
     );
     assert!(case.contains("Due 2026-04-07."), "{case}");
+    // A Global Privacy Control signal: an opt-out in 15 US business days, no identity check.
+    let signal = db.new_case(&[
+        "--kind",
+        "marketing-opt-out",
+        "--channel",
+        "signal",
+        "--jurisdiction",
+        "ccpa",
+        "--received",
+        "2026-11-20",
+    ]);
+    let shown = db.stdout(&["case", "show", &signal]);
+    assert!(shown.contains("Due 2026-12-14."), "{shown}");
+    assert!(
+        shown.contains(&format!("next:         case act {signal} close")),
+        "{shown}"
+    );
+    fails_with(
+        &mut db.cmd(&["case", "act", &signal, "request-id"]),
+        5,
+        "an opt-out preference signal is honoured as it comes",
+    );
 }

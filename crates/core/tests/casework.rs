@@ -909,6 +909,88 @@ fn migration_010_moves_stored_due_dates_off_public_holidays() -> Result<()> {
 }
 
 #[test]
+fn an_opt_out_signal_needs_no_identity_check_and_no_letter() -> Result<()> {
+    use privacydesk_core::Identity;
+    use privacydesk_core::domain::next::Step;
+    let mut fx = Fixture::new();
+    fx.desk.set_today(date("2026-11-23"));
+    let signal = |kind: &str| NewCase {
+        kind: kind.into(),
+        name: "Browser user".into(),
+        email: "gpc@example.com".into(),
+        received: Some("2026-11-20".into()),
+        jurisdiction: Some("ccpa".into()),
+        channel: Some("signal".into()),
+        ..NewCase::default()
+    };
+    let refused = fx.desk.new_case(&signal("access"));
+    assert!(matches!(refused, Err(Error::Invalid(why)) if why.contains("only opts out")));
+    let r = fx.desk.new_case(&signal("marketing-opt-out"))?;
+    let view = fx.desk.case(&r)?;
+    assert_eq!(view.case.identity, Identity::NotNeeded);
+    assert_eq!(
+        view.case.due_on,
+        date("2026-12-14"),
+        "15 business days, Thanksgiving skipped"
+    );
+    assert_eq!(view.next.map(|n| n.step), Some(Step::Action(Action::Close)));
+    assert!(
+        !view
+            .allowed_actions
+            .iter()
+            .any(|s| s.action == Action::RequestId)
+    );
+    let close = view
+        .allowed_actions
+        .iter()
+        .find(|s| s.action == Action::Close)
+        .ok_or_else(|| Error::invalid("close offered"))?;
+    assert!(close.unsent_answer.is_none(), "no letter is asked for");
+    let closed = fx.desk.act(
+        &r,
+        Action::Close,
+        &ActionInput {
+            outcome: Some(Outcome::Fulfilled),
+            ..Default::default()
+        },
+    )?;
+    assert_eq!(closed.case.outcome, Some(Outcome::Fulfilled));
+    Ok(())
+}
+
+/// Schema 11 counts a CCPA opt-out in 15 business days: an older database's opt-outs get
+/// their due dates worked out again, and nothing else changes.
+#[test]
+fn migration_011_gives_ccpa_opt_outs_their_business_day_deadline() -> Result<()> {
+    let mut fx = Fixture::new();
+    fx.desk.set_today(date("2026-11-23"));
+    let opt_out = fx.desk.new_case(&NewCase {
+        kind: "marketing-opt-out".into(),
+        name: "Ana Ruiz".into(),
+        email: "ana@example.com".into(),
+        received: Some("2026-11-20".into()),
+        jurisdiction: Some("ccpa".into()),
+        ..NewCase::default()
+    })?;
+    let access = fx.new_case("access", "Ben Ode", "ben@example.com", "2026-11-20")?;
+    let access_due = fx.desk.case(&access)?.case.due_on;
+    let conn = raw(&fx.path);
+    // As schema 10 stored it: 45 calendar days.
+    conn.execute(
+        "UPDATE cases SET due_on = '2027-01-04', attention_on = '2027-01-04',
+             queue_on = '2027-01-04' WHERE reference = ?1",
+        [opt_out.as_str()],
+    )?;
+    conn.execute_batch("PRAGMA user_version = 10;")?;
+    drop(conn);
+    fx.reopen()?;
+    fx.desk.set_today(date("2026-11-23"));
+    assert_eq!(fx.desk.case(&opt_out)?.case.due_on, date("2026-12-14"));
+    assert_eq!(fx.desk.case(&access)?.case.due_on, access_due);
+    Ok(())
+}
+
+#[test]
 fn an_access_request_is_fulfilled_only_once_verified_and_answered() -> Result<()> {
     use privacydesk_core::domain::next::Step;
     use privacydesk_core::{Identity, LetterKind};

@@ -133,7 +133,12 @@ impl Case {
                     reason: None,
                 })
                 .collect(),
-            identity: Identity::Unchecked,
+            // A browser's opt-out signal is honoured as it comes (11 CCR § 7026(d)).
+            identity: if valid.channel == Channel::Signal {
+                Identity::NotNeeded
+            } else {
+                Identity::Unchecked
+            },
             sent_letters: Vec::new(),
         };
         case.due_on = case.deadline().due_on;
@@ -147,6 +152,7 @@ impl Case {
             received: self.received_on,
             pauses: &self.pauses,
             extension: self.extension,
+            opt_out: self.kind == Kind::MarketingOptOut,
         }
     }
 

@@ -182,7 +182,16 @@ impl Catalog {
                 .collect(),
             states: choices(State::ALL),
             jurisdictions,
-            channels: choices(Channel::ALL),
+            channels: Channel::ALL
+                .iter()
+                .map(|&value| Choice {
+                    value,
+                    label: match value {
+                        Channel::Signal => "Opt-out signal (GPC)".into(),
+                        other => title_of(other.as_str()),
+                    },
+                })
+                .collect(),
             close_outcomes: Outcome::ALL
                 .iter()
                 .filter(|&&o| o != Outcome::Merged)

@@ -66,6 +66,8 @@ pub struct Rule {
     pub pauses_for_requester: bool,
     /// Business days within which receipt must be acknowledged, if the law asks.
     pub acknowledge_within_business_days: Option<u32>,
+    /// Business days within which an opt-out must be honoured, if the law sets its own time.
+    pub opt_out_within_business_days: Option<u32>,
 }
 
 impl Jurisdiction {
@@ -83,6 +85,7 @@ impl Jurisdiction {
                 calendar: None,
                 pauses_for_requester: false,
                 acknowledge_within_business_days: None,
+                opt_out_within_business_days: None,
             },
         }
     }
@@ -134,6 +137,8 @@ pub struct Clock<'a> {
     pub pauses: &'a [Pause],
     /// The extension, if one was granted.
     pub extension: Option<Extension>,
+    /// Whether it is an opt-out, which some laws answer in business days of their own.
+    pub opt_out: bool,
 }
 
 /// A computed deadline and how it was reached.
@@ -249,6 +254,9 @@ impl Clock<'_> {
     /// Computes the due date and its explanation.
     pub fn deadline(&self) -> Deadline {
         let rule = self.rule();
+        if let (true, Some(days)) = (self.opt_out, rule.opt_out_within_business_days) {
+            return self.opt_out_deadline(rule, days);
+        }
         let mut explanation = Vec::new();
         let end = self.period_end(&mut explanation);
         let stops = self.stops(&mut explanation);
@@ -282,6 +290,32 @@ impl Clock<'_> {
             latest_extension_on,
             acknowledge_by,
             paused: stops.paused_now,
+            explanation,
+        }
+    }
+
+    /// An opt-out under a law that gives it its own time in business days: no extension, no
+    /// stopped clock, no acknowledgement (the opt-out itself is the answer).
+    fn opt_out_deadline(&self, rule: Rule, days: u32) -> Deadline {
+        let due_on = business_days_after(self.jurisdiction, self.received, days);
+        let explanation = vec![
+            format!(
+                "Received {} ({}).",
+                self.received,
+                weekday_name(self.received)
+            ),
+            format!(
+                "{}: an opt-out is honoured within {days} business days, without holidays → {due_on}.",
+                capitalised(rule.law)
+            ),
+            format!("Due {due_on}."),
+        ];
+        Deadline {
+            due_on,
+            statutory_due_on: due_on,
+            latest_extension_on: None,
+            acknowledge_by: None,
+            paused: false,
             explanation,
         }
     }

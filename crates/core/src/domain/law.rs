@@ -54,6 +54,13 @@ struct ClockRule {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct OptOut {
+    business_days: u32,
+    citation: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Acknowledgement {
     business_days: u32,
     citation: Option<String>,
@@ -94,6 +101,7 @@ struct LawFile {
     extension: Option<Extension>,
     clock: ClockRule,
     acknowledgement: Acknowledgement,
+    opt_out: Option<OptOut>,
     appeal: Appeal,
     agents: Agents,
     authority: Authority,
@@ -134,6 +142,10 @@ pub struct Law {
     pub acknowledge_within_business_days: u32,
     /// Where that duty comes from.
     pub acknowledgement_citation: Option<String>,
+    /// Business days within which an opt-out must be honoured, where the law sets its own.
+    pub opt_out_within_business_days: Option<u32>,
+    /// Where that comes from.
+    pub opt_out_citation: Option<String>,
     /// The appeal right.
     pub appeal: Appeal,
     /// Authorized agents.
@@ -155,6 +167,7 @@ impl Law {
             pauses_for_requester: self.clock_stops,
             acknowledge_within_business_days: Some(self.acknowledge_within_business_days)
                 .filter(|&n| n > 0),
+            opt_out_within_business_days: self.opt_out_within_business_days,
         }
     }
 
@@ -205,6 +218,8 @@ fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
         clock_citation: file.clock.citation,
         acknowledge_within_business_days: file.acknowledgement.business_days,
         acknowledgement_citation: file.acknowledgement.citation,
+        opt_out_within_business_days: file.opt_out.as_ref().map(|o| o.business_days),
+        opt_out_citation: file.opt_out.map(|o| o.citation),
         appeal: file.appeal,
         agents: file.agents,
         authority: file.authority,
@@ -229,6 +244,10 @@ mod tests {
             assert!(!law.authority.name.is_empty(), "{}", law.name);
             assert!(!law.agents.kinds.is_empty() && !law.appeal.citation.is_empty());
             assert_eq!(law.extension.is_some(), law.extension_citation.is_some());
+            assert_eq!(
+                law.opt_out_within_business_days.is_some(),
+                law.opt_out_citation.is_some()
+            );
             assert_eq!(
                 law.acknowledge_within_business_days > 0,
                 law.acknowledgement_citation.is_some(),

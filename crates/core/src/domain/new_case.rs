@@ -131,6 +131,11 @@ impl NewCase {
                 validate_item(i).map_err(|e| Error::Invalid(format!("page {}: {e}", n + 1)))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        if channel == Channel::Signal && kind != Kind::MarketingOptOut {
+            return Err(Error::invalid(
+                "an opt-out preference signal (GPC) only opts out: its kind is marketing-opt-out",
+            ));
+        }
         if !items.is_empty() && kind != Kind::ForumRemoval {
             return Err(Error::invalid(
                 "items can only be listed on a forum-removal case",

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::domain::letters::{self, LetterKind};
 use crate::domain::workflow::{self, Action, check_outcome, identity_settled};
-use crate::{Case, ItemOutcome, Kind, Outcome, State};
+use crate::{Case, Channel, ItemOutcome, Kind, Outcome, State};
 
 /// The step the desk suggests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,6 +36,10 @@ pub struct Next {
 pub fn next(case: &Case, today: NaiveDate) -> Option<Next> {
     let suggestion = match case.state {
         State::Closed => after_closing(case),
+        State::New if case.channel == Channel::Signal && case.customer.is_none() => act(
+            Action::Close,
+            "an opt-out signal needs no identity check and no letter: honour it and close".into(),
+        ),
         State::New | State::VerifyingIdentity if case.customer.is_some() => act(
             Action::Forward,
             "the data is the customer's: forward the request to them".into(),

@@ -94,6 +94,9 @@ spelled_enum! {
         Forum = "forum",
         /// A paper letter.
         Letter = "letter",
+        /// An opt-out preference signal from the person's browser (Global Privacy Control):
+        /// an opt-out that needs no identity check and gets no letter.
+        Signal = "signal",
     }
 }
 

@@ -11,6 +11,7 @@ fn d(text: &str) -> NaiveDate {
 
 fn due(j: Jurisdiction, received: &str) -> NaiveDate {
     Clock {
+        opt_out: false,
         jurisdiction: j,
         received: d(received),
         pauses: &[],
@@ -63,8 +64,39 @@ fn uk_gdpr_counts_as_the_ico_s_worked_examples() {
 }
 
 #[test]
+fn a_ccpa_opt_out_is_due_in_fifteen_business_days_without_us_holidays() {
+    let opt_out = |j: Jurisdiction| {
+        Clock {
+            opt_out: true,
+            jurisdiction: j,
+            received: d("2026-11-20"),
+            pauses: &[],
+            extension: None,
+        }
+        .deadline()
+    };
+    // Friday 20 November 2026; Thanksgiving (26 November) is not a business day.
+    let ccpa = opt_out(Jurisdiction::CCPA);
+    assert_eq!(ccpa.due_on, d("2026-12-14"));
+    assert_eq!(
+        (ccpa.latest_extension_on, ccpa.acknowledge_by),
+        (None, None)
+    );
+    assert!(
+        ccpa.explanation
+            .join(" ")
+            .contains("an opt-out is honoured within 15 business days"),
+        "{:?}",
+        ccpa.explanation
+    );
+    // A law without a time of its own for opt-outs counts as for any request.
+    assert_eq!(opt_out(Jurisdiction::GDPR).due_on, d("2026-12-21"));
+}
+
+#[test]
 fn the_explanation_names_the_holiday_it_moved_off() {
     let deadline = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::UK_GDPR,
         received: d("2026-03-03"),
         pauses: &[],
@@ -81,6 +113,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
     );
     // CCPA's acknowledgement counts business days without US federal holidays.
     let ccpa = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-11-20"),
         pauses: &[],
@@ -97,6 +130,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
 #[test]
 fn explanation_names_rule_clamp_and_shift() {
     let deadline = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-01-31"),
         pauses: &[],
@@ -116,6 +150,7 @@ fn explanation_names_rule_clamp_and_shift() {
 #[test]
 fn ccpa_acknowledgement_is_ten_business_days() {
     let deadline = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-02"),
         pauses: &[],
@@ -132,6 +167,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
         to: Some(d("2026-03-19")),
     }];
     let gdpr = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &pauses,
@@ -139,6 +175,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
     };
     assert_eq!(gdpr.deadline().due_on, d("2026-04-17"));
     let ccpa = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::CCPA,
         ..gdpr
     };
@@ -154,6 +191,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
 #[test]
 fn extensions_are_bounded_and_must_come_in_time() {
     let clock = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-01"),
         pauses: &[],
@@ -183,6 +221,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
     );
     // Only once.
     let extended = Clock {
+        opt_out: false,
         extension: Some(Extension {
             until: d("2026-05-01"),
             granted_on: d("2026-04-01"),
@@ -202,6 +241,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
         Jurisdiction::DEFAULT,
     ] {
         let c = Clock {
+            opt_out: false,
             jurisdiction: j,
             ..clock
         };
@@ -215,6 +255,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
 #[test]
 fn gdpr_extension_reaches_three_months() {
     let clock = Clock {
+        opt_out: false,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &[],
@@ -262,7 +303,7 @@ fn any_pauses(received: NaiveDate) -> impl Strategy<Value = Vec<Pause>> {
 proptest! {
     #[test]
     fn due_date_is_never_before_receipt(j in any_jurisdiction(), received in any_date()) {
-        let deadline = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline();
+        let deadline = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline();
         prop_assert!(deadline.due_on > received);
         prop_assert!(deadline.latest_extension_on.is_none_or(|l| l >= deadline.due_on));
     }
@@ -270,15 +311,15 @@ proptest! {
     #[test]
     fn later_receipt_never_gives_earlier_due_date(j in any_jurisdiction(), a in any_date(), b in any_date()) {
         let (early, late) = if a <= b { (a, b) } else { (b, a) };
-        let due_early = Clock { jurisdiction: j, received: early, pauses: &[], extension: None }.deadline().due_on;
-        let due_late = Clock { jurisdiction: j, received: late, pauses: &[], extension: None }.deadline().due_on;
+        let due_early = Clock { opt_out: false, jurisdiction: j, received: early, pauses: &[], extension: None }.deadline().due_on;
+        let due_late = Clock { opt_out: false, jurisdiction: j, received: late, pauses: &[], extension: None }.deadline().due_on;
         prop_assert!(due_early <= due_late);
     }
 
     #[test]
     fn gdpr_due_dates_are_the_first_working_day_a_month_on(received in any_date()) {
         for j in [Jurisdiction::GDPR, Jurisdiction::UK_GDPR] {
-            let due = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+            let due = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
             let calendar = calendar_of(j.rule()).expect("GDPR names its calendar");
             // Never a weekend or a public holiday of the law's calendar…
             prop_assert!(calendar.is_working_day(due), "{due} is not a working day");
@@ -300,8 +341,8 @@ proptest! {
         (j, received, pauses) in (any_jurisdiction(), any_date())
             .prop_flat_map(|(j, r)| (Just(j), Just(r), any_pauses(r)))
     ) {
-        let plain = Clock { jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
-        let paused = Clock { jurisdiction: j, received, pauses: &pauses, extension: None }.deadline().due_on;
+        let plain = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+        let paused = Clock { opt_out: false, jurisdiction: j, received, pauses: &pauses, extension: None }.deadline().due_on;
         prop_assert!(paused >= plain);
         if !j.rule().pauses_for_requester {
             prop_assert_eq!(paused, plain);
@@ -312,7 +353,7 @@ proptest! {
     fn any_accepted_extension_lands_between_due_and_maximum(
         j in any_jurisdiction(), received in any_date(), ask in 0i64..120, day in 0i64..60,
     ) {
-        let clock = Clock { jurisdiction: j, received, pauses: &[], extension: None };
+        let clock = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None };
         let before = clock.deadline();
         let until = plus_days(received, ask);
         let today = plus_days(received, day);

@@ -207,7 +207,8 @@ fn verify(
 /// sent, or the agent confirms the answer went out another way (recorded on the event).
 fn answer_sent(case: &Case, input: &ActionInput, done: &mut Record) -> Result<(), Error> {
     let letter = LetterKind::answering(case.kind);
-    if case.sent_letters.contains(&letter) {
+    // An opt-out signal is answered by honouring it: no one is written to.
+    if case.sent_letters.contains(&letter) || case.channel == crate::Channel::Signal {
         return Ok(());
     }
     if !input.without_letter {

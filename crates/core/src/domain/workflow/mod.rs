@@ -15,7 +15,7 @@ pub use spec::{ActionSpec, IdentityOption, OutcomeOption, spec_for};
 
 use crate::domain::events::EventKind;
 use crate::domain::spelling::spelled_enum;
-use crate::{Case, Error, Identity, Kind, State};
+use crate::{Case, Channel, Error, Identity, Kind, State};
 
 spelled_enum! {
     /// What an agent can do to a case.
@@ -172,6 +172,9 @@ fn guard(case: &Case, action: Action, today: NaiveDate) -> Result<State, Error> 
             refuse("only account-closure cases schedule a deletion".into())
         }
         Action::ScheduleDeletion if !identity_settled(case) => refuse(IDENTITY_FIRST.into()),
+        Action::RequestId | Action::AskRequester if case.channel == Channel::Signal => refuse(
+            "an opt-out preference signal is honoured as it comes: there is no one to ask".into(),
+        ),
         Action::Verify if case.state == State::InProgress && identity_settled(case) => {
             refuse(format!(
                 "the identity is already recorded as {}",

@@ -111,7 +111,9 @@ pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
         } else {
             Vec::new()
         },
-        unsent_answer: (fulfils && !case.sent_letters.contains(&answer))
+        unsent_answer: (fulfils
+            && !case.sent_letters.contains(&answer)
+            && case.channel != crate::Channel::Signal)
             .then(|| OfferedLetter::from(answer)),
     }
 }

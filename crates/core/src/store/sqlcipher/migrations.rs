@@ -46,14 +46,27 @@ const MIGRATIONS: &[Migration] = &[
         "../../../migrations/sqlcipher/009_identity.sql"
     )),
     Code(due_dates_off_public_holidays),
+    Code(ccpa_opt_outs_in_business_days),
 ];
 
 /// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such
 /// case's stored due date (and the list's keys that follow it) is worked out again; nothing
 /// else about a case changes.
 fn due_dates_off_public_holidays(tx: &Transaction<'_>) -> Result<()> {
+    work_due_dates_out_again(tx, "jurisdiction IN ('gdpr', 'uk_gdpr')")
+}
+
+/// Schema 11: a CCPA opt-out is due within 15 business days (11 CCR § 7026(f)(1)), not 45
+/// calendar days.
+fn ccpa_opt_outs_in_business_days(tx: &Transaction<'_>) -> Result<()> {
+    work_due_dates_out_again(tx, "jurisdiction = 'ccpa' AND kind = 'marketing_opt_out'")
+}
+
+/// Works out again the due date of each case `selected` picks (a fixed condition on its
+/// columns), and the list's keys that follow it, where the rules now give another.
+fn work_due_dates_out_again(tx: &Transaction<'_>, selected: &str) -> Result<()> {
     let references: Vec<String> = tx
-        .prepare("SELECT reference FROM cases WHERE jurisdiction IN ('gdpr', 'uk_gdpr')")?
+        .prepare(&format!("SELECT reference FROM cases WHERE {selected}"))?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut update =
