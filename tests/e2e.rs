@@ -544,6 +544,24 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
     .await?;
     desk.text_contains("#detail-due", "2026-04-07").await?;
 
+    // Filed by an authorized agent: the agent and the proof seen are kept on the case.
+    desk.new_case(
+        "correction",
+        "Jon Park",
+        "jon@example.com",
+        &[
+            ("#nc-jurisdiction", "ccpa"),
+            ("#nc-agent-name", "Privacy Rights Agency LLC"),
+            ("#nc-agent-proof", "Signed authorisation"),
+        ],
+    )
+    .await?;
+    desk.text_contains(
+        "#detail-agent",
+        "Privacy Rights Agency LLC (authorized agent; proof seen: Signed authorisation)",
+    )
+    .await?;
+
     // Account closure, scheduled for deletion 30 days out.
     desk.new_case("account_closure", "Dmitri Novak", "dmitri@example.com", &[])
         .await?;
@@ -591,7 +609,7 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
     desk.text_contains("#nc-name-error", "longer than 500")
         .await?;
     desk.click("#dialog-cancel").await?;
-    desk.text_contains("#page-info", "of 7").await?; // nine cases, two of them closed
+    desk.text_contains("#page-info", "of 8").await?; // ten cases, two of them closed
     desk.screenshot("05-case-list").await?;
 
     // Search by reference and by email.

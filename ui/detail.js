@@ -183,6 +183,7 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
         : [h("p", {}, name, " ", reveal), h("p", {}, email), c.requester.phone ? h("p", {}, phone) : null],
       h("dl", { class: "facts" },
         h("dt", {}, "Identity"), h("dd", { id: "detail-identity" }, { unchecked: "not checked yet", verified: "verified", not_needed: "no check needed (see the timeline)" }[c.identity] || c.identity),
+        c.authorized_agent ? [h("dt", {}, "Filed by"), h("dd", { id: "detail-agent", dir: "auto" }, `${c.authorized_agent.name} (authorized agent; proof seen: ${c.authorized_agent.proof})`)] : null,
         h("dt", {}, "Customer"), h("dd", {}, c.customer || "— (the company's own data)"),
         h("dt", {}, "Channel"), h("dd", {}, labelOf("channels", c.channel)),
         h("dt", {}, "Law"), h("dd", { id: "detail-law" }, labelOf("jurisdictions", c.jurisdiction)),

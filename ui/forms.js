@@ -191,6 +191,8 @@ export function openNewCase() {
     field("nc-channel", "Channel", select("nc-channel", options("channels"), catalog().channels[0].value)),
     field("nc-phone", "Phone (optional)", h("input", { id: "nc-phone", type: "tel", autocomplete: "off" })),
     field("nc-customer", "Customer (controller)", customer, "Leave empty if the data is the company's own."),
+    field("nc-agent-name", "Authorized agent (optional)", h("input", { id: "nc-agent-name", autocomplete: "off" }), "When someone files for the person."),
+    field("nc-agent-proof", "Proof of permission seen", h("input", { id: "nc-agent-proof", autocomplete: "off" }), "E.g. a signed authorisation; needed with an agent."),
     h("div", { class: "field checkbox" }, h("input", { id: "nc-minor", type: "checkbox" }), h("label", { for: "nc-minor" }, "The person is under 18")),
     h("div", { class: "field wide" }, h("label", { for: "nc-details" }, "What they asked"), h("textarea", { id: "nc-details", rows: 4 })),
     h("div", { class: "wide", id: "nc-items-row" }, items),
@@ -234,6 +236,8 @@ export function openNewCase() {
       details: value("nc-details") || null,
       items: formItems(),
       minor: document.getElementById("nc-minor").checked,
+      agent_name: value("nc-agent-name") || null,
+      agent_proof: value("nc-agent-proof") || null,
     };
     const problems = [];
     const long = (text, most) => [...(text || "")].length > most;
@@ -245,6 +249,8 @@ export function openNewCase() {
     else if (form.received > todayIso()) problems.push(["The received date is in the future.", "nc-received"]);
     if (long(form.phone, limits.phone_max_chars)) problems.push([`The phone number is longer than ${limits.phone_max_chars} characters.`, "nc-phone"]);
     if (long(form.customer, limits.name_max_chars)) problems.push([`The customer's name is longer than ${formatNumber(limits.name_max_chars)} characters.`, "nc-customer"]);
+    if (form.agent_name && !form.agent_proof) problems.push(["Say what proof of the person's permission the agent showed.", "nc-agent-proof"]);
+    if (form.agent_proof && !form.agent_name) problems.push(["Name the authorized agent.", "nc-agent-name"]);
     if (listsItems(form.kind) && !form.items.length) problems.push(["List the posts or pages to remove, one address a line.", "nc-items"]);
     if (problems.length) failAll(problems);
     try {

@@ -38,6 +38,8 @@ fn new_case(desk: &mut Desk, n: u32, kind: &str) -> Reference {
         details: Some(format!("qzsecret details {n}")),
         channel: Some("phone".into()),
         phone: Some(format!("+1 555 010 99{n:02}")),
+        agent_name: Some(format!("Agent Qzsecret {n}")),
+        agent_proof: Some(format!("Signed authorisation of Qzsecret Person {n}")),
         jurisdiction: Some("ccpa".into()),
         customer: Some("Acme Retail".into()),
         items: if kind == "forum-removal" {
@@ -246,6 +248,8 @@ fn retention_redacts_old_closed_cases_keeps_the_record_and_the_chain() {
                         "qzsecret/2",
                         "555 010 9901",
                         "555 010 9902",
+                        "Agent Qzsecret 1",
+                        "Agent Qzsecret 2",
                     ] {
                         assert!(!text.contains(gone), "{table} still holds {gone:?}: {text}");
                     }

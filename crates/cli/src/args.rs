@@ -284,7 +284,8 @@ pub struct NewArgs {
     /// The customer (controller) whose data it is
     #[arg(long, allow_hyphen_values = true)]
     pub customer: Option<String>,
-    /// email, web, phone, forum, letter [default: email]
+    /// email, web, phone, forum, letter, signal (an opt-out preference signal such as Global
+    /// Privacy Control; marketing-opt-out only) [default: email]
     #[arg(long)]
     pub channel: Option<String>,
     /// What the person wrote
@@ -296,6 +297,12 @@ pub struct NewArgs {
     /// The request concerns someone under 18
     #[arg(long)]
     pub minor: bool,
+    /// Filed by an authorized agent: the agent's name (needs --agent-proof)
+    #[arg(long, value_name = "NAME")]
+    pub authorized_agent: Option<String>,
+    /// The proof of the person's permission the agent showed (a signed authorisation…)
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub agent_proof: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -68,6 +68,8 @@ fn new_case(context: &Context, args: NewArgs) -> Result<()> {
         details: args.details,
         items: args.items,
         minor: args.minor,
+        agent_name: args.authorized_agent,
+        agent_proof: args.agent_proof,
     };
     let mut desk = context.open()?;
     let created = desk.new_case(&form)?;

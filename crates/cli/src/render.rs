@@ -186,6 +186,13 @@ fn requester(view: &CaseView) {
     if let Some(phone) = &case.requester.phone {
         println!("phone:        {phone}");
     }
+    if let Some(agent) = &case.authorized_agent {
+        println!(
+            "filed by:     {} (authorized agent; proof seen: {})",
+            agent.name, agent.proof
+        );
+    }
+    println!("identity:     {}", case.identity.cli_name());
     println!("customer:     {}", case.customer.as_deref().unwrap_or("-"));
     if let Some(forwarding) = &view.forwarding {
         let status = match (forwarding.forwarded_on, forwarding.late) {

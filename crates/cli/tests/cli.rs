@@ -1235,6 +1235,35 @@ fn laws_and_calendars_are_listed_and_a_uk_gdpr_deadline_moves_off_good_friday() 
         shown.contains(&format!("next:         case act {signal} close")),
         "{shown}"
     );
+    let filed = db.new_case(&[
+        "--kind",
+        "erasure",
+        "--jurisdiction",
+        "ccpa",
+        "--authorized-agent",
+        "Privacy Rights Agency LLC",
+        "--agent-proof",
+        "Signed authorisation",
+    ]);
+    assert!(db.stdout(&["case", "show", &filed]).contains(
+        "filed by:     Privacy Rights Agency LLC (authorized agent; proof seen: Signed authorisation)"
+    ));
+    fails_with(
+        &mut db.cmd(&[
+            "case",
+            "new",
+            "--kind",
+            "erasure",
+            "--name",
+            "Ana Ruiz",
+            "--email",
+            "ana@example.com",
+            "--authorized-agent",
+            "Agency",
+        ]),
+        2,
+        "say what proof of the person's permission the authorized agent showed",
+    );
     fails_with(
         &mut db.cmd(&["case", "act", &signal, "request-id"]),
         5,

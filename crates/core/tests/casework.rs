@@ -841,6 +841,8 @@ fn migration_009_marks_the_verified_cases_of_an_older_database() -> Result<()> {
     let conn = raw(&fx.path);
     conn.execute_batch(
         "ALTER TABLE cases DROP COLUMN identity;
+         ALTER TABLE cases DROP COLUMN agent_name;
+         ALTER TABLE cases DROP COLUMN agent_proof;
          PRAGMA user_version = 8;",
     )?;
     drop(conn);
@@ -890,7 +892,11 @@ fn migration_010_moves_stored_due_dates_off_public_holidays() -> Result<()> {
              queue_on = '2026-04-03' WHERE reference = ?1",
         [easter.as_str()],
     )?;
-    conn.execute_batch("PRAGMA user_version = 9;")?;
+    conn.execute_batch(
+        "ALTER TABLE cases DROP COLUMN agent_name;
+         ALTER TABLE cases DROP COLUMN agent_proof;
+         PRAGMA user_version = 9;",
+    )?;
     drop(conn);
     fx.reopen()?;
     fx.desk.set_today(date("2026-03-20"));
@@ -981,7 +987,11 @@ fn migration_011_gives_ccpa_opt_outs_their_business_day_deadline() -> Result<()>
              queue_on = '2027-01-04' WHERE reference = ?1",
         [opt_out.as_str()],
     )?;
-    conn.execute_batch("PRAGMA user_version = 10;")?;
+    conn.execute_batch(
+        "ALTER TABLE cases DROP COLUMN agent_name;
+         ALTER TABLE cases DROP COLUMN agent_proof;
+         PRAGMA user_version = 10;",
+    )?;
     drop(conn);
     fx.reopen()?;
     fx.desk.set_today(date("2026-11-23"));
@@ -1114,5 +1124,54 @@ fn no_check_needed_is_recorded_with_its_reason_and_a_denial_closes_at_once() -> 
         },
     )?;
     assert_eq!(view.case.outcome, Some(Outcome::Denied));
+    Ok(())
+}
+
+#[test]
+fn a_request_filed_by_an_authorized_agent_keeps_the_agent_and_the_proof() -> Result<()> {
+    use privacydesk_core::Kind;
+    use privacydesk_core::domain::law::Agents;
+    use privacydesk_core::domain::new_case::agent_may_file;
+    let mut fx = Fixture::new();
+    let form = |proof: Option<&str>| NewCase {
+        kind: "access".into(),
+        name: "Ana Ruiz".into(),
+        email: "ana@example.com".into(),
+        jurisdiction: Some("ccpa".into()),
+        agent_name: Some("Privacy Rights Agency LLC".into()),
+        agent_proof: proof.map(String::from),
+        ..NewCase::default()
+    };
+    let unproved = fx.desk.new_case(&form(None));
+    assert!(matches!(unproved, Err(Error::Invalid(why)) if why.contains("proof")));
+    let r = fx
+        .desk
+        .new_case(&form(Some("Signed authorisation dated 2026-11-30")))?;
+    let view = fx.desk.case(&r)?;
+    let agent = view
+        .case
+        .authorized_agent
+        .ok_or_else(|| Error::invalid("an agent"))?;
+    assert_eq!(agent.name, "Privacy Rights Agency LLC");
+    assert_eq!(agent.proof, "Signed authorisation dated 2026-11-30");
+    let created = view
+        .events
+        .first()
+        .ok_or_else(|| Error::invalid("created"))?;
+    assert_eq!(
+        created.details["authorized_agent"], true,
+        "no name in the trail"
+    );
+    assert!(created.summary.contains("filed by an authorized agent"));
+    // A law that lets agents file only opt-outs refuses an agent's access request.
+    let opt_outs_only = Agents {
+        kinds: vec![Kind::MarketingOptOut],
+        citation: "an opt-out only".into(),
+    };
+    let refused = agent_may_file(Kind::Access, &opt_outs_only, "a state law");
+    assert!(
+        matches!(refused, Err(Error::NotAllowed(why)) if why.contains("may not file access requests"))
+    );
+    assert!(agent_may_file(Kind::MarketingOptOut, &opt_outs_only, "a state law").is_ok());
     Ok(())
 }

@@ -122,6 +122,9 @@ pub(super) fn open_case(
         "items": case.items.len(),
         "minor": case.requester.is_minor,
     });
+    if case.authorized_agent.is_some() {
+        details["authorized_agent"] = json!(true);
+    }
     if let (Some(target), Value::Object(extra)) = (details.as_object_mut(), origin) {
         target.extend(extra);
     }

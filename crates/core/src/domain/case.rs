@@ -29,6 +29,16 @@ pub struct Requester {
     pub is_minor: bool,
 }
 
+/// Someone who filed the request for the person, and the proof of their permission seen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorizedAgent {
+    /// The agent's name (a person or a business).
+    pub name: String,
+    /// What proof of the person's permission was seen (a signed authorisation, a power of
+    /// attorney).
+    pub proof: String,
+}
+
 /// One post or page of a forum removal, with its own outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Item {
@@ -92,6 +102,8 @@ pub struct Case {
     pub items: Vec<Item>,
     /// Whether the requester's identity was checked, or why not needed.
     pub identity: Identity,
+    /// Who filed it for the person, if not the person.
+    pub authorized_agent: Option<AuthorizedAgent>,
     /// The kinds of letter marked sent on it (loaded with the case whole; empty in lists).
     #[serde(skip)]
     pub sent_letters: Vec<LetterKind>,
@@ -140,6 +152,7 @@ impl Case {
                 Identity::Unchecked
             },
             sent_letters: Vec::new(),
+            authorized_agent: valid.authorized_agent,
         };
         case.due_on = case.deadline().due_on;
         case
@@ -164,13 +177,13 @@ impl Case {
     /// When the case next needs action: its due date, or the purge date of a scheduled deletion;
     /// `None` while closed, while the clock is stopped, or while a legal hold blocks the purge.
     pub fn attention_on(&self) -> Option<NaiveDate> {
-        match self.state {
-            State::Closed => None,
-            State::DeletionScheduled if self.legal_hold.is_some() => None,
-            State::DeletionScheduled => self.purge_on,
-            _ if self.deadline().paused => None,
-            _ => Some(self.due_on),
-        }
+        attention_on(
+            self.state,
+            self.legal_hold.is_some(),
+            self.purge_on,
+            || self.deadline().paused,
+            self.due_on,
+        )
     }
 
     /// The day the person got their answer: the closing day, or for an account closure the day
@@ -189,14 +202,7 @@ impl Case {
     /// which needs nothing until the hold ends; then closed cases, the most recently closed
     /// first. Migration 008 computes the same in SQL.
     pub fn queue_on(&self) -> NaiveDate {
-        match (self.attention_on(), self.state) {
-            (Some(on), _) => on,
-            (None, State::Closed) => closed_sort_key(self.closed_on.unwrap_or(self.due_on)),
-            (None, State::DeletionScheduled) => {
-                NaiveDate::from_ymd_opt(8999, 12, 31).unwrap_or(NaiveDate::MAX)
-            }
-            (None, _) => self.due_on,
-        }
+        queue_on(self.attention_on(), self.state, self.closed_on, self.due_on)
     }
 
     /// Past its [`attention_on`](Self::attention_on) date on `today`.
@@ -219,6 +225,40 @@ impl Case {
     pub fn is_due_soon(&self, today: NaiveDate) -> bool {
         self.attention_on()
             .is_some_and(|on| (on - today).num_days() <= DUE_SOON_DAYS)
+    }
+}
+
+/// [`Case::attention_on`] from the stored values alone (a migration reads no whole cases).
+pub(crate) fn attention_on(
+    state: State,
+    held: bool,
+    purge_on: Option<NaiveDate>,
+    paused: impl FnOnce() -> bool,
+    due_on: NaiveDate,
+) -> Option<NaiveDate> {
+    match state {
+        State::Closed => None,
+        State::DeletionScheduled if held => None,
+        State::DeletionScheduled => purge_on,
+        _ if paused() => None,
+        _ => Some(due_on),
+    }
+}
+
+/// [`Case::queue_on`] from the stored values alone.
+pub(crate) fn queue_on(
+    attention_on: Option<NaiveDate>,
+    state: State,
+    closed_on: Option<NaiveDate>,
+    due_on: NaiveDate,
+) -> NaiveDate {
+    match (attention_on, state) {
+        (Some(on), _) => on,
+        (None, State::Closed) => closed_sort_key(closed_on.unwrap_or(due_on)),
+        (None, State::DeletionScheduled) => {
+            NaiveDate::from_ymd_opt(8999, 12, 31).unwrap_or(NaiveDate::MAX)
+        }
+        (None, _) => due_on,
     }
 }
 

@@ -38,6 +38,8 @@ pub fn follow_up_erasure(before: &Case, after: &Case, today: NaiveDate) -> Optio
                 after.reference
             ),
             items: Vec::new(),
+            // The same agent acts for the child, with the same proof.
+            authorized_agent: after.authorized_agent.clone(),
         }
     })
 }

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::case::Requester;
+use crate::domain::case::{AuthorizedAgent, Requester};
+use crate::domain::law::{Agents, Law};
 use crate::domain::text::{self, Email};
 use crate::{Channel, Error, Jurisdiction, Kind};
 
@@ -32,6 +33,10 @@ pub struct NewCase {
     pub items: Vec<String>,
     /// Concerns someone under 18.
     pub minor: bool,
+    /// Filed by an authorized agent: the agent's name.
+    pub agent_name: Option<String>,
+    /// The proof of the person's permission the agent showed.
+    pub agent_proof: Option<String>,
 }
 
 /// A [`NewCase`] after validation.
@@ -53,6 +58,20 @@ pub struct ValidNewCase {
     pub details: String,
     /// Item URLs.
     pub items: Vec<String>,
+    /// Who filed it for the person.
+    pub authorized_agent: Option<AuthorizedAgent>,
+}
+
+/// Refuses a request an authorized agent may not file under `law` (its `agents` rule).
+pub fn agent_may_file(kind: Kind, agents: &Agents, law: &str) -> Result<(), Error> {
+    if agents.kinds.contains(&kind) {
+        return Ok(());
+    }
+    Err(Error::NotAllowed(format!(
+        "under {law}, an authorized agent may not file {} requests ({})",
+        kind.cli_name(),
+        agents.citation
+    )))
 }
 
 /// Parses a `YYYY-MM-DD` date, naming the field in the error.
@@ -96,6 +115,38 @@ pub fn validate_item(url: &str) -> Result<String, Error> {
 }
 
 impl NewCase {
+    /// The authorized agent, if one filed it: named, with the proof of permission seen, and
+    /// only for kinds the law lets an agent file.
+    fn authorized_agent(
+        &self,
+        kind: Kind,
+        jurisdiction: Jurisdiction,
+    ) -> Result<Option<AuthorizedAgent>, Error> {
+        let (name, proof) = match (non_empty(&self.agent_name), non_empty(&self.agent_proof)) {
+            (None, None) => return Ok(None),
+            (None, Some(_)) => {
+                return Err(Error::invalid(
+                    "name the authorized agent whose proof of permission this is",
+                ));
+            }
+            (Some(_), None) => {
+                return Err(Error::invalid(
+                    "say what proof of the person's permission the authorized agent showed",
+                ));
+            }
+            (Some(name), Some(proof)) => (name, proof),
+        };
+        agent_may_file(
+            kind,
+            &Law::of(jurisdiction)?.agents,
+            &Law::of(jurisdiction)?.name,
+        )?;
+        Ok(Some(AuthorizedAgent {
+            name: text::name("authorized agent", name)?,
+            proof: text::free_text("proof of permission", proof, true)?,
+        }))
+    }
+
     /// Validates every field; the first problem found is reported.
     pub fn validate(&self, today: NaiveDate) -> Result<ValidNewCase, Error> {
         let kind: Kind = self.kind.parse()?;
@@ -136,6 +187,7 @@ impl NewCase {
                 "an opt-out preference signal (GPC) only opts out: its kind is marketing-opt-out",
             ));
         }
+        let authorized_agent = self.authorized_agent(kind, jurisdiction)?;
         if !items.is_empty() && kind != Kind::ForumRemoval {
             return Err(Error::invalid(
                 "items can only be listed on a forum-removal case",
@@ -155,6 +207,7 @@ impl NewCase {
             channel,
             details,
             items,
+            authorized_agent,
         })
     }
 }

@@ -53,6 +53,9 @@ pub fn sentence(event: &str, details: &Value) -> String {
                 Some(1) => parts.push("1 page to remove".into()),
                 Some(n) => parts.push(format!("{n} pages to remove")),
             }
+            if details.get("authorized_agent").and_then(Value::as_bool) == Some(true) {
+                parts.push("filed by an authorized agent".into());
+            }
             if details.get("minor").and_then(Value::as_bool) == Some(true) {
                 parts.push("the person is under 18".into());
             }

@@ -9,13 +9,15 @@ use crate::files::lines::LineIndex;
 use crate::{Error, NewCase, Result};
 
 const REQUIRED: [&str; 4] = ["kind", "name", "email", "received"];
-const OPTIONAL: [&str; 6] = [
+const OPTIONAL: [&str; 8] = [
     "jurisdiction",
     "customer",
     "channel",
     "details",
     "minor",
     "phone",
+    "agent_name",
+    "agent_proof",
 ];
 
 fn parse_flag(value: &str) -> Option<bool> {
@@ -139,6 +141,8 @@ fn form_of(record: &csv::StringRecord, columns: &Columns) -> Result<Option<NewCa
         details: optional("details"),
         items: Vec::new(),
         minor,
+        agent_name: optional("agent_name"),
+        agent_proof: optional("agent_proof"),
     }))
 }
 

@@ -199,5 +199,6 @@ pub(super) fn random_form(
         channel,
         details: details_for(kind, rng),
         items,
+        authorized_agent: None,
     })
 }

@@ -36,6 +36,7 @@ fn case(kind: Kind, jurisdiction: Jurisdiction) -> Case {
         channel: Channel::Email,
         details: String::new(),
         items,
+        authorized_agent: None,
     };
     Case {
         id: CaseId(1),

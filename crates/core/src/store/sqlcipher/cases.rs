@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::filter::FilterSql;
-use crate::domain::case::{Item, Requester};
+use crate::domain::case::{AuthorizedAgent, Item, Requester};
 use crate::domain::deadline::{Extension, Pause};
 use crate::domain::filter::CaseFilter;
 use crate::domain::text::Email;
@@ -15,7 +15,7 @@ use crate::{Case, CaseId, Error, ItemOutcome, Reference, Result, State};
 const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, denial_reason, \
     requester_name, requester_email, is_minor, customer, channel, jurisdiction, details, \
     received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
-    assignee, purge_on, legal_hold, closed_on, requester_phone, identity";
+    assignee, purge_on, legal_hold, closed_on, requester_phone, identity, agent_name, agent_proof";
 
 /// Reads a row of `SELECT {CASE_COLUMNS}, redacted_on`.
 fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -63,10 +63,14 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
         purge_on: row.get(21)?,
         legal_hold: row.get(22)?,
         closed_on: row.get(23)?,
-        redacted_on: row.get(26)?,
+        redacted_on: row.get(28)?,
         items: Vec::new(),
         identity: row.get(25)?,
         sent_letters: Vec::new(),
+        authorized_agent: match (row.get::<_, Option<String>>(26)?, row.get(27)?) {
+            (Some(name), Some(proof)) => Some(AuthorizedAgent { name, proof }),
+            _ => None,
+        },
     })
 }
 
@@ -226,7 +230,7 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
     conn.prepare_cached(&format!(
         "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
          VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?28, ?24, ?25, ?26, ?26)"
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?28, ?29, ?30, ?24, ?25, ?26, ?26)"
     ))?
     .execute(params![
         case.reference.as_str(),
@@ -257,6 +261,8 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
         now,
         case.requester.phone,
         case.identity,
+        case.authorized_agent.as_ref().map(|a| a.name.as_str()),
+        case.authorized_agent.as_ref().map(|a| a.proof.as_str()),
     ])?;
     let id = CaseId(conn.last_insert_rowid());
     insert_items(conn, id, 1, &case.items)?;

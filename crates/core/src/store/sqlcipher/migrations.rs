@@ -7,8 +7,11 @@
 
 use rusqlite::{Connection, Transaction, params};
 
-use super::cases::find_case;
-use crate::{Error, Reference, Result};
+use chrono::NaiveDate;
+
+use crate::domain::case::{attention_on, queue_on};
+use crate::domain::deadline::{Clock, Extension, Pause};
+use crate::{Error, Jurisdiction, Kind, Result, State};
 
 /// One migration: SQL, or a step that needs the domain's rules.
 enum Migration {
@@ -47,6 +50,9 @@ const MIGRATIONS: &[Migration] = &[
     )),
     Code(due_dates_off_public_holidays),
     Code(ccpa_opt_outs_in_business_days),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/012_authorized_agents.sql"
+    )),
 ];
 
 /// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such
@@ -63,27 +69,73 @@ fn ccpa_opt_outs_in_business_days(tx: &Transaction<'_>) -> Result<()> {
 }
 
 /// Works out again the due date of each case `selected` picks (a fixed condition on its
-/// columns), and the list's keys that follow it, where the rules now give another.
+/// columns), and the list's keys that follow it, where the rules now give another. Reads only
+/// columns every schema since 2 has, so that a later migration's columns are never needed.
 fn work_due_dates_out_again(tx: &Transaction<'_>, selected: &str) -> Result<()> {
-    let references: Vec<String> = tx
-        .prepare(&format!("SELECT reference FROM cases WHERE {selected}"))?
-        .query_map([], |r| r.get(0))?
+    struct Stored {
+        id: i64,
+        kind: Kind,
+        jurisdiction: Jurisdiction,
+        state: State,
+        received_on: NaiveDate,
+        due_on: NaiveDate,
+        pauses: String,
+        extension: Option<Extension>,
+        purge_on: Option<NaiveDate>,
+        held: bool,
+        closed_on: Option<NaiveDate>,
+    }
+    let rows: Vec<Stored> = tx
+        .prepare(&format!(
+            "SELECT id, kind, jurisdiction, state, received_on, due_on, pauses, extended_until,
+                    extension_granted_on, purge_on, legal_hold IS NOT NULL, closed_on
+             FROM cases WHERE {selected}"
+        ))?
+        .query_map([], |r| {
+            let extension = match (r.get(7)?, r.get(8)?) {
+                (Some(until), Some(granted_on)) => Some(Extension { until, granted_on }),
+                _ => None,
+            };
+            Ok(Stored {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                jurisdiction: r.get(2)?,
+                state: r.get(3)?,
+                received_on: r.get(4)?,
+                due_on: r.get(5)?,
+                pauses: r.get(6)?,
+                extension,
+                purge_on: r.get(9)?,
+                held: r.get(10)?,
+                closed_on: r.get(11)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut update =
         tx.prepare("UPDATE cases SET due_on = ?2, attention_on = ?3, queue_on = ?4 WHERE id = ?1")?;
-    for reference in references {
-        let reference: Reference = reference.parse()?;
-        let case = find_case(tx, &reference)?;
-        let due_on = case.deadline().due_on;
-        if due_on != case.due_on {
-            let moved = crate::Case { due_on, ..case };
-            update.execute(params![
-                moved.id.0,
-                due_on,
-                moved.attention_on(),
-                moved.queue_on()
-            ])?;
+    for row in rows {
+        let pauses: Vec<Pause> = serde_json::from_str(&row.pauses)
+            .map_err(|e| Error::Damaged(format!("case {}: pauses: {e}", row.id)))?;
+        let deadline = Clock {
+            jurisdiction: row.jurisdiction,
+            received: row.received_on,
+            pauses: &pauses,
+            extension: row.extension,
+            opt_out: row.kind == Kind::MarketingOptOut,
         }
+        .deadline();
+        if deadline.due_on == row.due_on {
+            continue;
+        }
+        let attention = attention_on(
+            row.state,
+            row.held,
+            row.purge_on,
+            || deadline.paused,
+            deadline.due_on,
+        );
+        let queue = queue_on(attention, row.state, row.closed_on, deadline.due_on);
+        update.execute(params![row.id, deadline.due_on, attention, queue])?;
     }
     Ok(())
 }

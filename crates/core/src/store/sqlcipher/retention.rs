@@ -64,6 +64,8 @@ pub(super) fn redact_case(conn: &Connection, id: CaseId, today: NaiveDate) -> Re
     conn.prepare_cached(
         "UPDATE cases SET requester_name = ?2, requester_email = ?2, details = '',
              requester_phone = CASE WHEN requester_phone IS NULL THEN NULL ELSE ?2 END,
+             agent_name = CASE WHEN agent_name IS NULL THEN NULL ELSE ?2 END,
+             agent_proof = CASE WHEN agent_proof IS NULL THEN NULL ELSE ?2 END,
              denial_reason = CASE WHEN denial_reason IS NULL THEN NULL ELSE ?2 END,
              extension_reason = CASE WHEN extension_reason IS NULL THEN NULL ELSE ?2 END,
              redacted_on = ?3
