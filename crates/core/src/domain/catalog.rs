@@ -159,6 +159,20 @@ fn choices<T: Copy + ToString>(all: &[T]) -> Vec<Choice<T>> {
         .collect()
 }
 
+/// The channels, an opt-out signal named as agents know it.
+fn channel_choices() -> Vec<Choice<Channel>> {
+    Channel::ALL
+        .iter()
+        .map(|&value| Choice {
+            value,
+            label: match value {
+                Channel::Signal => "Opt-out signal (GPC)".into(),
+                other => title_of(other.as_str()),
+            },
+        })
+        .collect()
+}
+
 impl Catalog {
     /// The catalog of this build.
     pub fn get() -> Catalog {
@@ -182,16 +196,7 @@ impl Catalog {
                 .collect(),
             states: choices(State::ALL),
             jurisdictions,
-            channels: Channel::ALL
-                .iter()
-                .map(|&value| Choice {
-                    value,
-                    label: match value {
-                        Channel::Signal => "Opt-out signal (GPC)".into(),
-                        other => title_of(other.as_str()),
-                    },
-                })
-                .collect(),
+            channels: channel_choices(),
             close_outcomes: Outcome::ALL
                 .iter()
                 .filter(|&&o| o != Outcome::Merged)

@@ -115,6 +115,24 @@ pub fn validate_item(url: &str) -> Result<String, Error> {
 }
 
 impl NewCase {
+    /// The pages of a forum removal, each a web address (named by its number when refused).
+    fn items(&self, kind: Kind) -> Result<Vec<String>, Error> {
+        let items = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(n, i)| {
+                validate_item(i).map_err(|e| Error::Invalid(format!("page {}: {e}", n + 1)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if !items.is_empty() && kind != Kind::ForumRemoval {
+            return Err(Error::invalid(
+                "items can only be listed on a forum-removal case",
+            ));
+        }
+        Ok(items)
+    }
+
     /// The authorized agent, if one filed it: named, with the proof of permission seen, and
     /// only for kinds the law lets an agent file.
     fn authorized_agent(
@@ -174,25 +192,13 @@ impl NewCase {
             .map(|c| text::name("customer", c))
             .transpose()?;
         let details = text::free_text("details", self.details.as_deref().unwrap_or(""), false)?;
-        let items = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(n, i)| {
-                validate_item(i).map_err(|e| Error::Invalid(format!("page {}: {e}", n + 1)))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let items = self.items(kind)?;
         if channel == Channel::Signal && kind != Kind::MarketingOptOut {
             return Err(Error::invalid(
                 "an opt-out preference signal (GPC) only opts out: its kind is marketing-opt-out",
             ));
         }
         let authorized_agent = self.authorized_agent(kind, jurisdiction)?;
-        if !items.is_empty() && kind != Kind::ForumRemoval {
-            return Err(Error::invalid(
-                "items can only be listed on a forum-removal case",
-            ));
-        }
         Ok(ValidNewCase {
             kind,
             requester: Requester {

@@ -200,27 +200,29 @@ fn guard(case: &Case, action: Action, today: NaiveDate) -> Result<State, Error> 
             )),
             _ => Ok(next),
         },
-        Action::Extend => {
-            let deadline = case.deadline();
-            match deadline.latest_extension_on {
-                None => refuse(format!(
-                    "{} allows no extension",
-                    case.jurisdiction.rule().law
-                )),
-                Some(_) if case.extension.is_some() => {
-                    refuse("the deadline was already extended".into())
-                }
-                Some(_) if today > deadline.statutory_due_on => refuse(format!(
-                    "the original period ended on {}; an extension must be notified within it",
-                    deadline.statutory_due_on
-                )),
-                Some(_) => Ok(next),
-            }
-        }
+        Action::Extend => extend_guard(case, today, next),
         Action::Merge if case.redacted_on.is_some() => {
             refuse(format!("{} has been redacted", case.reference))
         }
         _ => Ok(next),
+    }
+}
+
+/// An extension is allowed once, where the law gives one, within the original period.
+fn extend_guard(case: &Case, today: NaiveDate, next: State) -> Result<State, Error> {
+    let refuse = |why: String| Err(Error::NotAllowed(why));
+    let deadline = case.deadline();
+    match deadline.latest_extension_on {
+        None => refuse(format!(
+            "{} allows no extension",
+            case.jurisdiction.rule().law
+        )),
+        Some(_) if case.extension.is_some() => refuse("the deadline was already extended".into()),
+        Some(_) if today > deadline.statutory_due_on => refuse(format!(
+            "the original period ended on {}; an extension must be notified within it",
+            deadline.statutory_due_on
+        )),
+        Some(_) => Ok(next),
     }
 }
 

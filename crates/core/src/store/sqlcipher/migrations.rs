@@ -68,24 +68,24 @@ fn ccpa_opt_outs_in_business_days(tx: &Transaction<'_>) -> Result<()> {
     work_due_dates_out_again(tx, "jurisdiction = 'ccpa' AND kind = 'marketing_opt_out'")
 }
 
-/// Works out again the due date of each case `selected` picks (a fixed condition on its
-/// columns), and the list's keys that follow it, where the rules now give another. Reads only
-/// columns every schema since 2 has, so that a later migration's columns are never needed.
-fn work_due_dates_out_again(tx: &Transaction<'_>, selected: &str) -> Result<()> {
-    struct Stored {
-        id: i64,
-        kind: Kind,
-        jurisdiction: Jurisdiction,
-        state: State,
-        received_on: NaiveDate,
-        due_on: NaiveDate,
-        pauses: String,
-        extension: Option<Extension>,
-        purge_on: Option<NaiveDate>,
-        held: bool,
-        closed_on: Option<NaiveDate>,
-    }
-    let rows: Vec<Stored> = tx
+/// The stored values a due date and the list's keys are worked out from.
+struct Stored {
+    id: i64,
+    kind: Kind,
+    jurisdiction: Jurisdiction,
+    state: State,
+    received_on: NaiveDate,
+    due_on: NaiveDate,
+    pauses: String,
+    extension: Option<Extension>,
+    purge_on: Option<NaiveDate>,
+    held: bool,
+    closed_on: Option<NaiveDate>,
+}
+
+/// The due-date inputs of each case `selected` picks.
+fn read_stored(tx: &Transaction<'_>, selected: &str) -> Result<Vec<Stored>> {
+    Ok(tx
         .prepare(&format!(
             "SELECT id, kind, jurisdiction, state, received_on, due_on, pauses, extended_until,
                     extension_granted_on, purge_on, legal_hold IS NOT NULL, closed_on
@@ -110,7 +110,14 @@ fn work_due_dates_out_again(tx: &Transaction<'_>, selected: &str) -> Result<()> 
                 closed_on: r.get(11)?,
             })
         })?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Works out again the due date of each case `selected` picks (a fixed condition on its
+/// columns), and the list's keys that follow it, where the rules now give another. Reads only
+/// columns every schema since 2 has, so that a later migration's columns are never needed.
+fn work_due_dates_out_again(tx: &Transaction<'_>, selected: &str) -> Result<()> {
+    let rows = read_stored(tx, selected)?;
     let mut update =
         tx.prepare("UPDATE cases SET due_on = ?2, attention_on = ?3, queue_on = ?4 WHERE id = ?1")?;
     for row in rows {
