@@ -256,8 +256,11 @@ export function openNewCase() {
     try {
       return await api.newCase(form);
     } catch (e) {
-      // Core names the page it refuses ("page 2: …"): that belongs under the pages.
+      // Core names the page it refuses ("page 2: …"): that belongs under the pages; what it
+      // says of a signal, under the channel; of an agent, under the agent.
       if (/^page \d+:/i.test(e.message || "")) fail(e.message, "nc-items");
+      if (/preference signal/i.test(e.message || "")) fail(e.message, "nc-channel");
+      if (/authorized agent/i.test(e.message || "")) fail(e.message, "nc-agent-name");
       throw e;
     }
   });
