@@ -1268,6 +1268,12 @@ async fn search_selection_form_errors_and_masks_behave_as_an_agent_expects() -> 
     desk.text_contains("#nc-items-error", "two addresses")
         .await?;
     desk.screenshot("18-form-errors").await?;
+    // An opt-out signal only opts out: core says so under the channel.
+    desk.choose("#nc-kind", "access").await?;
+    desk.choose("#nc-channel", "signal").await?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#nc-channel-error", "only opts out")
+        .await?;
     desk.click("#dialog-cancel").await?;
     desk.dialog_closes().await?;
 
