@@ -1242,6 +1242,12 @@ async fn search_selection_form_errors_and_masks_behave_as_an_agent_expects() -> 
         json!("nc-name-error"),
         "the message is named for screen readers"
     );
+    // The law picker groups the laws by where they apply.
+    assert_eq!(
+        desk.js("return [...document.querySelectorAll('#nc-jurisdiction optgroup')].map(g => [g.label, g.children.length])")
+            .await?,
+        json!([["European Union", 1], ["United Kingdom", 1], ["United States", 1], ["Canada", 2], ["Brazil", 1]])
+    );
     // The empty date shows today rather than becoming it unseen.
     let today = chrono::Local::now().date_naive().to_string();
     assert_eq!(

@@ -22,6 +22,17 @@ function select(id, options, value) {
   );
 }
 
+// The laws, grouped by where they apply (core's catalog says which group each is in).
+function lawSelect(id, value) {
+  const laws = catalog().jurisdictions;
+  const groups = [...new Set(laws.map((law) => law.group))];
+  const option = (law) => h("option", { value: law.value, selected: law.value === value }, law.label);
+  return h("select", { id }, groups.flatMap((group) => {
+    const members = laws.filter((law) => law.group === group).map(option);
+    return group ? [h("optgroup", { label: group }, members)] : members;
+  }));
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A date typed as the rest of the desk writes it (2026-12-01): one stop in the tab order. */
@@ -187,7 +198,7 @@ export function openNewCase() {
     field("nc-email", "Requester's email", h("input", { id: "nc-email", type: "email", required: true, autocomplete: "off" })),
     field("nc-kind", "Kind", select("nc-kind", options("kinds"), kinds[0].value)),
     field("nc-received", "Received", received, "YYYY-MM-DD; today unless you say otherwise."),
-    field("nc-jurisdiction", "Law", select("nc-jurisdiction", options("jurisdictions"), catalog().jurisdictions[0].value)),
+    field("nc-jurisdiction", "Law", lawSelect("nc-jurisdiction", catalog().jurisdictions[0].value)),
     field("nc-channel", "Channel", select("nc-channel", options("channels"), catalog().channels[0].value)),
     field("nc-phone", "Phone (optional)", h("input", { id: "nc-phone", type: "tel", autocomplete: "off" })),
     field("nc-customer", "Customer (controller)", customer, "Leave empty if the data is the company's own."),

@@ -22,6 +22,18 @@ pub struct Choice<T> {
     pub label: String,
 }
 
+/// A law, and the country a menu groups it under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LawChoice {
+    /// The jurisdiction.
+    pub value: Jurisdiction,
+    /// How a person reads it.
+    pub label: String,
+    /// Where it applies, as a menu groups laws ("United States", "Canada"); empty for the
+    /// company's own default.
+    pub group: String,
+}
+
 /// A kind of request, and whether it lists items (posts or pages).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KindChoice {
@@ -124,7 +136,7 @@ pub struct Catalog {
     /// Workflow states.
     pub states: Vec<Choice<State>>,
     /// Laws, the first (`default`) the default.
-    pub jurisdictions: Vec<Choice<Jurisdiction>>,
+    pub jurisdictions: Vec<LawChoice>,
     /// Channels, the first the default.
     pub channels: Vec<Choice<Channel>>,
     /// The outcomes `close` takes, the first the default (`merged` is the merge's own).
@@ -176,11 +188,15 @@ fn channel_choices() -> Vec<Choice<Channel>> {
 impl Catalog {
     /// The catalog of this build.
     pub fn get() -> Catalog {
-        let mut jurisdictions: Vec<Choice<Jurisdiction>> = Jurisdiction::ALL
+        let mut jurisdictions: Vec<LawChoice> = Jurisdiction::ALL
             .iter()
-            .map(|&value| Choice {
+            .map(|&value| LawChoice {
                 value,
                 label: jurisdiction_label(value),
+                // "United States (California)" is grouped under "United States".
+                group: Law::of(value)
+                    .map(|law| law.country.split(" (").next().unwrap_or("").to_string())
+                    .unwrap_or_default(),
             })
             .collect();
         // The default law first: it is what a form starts with.
@@ -242,6 +258,19 @@ mod tests {
         assert_eq!(catalog.kinds.len(), Kind::ALL.len());
         assert_eq!(catalog.jurisdictions[0].value, Jurisdiction::DEFAULT);
         assert_eq!(catalog.jurisdictions.len(), Jurisdiction::ALL.len());
+        let group_of = |j: Jurisdiction| {
+            catalog
+                .jurisdictions
+                .iter()
+                .find(|c| c.value == j)
+                .map(|c| c.group.clone())
+        };
+        assert_eq!(group_of(Jurisdiction::QUEBEC).as_deref(), Some("Canada"));
+        assert_eq!(
+            group_of(Jurisdiction::CCPA).as_deref(),
+            Some("United States")
+        );
+        assert_eq!(group_of(Jurisdiction::DEFAULT).as_deref(), Some(""));
         assert_eq!(catalog.states[2].label, "In progress");
         assert!(
             catalog
