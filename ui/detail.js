@@ -182,7 +182,7 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
         ? h("p", { class: "muted", id: "redacted-note" }, `Details redacted on ${c.redacted_on} under the retention period; the request record is kept.`)
         : [h("p", {}, name, " ", reveal), h("p", {}, email), c.requester.phone ? h("p", {}, phone) : null],
       h("dl", { class: "facts" },
-        h("dt", {}, "Identity"), h("dd", { id: "detail-identity" }, { unchecked: "not checked yet", verified: "verified", not_needed: "no check needed (see the timeline)" }[c.identity] || c.identity),
+        h("dt", {}, "Identity"), h("dd", { id: "detail-identity" }, labelOf("identities", c.identity)),
         c.authorized_agent ? [h("dt", {}, "Filed by"), h("dd", { id: "detail-agent", dir: "auto" }, `${c.authorized_agent.name} (authorized agent; proof seen: ${c.authorized_agent.proof})`)] : null,
         h("dt", {}, "Customer"), h("dd", {}, c.customer || "— (the company's own data)"),
         h("dt", {}, "Channel"), h("dd", {}, labelOf("channels", c.channel)),

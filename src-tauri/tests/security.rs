@@ -134,7 +134,9 @@ fn one_capability_lists_exactly_our_commands_and_the_save_dialog() {
 /// naming three or more spellings of one vocabulary holds a copy that will drift.
 #[test]
 fn the_ui_keeps_no_copy_of_cores_vocabularies() {
-    use privacydesk_core::{Action, Channel, DenialBasis, Jurisdiction, Kind, Outcome, State};
+    use privacydesk_core::{
+        Action, Channel, DenialBasis, Identity, Jurisdiction, Kind, Outcome, State,
+    };
     fn spellings<T: ToString>(all: &[T]) -> Vec<String> {
         all.iter()
             .map(|v| format!("\"{}\"", v.to_string()))
@@ -148,6 +150,7 @@ fn the_ui_keeps_no_copy_of_cores_vocabularies() {
         ("jurisdictions", spellings(Jurisdiction::ALL)),
         ("channels", spellings(Channel::ALL)),
         ("actions", spellings(Action::ALL)),
+        ("identities", spellings(Identity::ALL)),
     ];
     let mut read = 0;
     for entry in std::fs::read_dir(manifest_dir().join("../ui")).expect("ui/") {

@@ -101,9 +101,7 @@ impl Desk {
     ) -> Result<Letter> {
         let body = letters::validate_body(body, true)?;
         let id = self.letter_write(reference, kind, |tx, case, stamp| {
-            let id = tx.mark_letter_sent(case.id, kind, &body, &stamp.at, &stamp.actor)?;
-            let details = json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(&body) });
-            Ok((CaseEvent::LetterSent, details, Some(id)))
+            mark_sent(tx, case, kind, &body, stamp)
         })?;
         let id = id.ok_or_else(|| Error::internal("sending a letter wrote none"))?;
         let case = self.store.find_case(reference)?;
@@ -136,10 +134,8 @@ impl Desk {
                         kind.title()
                     ))
                 })?;
-            let id = tx.mark_letter_sent(case.id, kind, &body, &stamp.at, &stamp.actor)?;
-            let details = json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(&body) });
-            let sent = EventKind::OnCase(CaseEvent::LetterSent);
-            tx.append_event(&stamp.event(Some(case.id), sent, &details))?;
+            let (sent, details, _) = mark_sent(tx, &case, kind, &body, &stamp)?;
+            tx.append_event(&stamp.event(Some(case.id), EventKind::OnCase(sent), &details))?;
             let answered = tx.find_case(reference)?;
             let input = ActionInput {
                 outcome: Some(outcome),
@@ -217,4 +213,18 @@ impl Desk {
             Ok(id)
         })
     }
+}
+
+/// Keeps `body` on `case` as the sent letter of `kind`; returns its event and details (the
+/// text's SHA-256, which `verify` compares) for the caller to append.
+fn mark_sent(
+    tx: &mut dyn Writes,
+    case: &Case,
+    kind: LetterKind,
+    body: &str,
+    stamp: &Stamp,
+) -> Result<(CaseEvent, Value, Option<LetterId>)> {
+    let id = tx.mark_letter_sent(case.id, kind, body, &stamp.at, &stamp.actor)?;
+    let details = json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(body) });
+    Ok((CaseEvent::LetterSent, details, Some(id)))
 }

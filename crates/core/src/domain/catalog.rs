@@ -10,7 +10,8 @@ use crate::domain::letters::LetterKind;
 use crate::domain::views::title_of;
 use crate::domain::{bulk, customers, retention, text, views};
 use crate::{
-    Action, Channel, DenialBasis, ItemOutcome, Jurisdiction, Kind, Outcome, Passphrase, State,
+    Action, Channel, DenialBasis, Identity, ItemOutcome, Jurisdiction, Kind, Outcome, Passphrase,
+    State,
 };
 
 /// One choice of a vocabulary: its spelling and how it reads.
@@ -147,6 +148,8 @@ pub struct Catalog {
     pub outcomes: Vec<Choice<Outcome>>,
     /// What became of a page of a forum removal.
     pub item_outcomes: Vec<Choice<ItemOutcome>>,
+    /// Whether a requester's identity was checked.
+    pub identities: Vec<Choice<Identity>>,
     /// The workflow's actions with their labels and keys (a case says which it allows).
     pub actions: Vec<ActionChoice>,
     /// The kinds of letter.
@@ -167,6 +170,22 @@ fn choices<T: Copy + ToString>(all: &[T]) -> Vec<Choice<T>> {
         .map(|&value| Choice {
             value,
             label: title_of(&value.to_string()),
+        })
+        .collect()
+}
+
+/// How a case's identity check reads.
+fn identity_choices() -> Vec<Choice<Identity>> {
+    Identity::ALL
+        .iter()
+        .map(|&value| Choice {
+            value,
+            label: match value {
+                Identity::Unchecked => "Not checked yet",
+                Identity::Verified => "Verified",
+                Identity::NotNeeded => "No check needed (why: see the timeline)",
+            }
+            .into(),
         })
         .collect()
 }
@@ -226,6 +245,7 @@ impl Catalog {
             denial_bases: choices(DenialBasis::ALL),
             outcomes: choices(Outcome::ALL),
             item_outcomes: choices(ItemOutcome::ALL),
+            identities: identity_choices(),
             // A merge is offered beside each possible duplicate (it names the other case).
             actions: Action::ALL
                 .iter()

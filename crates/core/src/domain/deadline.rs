@@ -60,8 +60,9 @@ pub struct Rule {
     /// Whether a due date on a weekend or a holiday of its calendar moves to the next
     /// working day.
     pub weekend_shift: bool,
-    /// The public-holiday calendar its working and business days follow, if any.
-    pub calendar: Option<&'static str>,
+    /// The public-holiday calendar its working and business days follow, if any (resolved
+    /// once, when the law files are read).
+    pub calendar: Option<&'static Calendar>,
     /// Whether the clock stops while we wait on the requester.
     pub pauses_for_requester: bool,
     /// Business days within which receipt must be acknowledged, if the law asks.
@@ -171,15 +172,10 @@ pub fn next_working_day(date: NaiveDate) -> NaiveDate {
 /// The date `n` business days after `start` under `jurisdiction`: Monday to Friday, less the
 /// holidays of its calendar.
 pub fn business_days_after(jurisdiction: Jurisdiction, start: NaiveDate, n: u32) -> NaiveDate {
-    match calendar_of(jurisdiction.rule()) {
+    match jurisdiction.rule().calendar {
         Some(calendar) => calendar.add_working_days(start, n),
         None => add_business_days(start, n),
     }
-}
-
-/// The calendar a rule names (every built-in one parses: `calendar::tests` checks).
-fn calendar_of(rule: Rule) -> Option<&'static Calendar> {
-    rule.calendar.and_then(|name| Calendar::named(name).ok())
 }
 
 /// The date `n` business days (Monday to Friday) after `start`.
@@ -216,7 +212,7 @@ impl Clock<'_> {
     /// `date`, or where the law moves it: the next working day of its calendar.
     fn working_day(&self, date: NaiveDate) -> (NaiveDate, Vec<Holiday>) {
         let rule = self.rule();
-        match (rule.weekend_shift, calendar_of(rule)) {
+        match (rule.weekend_shift, rule.calendar) {
             (false, _) => (date, Vec::new()),
             (true, Some(calendar)) => calendar.next_working_day(date),
             (true, None) => (next_working_day(date), Vec::new()),
@@ -235,7 +231,7 @@ impl Clock<'_> {
         if !first_is_holiday {
             why.push(format!("{date} is a {}", weekday_name(date)));
         }
-        let calendar = calendar_of(rule);
+        let calendar = rule.calendar;
         for (i, holiday) in holidays.iter().enumerate() {
             let place = match (i, calendar) {
                 (0, Some(c)) => format!(", a {} in {}", c.kind, c.title),

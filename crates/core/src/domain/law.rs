@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{Period, Rule};
 use crate::domain::jurisdiction::FILES;
 use crate::domain::letters::Authority;
@@ -127,8 +128,11 @@ pub struct Law {
     pub period: Period,
     /// Whether a due date on a weekend or holiday moves to the next working day.
     pub next_working_day: bool,
-    /// The holiday calendar its working and business days follow.
+    /// The holiday calendar its working and business days follow, by name.
     pub calendar: Option<String>,
+    /// That calendar, looked up once.
+    #[serde(skip)]
+    calendar_rules: Option<&'static Calendar>,
     /// How long one extension may add.
     #[serde(skip)]
     pub extension: Option<Period>,
@@ -163,7 +167,7 @@ impl Law {
             period: self.period,
             extension: self.extension,
             weekend_shift: self.next_working_day,
-            calendar: self.calendar.as_deref(),
+            calendar: self.calendar_rules,
             pauses_for_requester: self.clock_stops,
             acknowledge_within_business_days: Some(self.acknowledge_within_business_days)
                 .filter(|&n| n > 0),
@@ -198,10 +202,13 @@ fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
     if file.id != jurisdiction.as_str() {
         return Err(format!("{jurisdiction}.toml names itself {:?}", file.id));
     }
-    if let Some(calendar) = &file.response.calendar {
-        crate::domain::calendar::Calendar::named(calendar)
-            .map_err(|e| format!("{jurisdiction}.toml: {e}"))?;
-    }
+    let calendar_rules = file
+        .response
+        .calendar
+        .as_deref()
+        .map(Calendar::named)
+        .transpose()
+        .map_err(|e| format!("{jurisdiction}.toml: {e}"))?;
     Ok(Law {
         jurisdiction,
         aliases: file.aliases,
@@ -212,6 +219,7 @@ fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
         period: period(file.response.length, file.response.unit),
         next_working_day: file.response.next_working_day,
         calendar: file.response.calendar,
+        calendar_rules,
         extension: file.extension.as_ref().map(|e| period(e.length, e.unit)),
         extension_citation: file.extension.map(|e| e.citation),
         clock_stops: file.clock.stops_while_waiting_on_requester,
@@ -266,7 +274,7 @@ mod tests {
             (Period::Months(1), Some(Period::Months(2)))
         );
         assert!(gdpr.weekend_shift && gdpr.pauses_for_requester);
-        assert_eq!(gdpr.calendar, Some("ie"));
+        assert_eq!(gdpr.calendar.map(|c| c.name.as_str()), Some("ie"));
         let ccpa = Jurisdiction::CCPA.rule();
         assert_eq!(
             (ccpa.period, ccpa.extension),

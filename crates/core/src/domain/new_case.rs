@@ -154,11 +154,8 @@ impl NewCase {
             }
             (Some(name), Some(proof)) => (name, proof),
         };
-        agent_may_file(
-            kind,
-            &Law::of(jurisdiction)?.agents,
-            &Law::of(jurisdiction)?.name,
-        )?;
+        let law = Law::of(jurisdiction)?;
+        agent_may_file(kind, &law.agents, &law.name)?;
         Ok(Some(AuthorizedAgent {
             name: text::name("authorized agent", name)?,
             proof: text::free_text("proof of permission", proof, true)?,

@@ -75,6 +75,15 @@ pub struct Calendar {
     days: OnceLock<BTreeMap<NaiveDate, String>>,
 }
 
+// Calendars are one per name: the name says which.
+impl PartialEq for Calendar {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Calendar {}
+
 /// One holiday on a day.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Holiday {

@@ -320,7 +320,7 @@ proptest! {
     fn gdpr_due_dates_are_the_first_working_day_a_month_on(received in any_date()) {
         for j in [Jurisdiction::GDPR, Jurisdiction::UK_GDPR] {
             let due = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
-            let calendar = calendar_of(j.rule()).expect("GDPR names its calendar");
+            let calendar = j.rule().calendar.expect("GDPR names its calendar");
             // Never a weekend or a public holiday of the law's calendar…
             prop_assert!(calendar.is_working_day(due), "{due} is not a working day");
             // …and the first working day on or after the same date a month on.
@@ -368,7 +368,7 @@ proptest! {
     #[test]
     fn business_days_skip_the_law_s_holidays(j in any_jurisdiction(), start in any_date(), n in 0u32..30) {
         let end = business_days_after(j, start, n);
-        let calendar = calendar_of(j.rule());
+        let calendar = j.rule().calendar;
         let working = |d: NaiveDate| match calendar {
             Some(c) => c.is_working_day(d),
             None => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),

@@ -118,43 +118,33 @@ pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
     }
 }
 
-/// The outcomes `case` may close with now: the fulfilled one its items add up to first, then
-/// the rest in their usual order.
+/// The outcomes `case` may close with now, in their usual order: the first is the one to start
+/// with (a page that stayed up rules out "fulfilled", so "partially fulfilled" comes first).
 fn outcomes(case: &Case) -> Vec<OutcomeOption> {
-    let usual = [
+    [
         Outcome::Fulfilled,
         Outcome::PartiallyFulfilled,
         Outcome::Denied,
         Outcome::Withdrawn,
-    ];
-    // A page that stayed up makes the answer a partial one: that is the choice to start with.
-    let refused_page = case
-        .items
-        .iter()
-        .any(|i| i.outcome == crate::ItemOutcome::Refused);
-    let mut order = usual.to_vec();
-    if refused_page {
-        order.sort_by_key(|&o| o != Outcome::PartiallyFulfilled);
-    }
-    order
-        .into_iter()
-        .filter(|&outcome| check_outcome(case, outcome).is_ok())
-        .map(|value| {
-            let denied = value == Outcome::Denied;
-            OutcomeOption {
-                value,
-                label: title_of(value.as_str()),
-                needs_reason: denied,
-                takes_basis: denied,
-                fulfils: matches!(value, Outcome::Fulfilled | Outcome::PartiallyFulfilled),
-                reason_label: if denied {
-                    "Reason for the refusal (goes to the person)"
-                } else {
-                    "Note (optional)"
-                },
-            }
-        })
-        .collect()
+    ]
+    .into_iter()
+    .filter(|&outcome| check_outcome(case, outcome).is_ok())
+    .map(|value| {
+        let denied = value == Outcome::Denied;
+        OutcomeOption {
+            value,
+            label: title_of(value.as_str()),
+            needs_reason: denied,
+            takes_basis: denied,
+            fulfils: matches!(value, Outcome::Fulfilled | Outcome::PartiallyFulfilled),
+            reason_label: if denied {
+                "Reason for the refusal (goes to the person)"
+            } else {
+                "Note (optional)"
+            },
+        }
+    })
+    .collect()
 }
 
 fn identities(case: &Case) -> Vec<IdentityOption> {

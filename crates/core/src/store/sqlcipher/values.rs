@@ -13,7 +13,8 @@ use crate::{
     Channel, DenialBasis, Identity, ItemOutcome, Jurisdiction, Kind, Outcome, Result, State,
 };
 
-/// Stores a spelled enum as its spelling, and reads it back without allocating.
+/// Stores a spelled value (a vocabulary, or a law's id) as its spelling, and reads it back
+/// without allocating.
 macro_rules! spelled_sql {
     ($($name:ty),+ $(,)?) => {$(
         impl ToSql for $name {
@@ -45,28 +46,10 @@ spelled_sql!(
     Channel,
     ItemOutcome,
     LetterKind,
-    Identity
+    Identity,
+    // A law is stored as its file's id, spelled as the vocabularies are.
+    Jurisdiction
 );
-
-// A law is stored as its file's id, like the vocabularies.
-impl ToSql for Jurisdiction {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.as_str().into())
-    }
-}
-
-impl FromSql for Jurisdiction {
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        if let ValueRef::Text(bytes) = value
-            && let Some(stored) = Jurisdiction::from_stored(bytes)
-        {
-            return Ok(stored);
-        }
-        let text = value.as_str()?;
-        text.parse()
-            .map_err(|e: crate::Error| FromSqlError::Other(Box::new(e)))
-    }
-}
 
 /// A column's stored text as bytes; NULL is empty.
 pub(super) fn bytes<'r>(row: &'r Row<'_>, index: usize) -> Result<&'r [u8]> {
