@@ -32,7 +32,7 @@ fn list() -> Result<()> {
             .map(|e| format!("+{}", period(e)))
             .unwrap_or_else(|| "no extension".into());
         println!(
-            "{:<10} {:<22} {:<10} {:<14} calendar {}",
+            "{:<10} {:<26} {:<10} {:<14} calendar {}",
             law.jurisdiction.cli_name(),
             law.label,
             period(law.period),
@@ -44,7 +44,10 @@ fn list() -> Result<()> {
 }
 
 fn show(law: &Law) -> Result<()> {
-    println!("{} ({})", law.label, law.country);
+    match law.country.as_str() {
+        "" => println!("{}", law.label),
+        country => println!("{} — {country}", law.label),
+    }
     println!("answer within:  {} — {}", period(law.period), law.citation);
     match (law.extension, &law.extension_citation) {
         (Some(extension), Some(citation)) => {
@@ -72,12 +75,16 @@ fn show(law: &Law) -> Result<()> {
             law.acknowledge_within_business_days
         );
     }
-    let appeal = if law.appeal.right { "yes" } else { "no" };
+    let appeal = match (law.appeal.days, law.appeal.extension_days) {
+        (Some(days), Some(more)) => format!("decided within {days} days, +{more} at most"),
+        (Some(days), None) => format!("decided within {days} days"),
+        _ => "none".into(),
+    };
     println!("appeal:         {appeal} — {}", law.appeal.citation);
     let kinds: Vec<String> = law.agents.kinds.iter().map(|k| k.cli_name()).collect();
     println!(
         "agents may file: {} — {}",
-        kinds.join(", "),
+        if kinds.is_empty() { "nothing".into() } else { kinds.join(", ") },
         law.agents.citation
     );
     println!(

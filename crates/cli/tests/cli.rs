@@ -616,7 +616,8 @@ fn demo_verify_backup_and_rekey() {
         lines.next(),
         Some(
             "year,kind,received,complied_in_whole,complied_in_part,denied,withdrawn,merged,\
-             median_days_to_respond,mean_days_to_respond"
+             median_days_to_respond,mean_days_to_respond,appeals_received,appeals_granted,\
+             appeals_denied"
         )
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
@@ -853,7 +854,7 @@ fn a_letter_is_shown_edited_sent_listed_and_saved_to_a_file() {
 fn the_templates_are_written_for_editing_and_used() {
     let db = Db::new();
     let written = db.stdout(&["letter", "templates"]);
-    assert_eq!(written.matches("wrote ").count(), 12, "{written}");
+    assert_eq!(written.matches("wrote ").count(), 14, "{written}");
     let folder = db.file("letters");
     std::fs::write(
         folder.join("company.toml"),
@@ -1269,4 +1270,141 @@ fn laws_and_calendars_are_listed_and_a_uk_gdpr_deadline_moves_off_good_friday() 
         5,
         "an opt-out preference signal is honoured as it comes",
     );
+}
+
+#[test]
+fn a_refusal_is_appealed_where_the_state_law_gives_the_right_and_decided() {
+    let db = Db::new();
+    let received = days_ago(20);
+    let r = db.new_case(&[
+        "--kind",
+        "access",
+        "--jurisdiction",
+        "us-va",
+        "--received",
+        &received,
+    ]);
+    db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "close",
+        "--outcome",
+        "denied",
+        "--reason",
+        "it would disclose another person's data",
+        "--denial-basis",
+        "exemption",
+    ]);
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "appeal"]),
+        2,
+        "grounds for the appeal",
+    );
+    db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "appeal",
+        "--reason",
+        "the other person agreed",
+    ]);
+    let shown = db.json(&["case", "show", &r, "--json"]);
+    assert_eq!(shown["state"], "in_appeal");
+    assert_eq!(shown["appeal"]["against"], "denied");
+    let text = db.stdout(&["case", "show", &r]);
+    assert!(text.contains("Appeal received"), "{text}");
+    assert!(
+        text.contains("Virginia CDPA: 60 calendar days to decide an appeal"),
+        "{text}"
+    );
+    // The decision goes out before the appeal is closed.
+    fails_with(
+        &mut db.cmd(&[
+            "case",
+            "act",
+            &r,
+            "close",
+            "--outcome",
+            "denied",
+            "--reason",
+            "upheld",
+        ]),
+        5,
+        "Appeal decision",
+    );
+    let letter = db.stdout(&["letter", "show", &r, "appeal-decision"]);
+    assert!(letter.contains("Attorney General of Virginia"), "{letter}");
+    let filled = letter
+        .replace(
+            "[[granted: we have now done what you asked / denied: we uphold our answer]]",
+            "we uphold our answer",
+        )
+        .replace(
+            "[[the reasons for the decision]]",
+            "the consent covers only part of it",
+        );
+    let draft = db.file("decision.txt");
+    std::fs::write(&draft, filled).expect("write");
+    db.stdout(&[
+        "letter",
+        "draft",
+        &r,
+        "appeal-decision",
+        "--file",
+        draft.to_str().expect("utf-8"),
+    ]);
+    db.stdout(&["letter", "send", &r, "appeal-decision"]);
+    db.stdout(&[
+        "case",
+        "act",
+        &r,
+        "close",
+        "--outcome",
+        "denied",
+        "--reason",
+        "upheld",
+    ]);
+    let decided = db.json(&["case", "show", &r, "--json"]);
+    assert_eq!(
+        (&decided["state"], &decided["outcome"]),
+        (&"closed".into(), &"denied".into())
+    );
+    assert_eq!(decided["appeal"]["granted"], false);
+    fails_with(
+        &mut db.cmd(&["case", "act", &r, "appeal", "--reason", "again"]),
+        5,
+        "the appeal was decided",
+    );
+    // Under the GDPR there is no appeal to the business.
+    let eu = db.new_case(&["--kind", "erasure", "--jurisdiction", "gdpr"]);
+    db.stdout(&[
+        "case",
+        "act",
+        &eu,
+        "close",
+        "--outcome",
+        "denied",
+        "--reason",
+        "kept for tax law",
+    ]);
+    fails_with(
+        &mut db.cmd(&["case", "act", &eu, "appeal", "--reason", "no"]),
+        5,
+        "gives no right to appeal",
+    );
+    // The month's report counts it: one received, one denied.
+    let report = db.file("appeals.csv");
+    let month = Local::now().format("%Y-%m").to_string();
+    db.stdout(&[
+        "report",
+        "monthly",
+        "--month",
+        &month,
+        "--out",
+        report.to_str().unwrap_or_default(),
+    ]);
+    let text = std::fs::read_to_string(&report).expect("report written");
+    let all = text.lines().last().unwrap_or_default();
+    assert!(all.ends_with(",1,0,1"), "{text}");
 }

@@ -21,6 +21,12 @@ impl Desk {
         self.store
             .each_extended(first, last, &mut |kind| tally.extended(kind))?;
         self.store
+            .each_appeal_received(first, last, &mut |kind| tally.appeal_received(kind))?;
+        self.store
+            .each_appeal_decided(first, last, &mut |kind, granted| {
+                tally.appeal_decided(kind, granted)
+            })?;
+        self.store
             .each_still_open(last, &mut |case| tally.still_open(case))?;
         self.store
             .each_closing(first, last, &mut |case| tally.closed(case))?;
@@ -59,6 +65,12 @@ impl Desk {
             .each_received(first, last, &mut |kind| tally.received(kind))?;
         self.store
             .each_answer(first, last, &mut |case| tally.closed(case))?;
+        self.store
+            .each_appeal_received(first, last, &mut |kind| tally.appeal_received(kind))?;
+        self.store
+            .each_appeal_decided(first, last, &mut |kind, granted| {
+                tally.appeal_decided(kind, granted)
+            })?;
         let (purges_from, purges_to) = year.purge_dates();
         self.store
             .each_scheduled_deletion(purges_from, purges_to, &mut |case| tally.scheduled(case))?;

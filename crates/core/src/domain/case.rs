@@ -50,6 +50,25 @@ pub struct Item {
     pub reason: Option<String>,
 }
 
+/// An appeal against a refusal, where the case's law gives the right: when it arrived, its
+/// own due date and extension, and how it was decided. The request's own dates stay as they
+/// were, so the request is still reported as answered on time or late.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Appeal {
+    /// The day the appeal arrived: its clock starts here.
+    pub received_on: NaiveDate,
+    /// The day it must be decided by.
+    pub due_on: NaiveDate,
+    /// Its extension, where the law allows one.
+    pub extension: Option<Extension>,
+    /// The outcome appealed against (denied or partially fulfilled).
+    pub against: Outcome,
+    /// The day it was decided.
+    pub decided_on: Option<NaiveDate>,
+    /// Whether it was granted (the request then done) or denied (the refusal upheld).
+    pub granted: Option<bool>,
+}
+
 /// A case as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Case {
@@ -104,6 +123,8 @@ pub struct Case {
     pub identity: Identity,
     /// Who filed it for the person, if not the person.
     pub authorized_agent: Option<AuthorizedAgent>,
+    /// The appeal against its refusal, once one arrived.
+    pub appeal: Option<Appeal>,
     /// The kinds of letter marked sent on it (loaded with the case whole; empty in lists).
     #[serde(skip)]
     pub sent_letters: Vec<LetterKind>,
@@ -153,25 +174,60 @@ impl Case {
             },
             sent_letters: Vec::new(),
             authorized_agent: valid.authorized_agent,
+            appeal: None,
         };
         case.due_on = case.deadline().due_on;
         case
     }
 
-    /// The inputs of its deadline.
+    /// The inputs of its deadline: the appeal's while it is in appeal or closed after one,
+    /// else the request's (a case reopened after its appeal is worked to its request's clock).
     pub fn clock(&self) -> Clock<'_> {
-        Clock {
-            jurisdiction: self.jurisdiction,
-            received: self.received_on,
-            pauses: &self.pauses,
-            extension: self.extension,
-            opt_out: self.kind == Kind::MarketingOptOut,
+        match self.appeal.as_ref().filter(|_| self.appeal_clock_runs()) {
+            Some(appeal) => Clock {
+                jurisdiction: self.jurisdiction,
+                received: appeal.received_on,
+                pauses: &[],
+                extension: appeal.extension,
+                opt_out: false,
+                appeal: true,
+            },
+            None => Clock {
+                jurisdiction: self.jurisdiction,
+                received: self.received_on,
+                pauses: &self.pauses,
+                extension: self.extension,
+                opt_out: self.kind == Kind::MarketingOptOut,
+                appeal: false,
+            },
         }
     }
 
-    /// Its deadline, explained.
+    /// Its deadline, explained: the appeal's, once one arrived.
     pub fn deadline(&self) -> Deadline {
         self.clock().deadline()
+    }
+
+    /// Whether its deadline is its appeal's: in appeal, or closed after one.
+    pub fn appeal_clock_runs(&self) -> bool {
+        self.appeal.is_some() && matches!(self.state, State::InAppeal | State::Closed)
+    }
+
+    /// The due date the case is worked to now: the appeal's while it is in appeal, else the
+    /// request's.
+    pub fn current_due_on(&self) -> NaiveDate {
+        match (&self.appeal, self.state) {
+            (Some(appeal), State::InAppeal) => appeal.due_on,
+            _ => self.due_on,
+        }
+    }
+
+    /// The extension of the clock that runs now (the appeal's once one arrived).
+    pub fn current_extension(&self) -> Option<Extension> {
+        match &self.appeal {
+            Some(appeal) if self.appeal_clock_runs() => appeal.extension,
+            _ => self.extension,
+        }
     }
 
     /// When the case next needs action: its due date, or the purge date of a scheduled deletion;
@@ -182,7 +238,7 @@ impl Case {
             self.legal_hold.is_some(),
             self.purge_on,
             || self.deadline().paused,
-            self.due_on,
+            self.current_due_on(),
         )
     }
 
@@ -202,7 +258,12 @@ impl Case {
     /// which needs nothing until the hold ends; then closed cases, the most recently closed
     /// first. Migration 008 computes the same in SQL.
     pub fn queue_on(&self) -> NaiveDate {
-        queue_on(self.attention_on(), self.state, self.closed_on, self.due_on)
+        queue_on(
+            self.attention_on(),
+            self.state,
+            self.closed_on,
+            self.current_due_on(),
+        )
     }
 
     /// Past its [`attention_on`](Self::attention_on) date on `today`.

@@ -69,6 +69,8 @@ pub struct Rule {
     pub acknowledge_within_business_days: Option<u32>,
     /// Business days within which an opt-out must be honoured, if the law sets its own time.
     pub opt_out_within_business_days: Option<u32>,
+    /// Whether these are the rules for deciding an appeal (the period runs from its arrival).
+    pub appeal: bool,
 }
 
 impl Jurisdiction {
@@ -87,8 +89,25 @@ impl Jurisdiction {
                 pauses_for_requester: false,
                 acknowledge_within_business_days: None,
                 opt_out_within_business_days: None,
+                appeal: false,
             },
         }
+    }
+
+    /// The rules for deciding an appeal under this law, where it gives the right: its days
+    /// from the appeal's arrival, its extension, and the law's calendar; the clock never stops.
+    pub fn appeal_rule(self) -> Option<Rule> {
+        let law = Law::of(self).ok()?;
+        let days = law.appeal.days?;
+        Some(Rule {
+            period: Period::Days(days),
+            extension: law.appeal.extension_days.map(Period::Days),
+            pauses_for_requester: false,
+            acknowledge_within_business_days: None,
+            opt_out_within_business_days: None,
+            appeal: true,
+            ..law.rule()
+        })
     }
 }
 
@@ -140,6 +159,9 @@ pub struct Clock<'a> {
     pub extension: Option<Extension>,
     /// Whether it is an opt-out, which some laws answer in business days of their own.
     pub opt_out: bool,
+    /// Whether it is the clock of an appeal: `received` is the day the appeal arrived, and the
+    /// law's appeal period applies.
+    pub appeal: bool,
 }
 
 /// A computed deadline and how it was reached.
@@ -198,7 +220,13 @@ fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
 
 impl Clock<'_> {
     fn rule(&self) -> Rule {
-        self.jurisdiction.rule()
+        match self.appeal {
+            true => self
+                .jurisdiction
+                .appeal_rule()
+                .unwrap_or_else(|| self.jurisdiction.rule()),
+            false => self.jurisdiction.rule(),
+        }
     }
 
     fn counted_pauses(&self) -> &[Pause] {
@@ -250,7 +278,9 @@ impl Clock<'_> {
     /// Computes the due date and its explanation.
     pub fn deadline(&self) -> Deadline {
         let rule = self.rule();
-        if let (true, Some(days)) = (self.opt_out, rule.opt_out_within_business_days) {
+        if let (true, Some(days), false) =
+            (self.opt_out, rule.opt_out_within_business_days, self.appeal)
+        {
             return self.opt_out_deadline(rule, days);
         }
         let mut explanation = Vec::new();
@@ -320,7 +350,12 @@ impl Clock<'_> {
     fn period_end(&self, explanation: &mut Vec<String>) -> NaiveDate {
         let rule = self.rule();
         explanation.push(format!(
-            "Received {} ({}).",
+            "{} {} ({}).",
+            if rule.appeal {
+                "Appeal received"
+            } else {
+                "Received"
+            },
             self.received,
             weekday_name(self.received)
         ));
@@ -336,9 +371,14 @@ impl Clock<'_> {
             _ => String::new(),
         };
         explanation.push(format!(
-            "{}: {} from receipt → {end}{clamp_note}.",
+            "{}: {} {} → {end}{clamp_note}.",
             capitalised(rule.law),
-            rule.period.describe()
+            rule.period.describe(),
+            if rule.appeal {
+                "to decide an appeal, from its arrival"
+            } else {
+                "from receipt"
+            }
         ));
         end
     }

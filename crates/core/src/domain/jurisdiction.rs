@@ -18,8 +18,11 @@ macro_rules! laws {
     };
 }
 
+// The US state laws come after the first seven, whose positions the constants below name.
 laws!(
-    "gdpr", "uk_gdpr", "ccpa", "pipeda", "quebec", "lgpd", "default",
+    "gdpr", "uk_gdpr", "ccpa", "pipeda", "quebec", "lgpd", "default", "us_va", "us_co", "us_ct",
+    "us_ut", "us_tx", "us_or", "us_mt", "us_ia", "us_de", "us_nj", "us_nh", "us_tn", "us_mn",
+    "us_md", "us_in", "us_ky", "us_ri", "us_ne",
 );
 
 /// A law a case may follow.

@@ -67,12 +67,17 @@ struct Acknowledgement {
     citation: Option<String>,
 }
 
-/// Whether a refused request may be appealed to the business, and on what authority.
+/// Whether a refused request may be appealed to the business, how long the business has to
+/// decide, and on what authority.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Appeal {
+pub struct AppealRight {
     /// Whether the law gives the right.
     pub right: bool,
+    /// Calendar days from the appeal's arrival to decide it, where the right exists.
+    pub days: Option<u32>,
+    /// How many more days one extension may add, where the law allows one.
+    pub extension_days: Option<u32>,
     /// Where it says so (or where a person turns instead).
     pub citation: String,
 }
@@ -103,7 +108,7 @@ struct LawFile {
     clock: ClockRule,
     acknowledgement: Acknowledgement,
     opt_out: Option<OptOut>,
-    appeal: Appeal,
+    appeal: AppealRight,
     agents: Agents,
     authority: Authority,
 }
@@ -151,7 +156,7 @@ pub struct Law {
     /// Where that comes from.
     pub opt_out_citation: Option<String>,
     /// The appeal right.
-    pub appeal: Appeal,
+    pub appeal: AppealRight,
     /// Authorized agents.
     pub agents: Agents,
     /// Where a person may complain, as letters name it (a company may name another in
@@ -172,6 +177,7 @@ impl Law {
             acknowledge_within_business_days: Some(self.acknowledge_within_business_days)
                 .filter(|&n| n > 0),
             opt_out_within_business_days: self.opt_out_within_business_days,
+            appeal: false,
         }
     }
 
@@ -201,6 +207,14 @@ fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
     let file: LawFile = toml::from_str(text).map_err(|e| format!("{jurisdiction}.toml: {e}"))?;
     if file.id != jurisdiction.as_str() {
         return Err(format!("{jurisdiction}.toml names itself {:?}", file.id));
+    }
+    let appeal = &file.appeal;
+    if appeal.right != appeal.days.is_some()
+        || (appeal.extension_days.is_some() && appeal.days.is_none())
+    {
+        return Err(format!(
+            "{jurisdiction}.toml: an appeal right states its days (and only then an extension)"
+        ));
     }
     let calendar_rules = file
         .response
@@ -250,7 +264,8 @@ mod tests {
                 law.name
             );
             assert!(!law.authority.name.is_empty(), "{}", law.name);
-            assert!(!law.agents.kinds.is_empty() && !law.appeal.citation.is_empty());
+            assert!(!law.agents.citation.is_empty() && !law.appeal.citation.is_empty());
+            assert_eq!(law.appeal.right, law.appeal.days.is_some(), "{}", law.name);
             assert_eq!(law.extension.is_some(), law.extension_citation.is_some());
             assert_eq!(
                 law.opt_out_within_business_days.is_some(),
@@ -285,5 +300,60 @@ mod tests {
         assert_eq!(Jurisdiction::LGPD.rule().period, Period::Days(15));
         assert_eq!(Jurisdiction::QUEBEC.rule().extension, None);
         assert_eq!(Jurisdiction::DEFAULT.rule().calendar, None);
+    }
+}
+
+#[cfg(test)]
+mod us_state_tests {
+    use super::*;
+
+    fn law(id: &str) -> &'static Law {
+        let jurisdiction = id.parse::<Jurisdiction>().unwrap_or(Jurisdiction::DEFAULT);
+        Law::of(jurisdiction).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_us_state_laws_answer_in_45_days_but_iowa_and_appeal_as_their_statutes_say() {
+        let states = [
+            "va", "co", "ct", "ut", "tx", "or", "mt", "ia", "de", "nj", "nh", "tn", "mn", "md",
+            "in", "ky", "ri", "ne",
+        ];
+        for state in states {
+            let law = law(&format!("us-{state}"));
+            assert_eq!(law.jurisdiction.as_str(), format!("us_{state}"));
+            let days = if state == "ia" { 90 } else { 45 };
+            assert_eq!(
+                (law.period, law.extension),
+                (Period::Days(days), Some(Period::Days(45))),
+                "{state}"
+            );
+            assert!(law.country.starts_with("United States ("), "{state}");
+            assert_eq!(law.calendar.as_deref(), Some("us"));
+            assert!(!law.next_working_day && !law.clock_stops, "{state}");
+        }
+        let appeal = |state: &str| (law(state).appeal.days, law(state).appeal.extension_days);
+        for sixty in ["us-va", "us-ct", "us-ia", "us-md", "us-tx"] {
+            assert_eq!(appeal(sixty), (Some(60), None), "{sixty}");
+        }
+        assert_eq!(appeal("us-co"), (Some(45), Some(60)));
+        assert_eq!(appeal("us-or"), (Some(45), None));
+        assert_eq!(appeal("us-ut"), (None, None));
+        assert!(!law("us-ut").appeal.right);
+        assert!(law("us-va").authority.name.contains("Attorney General"));
+        // `us-ca` is the CCPA under its state's spelling.
+        assert_eq!(law("us-ca").jurisdiction, Jurisdiction::CCPA);
+    }
+
+    #[test]
+    fn an_authorized_agent_files_only_what_its_state_allows() {
+        use crate::domain::new_case::agent_may_file;
+        let va = law("us-va");
+        let refused = agent_may_file(Kind::Access, &va.agents, &va.name)
+            .err()
+            .map(|e| e.to_string());
+        assert!(refused.is_some_and(|m| m.contains("lets no authorized agent")));
+        let tx = law("us-tx");
+        assert!(agent_may_file(Kind::MarketingOptOut, &tx.agents, &tx.name).is_ok());
+        assert!(agent_may_file(Kind::Erasure, &tx.agents, &tx.name).is_err());
     }
 }

@@ -67,6 +67,12 @@ pub fn agent_may_file(kind: Kind, agents: &Agents, law: &str) -> Result<(), Erro
     if agents.kinds.contains(&kind) {
         return Ok(());
     }
+    if agents.kinds.is_empty() {
+        return Err(Error::NotAllowed(format!(
+            "{law} lets no authorized agent file a request ({})",
+            agents.citation
+        )));
+    }
     Err(Error::NotAllowed(format!(
         "under {law}, an authorized agent may not file {} requests ({})",
         kind.cli_name(),

@@ -55,6 +55,7 @@ pub fn next(case: &Case, today: NaiveDate) -> Option<Next> {
         ),
         State::InProgress => in_progress(case),
         State::DeletionScheduled => deletion(case, today),
+        State::InAppeal => in_appeal(case),
     }?;
     let possible = match suggestion.step {
         Step::Action(action) => workflow::allowed_actions(case, today).contains(&action),
@@ -149,12 +150,37 @@ fn deletion(case: &Case, today: NaiveDate) -> Option<Next> {
     }
 }
 
+fn in_appeal(case: &Case) -> Option<Next> {
+    if !case
+        .sent_letters
+        .contains(&LetterKind::AppealAcknowledgement)
+    {
+        return send(
+            LetterKind::AppealAcknowledgement,
+            "tell the person the appeal arrived and when it will be decided".into(),
+            None,
+        );
+    }
+    if !case.sent_letters.contains(&LetterKind::AppealDecision) {
+        return send(
+            LetterKind::AppealDecision,
+            "decide the appeal and send the decision with its reasons".into(),
+            None,
+        );
+    }
+    act(
+        Action::Close,
+        "the decision is sent: close the appeal as fulfilled (granted) or denied (upheld)".into(),
+    )
+}
+
 fn after_closing(case: &Case) -> Option<Next> {
     let refused = matches!(
         case.outcome,
         Some(Outcome::Denied | Outcome::PartiallyFulfilled)
     );
     let told = case.sent_letters.contains(&LetterKind::Denial)
+        || case.sent_letters.contains(&LetterKind::AppealDecision)
         || (case.kind == Kind::ForumRemoval
             && case.sent_letters.contains(&LetterKind::RemovalAnswer));
     (refused && !told).then(|| Next {

@@ -148,6 +148,20 @@ fn consequence_parts(details: &Value, parts: &mut Vec<String>) {
     if let Some(due) = text("due_on") {
         parts.push(format!("now due {due}"));
     }
+    if let Some(against) = text("against").and_then(|o| o.parse::<Outcome>().ok()) {
+        parts.push(format!(
+            "appealed against “{}”",
+            title_of(against.as_str()).to_lowercase()
+        ));
+    }
+    if let Some(due) = text("appeal_due_on") {
+        parts.push(format!("appeal due {due}"));
+    }
+    match details.get("appeal_granted").and_then(Value::as_bool) {
+        Some(true) => parts.push("appeal granted".into()),
+        Some(false) => parts.push("appeal denied: the refusal is upheld".into()),
+        None => {}
+    }
     if let Some(follow_up) = text("follow_up") {
         parts.push(format!(
             "opened {follow_up} to erase what we should not hold"

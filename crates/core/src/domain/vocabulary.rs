@@ -42,6 +42,8 @@ spelled_enum! {
         DeletionScheduled = "deletion_scheduled",
         /// Answered; an outcome is recorded.
         Closed = "closed",
+        /// A refusal appealed, where the law gives the right: decided by closing it again.
+        InAppeal = "in_appeal",
     }
 }
 

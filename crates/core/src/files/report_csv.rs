@@ -1,6 +1,7 @@
 //! The reports as CSV files: the monthly report and the yearly (CCPA §7102) metrics, written
 //! whole or not at all.
 
+use crate::domain::reports::APPEAL_COLUMNS;
 use std::path::Path;
 
 use crate::domain::reports::stats::format_days;
@@ -36,11 +37,12 @@ pub fn monthly_columns() -> Vec<String> {
         ]
         .map(String::from),
     );
+    columns.extend(APPEAL_COLUMNS.map(String::from));
     columns
 }
 
 /// The yearly metrics' header row.
-pub const YEARLY_COLUMNS: [&str; 10] = [
+pub const YEARLY_COLUMNS: [&str; 13] = [
     "year",
     "kind",
     "received",
@@ -51,6 +53,9 @@ pub const YEARLY_COLUMNS: [&str; 10] = [
     "merged",
     "median_days_to_respond",
     "mean_days_to_respond",
+    APPEAL_COLUMNS[0],
+    APPEAL_COLUMNS[1],
+    APPEAL_COLUMNS[2],
 ];
 
 /// Writes `header` and `records` as one CSV file at `path`.
@@ -102,6 +107,7 @@ pub fn write_monthly(path: &Path, month: Month, rows: &[MonthlyRow]) -> Result<W
                 n(row.open_at_month_end),
                 n(row.overdue_at_month_end),
             ]);
+            record.extend(row.appeals.columns().map(n));
             record
         }),
     )
@@ -114,7 +120,7 @@ pub fn write_yearly(path: &Path, year: Year, rows: &[YearlyRow]) -> Result<Writt
         path,
         &YEARLY_COLUMNS,
         rows.iter().map(|row| {
-            vec![
+            let mut record = vec![
                 year.to_string(),
                 row.kind.clone(),
                 n(row.received),
@@ -125,7 +131,9 @@ pub fn write_yearly(path: &Path, year: Year, rows: &[YearlyRow]) -> Result<Writt
                 n(row.merged),
                 format_days(row.median_days_to_respond),
                 format_days(row.mean_days_to_respond),
-            ]
+            ];
+            record.extend(row.appeals.columns().map(n));
+            record
         }),
     )
 }

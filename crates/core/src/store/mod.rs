@@ -152,6 +152,23 @@ pub trait Store: Send + fmt::Debug {
         each: &mut dyn FnMut(Kind),
     ) -> Result<()>;
 
+    /// The kind of every case whose appeal arrived from `first` to `last`.
+    fn each_appeal_received(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Kind),
+    ) -> Result<()>;
+
+    /// The kind of every case whose appeal was decided from `first` to `last`, and whether it
+    /// was granted.
+    fn each_appeal_decided(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Kind, bool),
+    ) -> Result<()>;
+
     /// Every case received by `last` and not closed by then.
     fn each_still_open(&self, last: NaiveDate, each: &mut dyn FnMut(StillOpen)) -> Result<()>;
 

@@ -12,6 +12,7 @@ fn d(text: &str) -> NaiveDate {
 fn due(j: Jurisdiction, received: &str) -> NaiveDate {
     Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: j,
         received: d(received),
         pauses: &[],
@@ -68,6 +69,7 @@ fn a_ccpa_opt_out_is_due_in_fifteen_business_days_without_us_holidays() {
     let opt_out = |j: Jurisdiction| {
         Clock {
             opt_out: true,
+            appeal: false,
             jurisdiction: j,
             received: d("2026-11-20"),
             pauses: &[],
@@ -97,6 +99,7 @@ fn a_ccpa_opt_out_is_due_in_fifteen_business_days_without_us_holidays() {
 fn the_explanation_names_the_holiday_it_moved_off() {
     let deadline = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::UK_GDPR,
         received: d("2026-03-03"),
         pauses: &[],
@@ -114,6 +117,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
     // CCPA's acknowledgement counts business days without US federal holidays.
     let ccpa = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-11-20"),
         pauses: &[],
@@ -131,6 +135,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
 fn explanation_names_rule_clamp_and_shift() {
     let deadline = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-01-31"),
         pauses: &[],
@@ -151,6 +156,7 @@ fn explanation_names_rule_clamp_and_shift() {
 fn ccpa_acknowledgement_is_ten_business_days() {
     let deadline = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-02"),
         pauses: &[],
@@ -168,6 +174,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
     }];
     let gdpr = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &pauses,
@@ -176,6 +183,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
     assert_eq!(gdpr.deadline().due_on, d("2026-04-17"));
     let ccpa = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::CCPA,
         ..gdpr
     };
@@ -192,6 +200,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
 fn extensions_are_bounded_and_must_come_in_time() {
     let clock = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-01"),
         pauses: &[],
@@ -222,6 +231,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
     // Only once.
     let extended = Clock {
         opt_out: false,
+        appeal: false,
         extension: Some(Extension {
             until: d("2026-05-01"),
             granted_on: d("2026-04-01"),
@@ -242,6 +252,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
     ] {
         let c = Clock {
             opt_out: false,
+            appeal: false,
             jurisdiction: j,
             ..clock
         };
@@ -256,6 +267,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
 fn gdpr_extension_reaches_three_months() {
     let clock = Clock {
         opt_out: false,
+        appeal: false,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &[],
@@ -303,7 +315,7 @@ fn any_pauses(received: NaiveDate) -> impl Strategy<Value = Vec<Pause>> {
 proptest! {
     #[test]
     fn due_date_is_never_before_receipt(j in any_jurisdiction(), received in any_date()) {
-        let deadline = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline();
+        let deadline = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline();
         prop_assert!(deadline.due_on > received);
         prop_assert!(deadline.latest_extension_on.is_none_or(|l| l >= deadline.due_on));
     }
@@ -311,15 +323,15 @@ proptest! {
     #[test]
     fn later_receipt_never_gives_earlier_due_date(j in any_jurisdiction(), a in any_date(), b in any_date()) {
         let (early, late) = if a <= b { (a, b) } else { (b, a) };
-        let due_early = Clock { opt_out: false, jurisdiction: j, received: early, pauses: &[], extension: None }.deadline().due_on;
-        let due_late = Clock { opt_out: false, jurisdiction: j, received: late, pauses: &[], extension: None }.deadline().due_on;
+        let due_early = Clock { opt_out: false, appeal: false, jurisdiction: j, received: early, pauses: &[], extension: None }.deadline().due_on;
+        let due_late = Clock { opt_out: false, appeal: false, jurisdiction: j, received: late, pauses: &[], extension: None }.deadline().due_on;
         prop_assert!(due_early <= due_late);
     }
 
     #[test]
     fn gdpr_due_dates_are_the_first_working_day_a_month_on(received in any_date()) {
         for j in [Jurisdiction::GDPR, Jurisdiction::UK_GDPR] {
-            let due = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+            let due = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
             let calendar = j.rule().calendar.expect("GDPR names its calendar");
             // Never a weekend or a public holiday of the law's calendar…
             prop_assert!(calendar.is_working_day(due), "{due} is not a working day");
@@ -341,8 +353,8 @@ proptest! {
         (j, received, pauses) in (any_jurisdiction(), any_date())
             .prop_flat_map(|(j, r)| (Just(j), Just(r), any_pauses(r)))
     ) {
-        let plain = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
-        let paused = Clock { opt_out: false, jurisdiction: j, received, pauses: &pauses, extension: None }.deadline().due_on;
+        let plain = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+        let paused = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &pauses, extension: None }.deadline().due_on;
         prop_assert!(paused >= plain);
         if !j.rule().pauses_for_requester {
             prop_assert_eq!(paused, plain);
@@ -353,7 +365,7 @@ proptest! {
     fn any_accepted_extension_lands_between_due_and_maximum(
         j in any_jurisdiction(), received in any_date(), ask in 0i64..120, day in 0i64..60,
     ) {
-        let clock = Clock { opt_out: false, jurisdiction: j, received, pauses: &[], extension: None };
+        let clock = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None };
         let before = clock.deadline();
         let until = plus_days(received, ask);
         let today = plus_days(received, day);

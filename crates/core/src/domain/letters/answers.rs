@@ -70,6 +70,10 @@ pub fn check(case: &Case, kind: LetterKind, today: NaiveDate) -> Result<(), Erro
                 None => refuse("schedule the deletion first; the letter states its date"),
             }
         }
+        L::AppealAcknowledgement | L::AppealDecision => appeal_letter(case, kind),
+        L::Denial if case.state == State::InAppeal => {
+            refuse("an appeal is answered by the appeal decision letter")
+        }
         L::Denial => match (case.state, case.outcome) {
             (State::Closed, Some(Outcome::Denied | Outcome::PartiallyFulfilled)) => Ok(()),
             (State::Closed, _) => refuse("the case was closed without a refusal"),
@@ -120,7 +124,7 @@ fn answer(case: &Case, kinds: &[Kind], what: &str, unworked: &str) -> Result<(),
 /// original period.
 fn extension_notice(case: &Case, today: NaiveDate) -> Result<(), Error> {
     let deadline = case.deadline();
-    match case.extension {
+    match case.current_extension() {
         None => refuse("extend the deadline first; the notice states the new date"),
         Some(_) if case.state == State::Closed => refuse("the case is closed"),
         Some(_) if today > deadline.statutory_due_on => refuse(format!(
@@ -128,6 +132,17 @@ fn extension_notice(case: &Case, today: NaiveDate) -> Result<(), Error> {
             deadline.statutory_due_on
         )),
         Some(_) => Ok(()),
+    }
+}
+
+/// The appeal's letters follow the appeal: its acknowledgement while it is open, its
+/// decision while it is open and after.
+fn appeal_letter(case: &Case, kind: LetterKind) -> Result<(), Error> {
+    let decided = case.appeal.as_ref().is_some_and(|a| a.decided_on.is_some());
+    match (case.state, kind) {
+        (State::InAppeal, _) => Ok(()),
+        (State::Closed, LetterKind::AppealDecision) if decided => Ok(()),
+        _ => refuse("the case has no open appeal"),
     }
 }
 

@@ -36,6 +36,8 @@ pub fn default_template(kind: LetterKind) -> &'static str {
         LetterKind::Denial => include_str!("defaults/denial.txt"),
         LetterKind::InquiryAnswer => include_str!("defaults/inquiry_answer.txt"),
         LetterKind::CustomerForwarding => include_str!("defaults/customer_forwarding.txt"),
+        LetterKind::AppealAcknowledgement => include_str!("defaults/appeal_acknowledgement.txt"),
+        LetterKind::AppealDecision => include_str!("defaults/appeal_decision.txt"),
     }
 }
 
@@ -243,6 +245,8 @@ struct Context<'a> {
     statutory_due_on: String,
     extended_until: Option<String>,
     extension_reason: Option<&'a str>,
+    appeal_received_on: Option<String>,
+    appeal_due_on: Option<String>,
     purge_on: Option<String>,
     legal_hold: bool,
     denial_reason: Option<&'a str>,
@@ -287,8 +291,10 @@ impl<'a> Context<'a> {
             received_on: long(case.received_on),
             due_on: long(case.due_on),
             statutory_due_on: long(deadline.statutory_due_on),
-            extended_until: case.extension.map(|e| long(e.until)),
+            extended_until: case.current_extension().map(|e| long(e.until)),
             extension_reason: case.extension_reason.as_deref(),
+            appeal_received_on: case.appeal.as_ref().map(|a| long(a.received_on)),
+            appeal_due_on: case.appeal.as_ref().map(|a| long(a.due_on)),
             purge_on: case.purge_on.map(long),
             legal_hold: case.legal_hold.is_some(),
             denial_reason: case.denial_reason.as_deref(),

@@ -45,6 +45,10 @@ spelled_enum! {
         InquiryAnswer = "inquiry_answer",
         /// The request, sent to the customer (the controller) for a decision.
         CustomerForwarding = "customer_forwarding",
+        /// The appeal arrived, and the date it will be decided by.
+        AppealAcknowledgement = "appeal_acknowledgement",
+        /// The appeal decided, with the reasons, and where to complain if it was denied.
+        AppealDecision = "appeal_decision",
     }
 }
 
@@ -63,6 +67,8 @@ impl LetterKind {
             LetterKind::Denial => "Refusal, with complaint rights",
             LetterKind::InquiryAnswer => "Answer to a question",
             LetterKind::CustomerForwarding => "Forwarding to the customer",
+            LetterKind::AppealAcknowledgement => "Appeal received",
+            LetterKind::AppealDecision => "Appeal decision",
         }
     }
 

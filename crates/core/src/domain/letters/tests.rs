@@ -174,8 +174,20 @@ pub(crate) fn ready_for(letter: LetterKind) -> Case {
     case.state = match letter {
         LetterKind::IdentityRequest => State::VerifyingIdentity,
         LetterKind::AccountClosure => State::DeletionScheduled,
+        LetterKind::AppealAcknowledgement | LetterKind::AppealDecision => State::InAppeal,
         _ => State::InProgress,
     };
+    if case.state == State::InAppeal {
+        case.closed_on = Some(day("2026-06-10"));
+        case.appeal = Some(crate::domain::case::Appeal {
+            received_on: day("2026-06-20"),
+            due_on: day("2026-08-19"),
+            extension: None,
+            against: crate::Outcome::Denied,
+            decided_on: None,
+            granted: None,
+        });
+    }
     case.purge_on = Some(day("2026-07-02"));
     case.extension = Some(Extension {
         until: day("2026-09-01"),

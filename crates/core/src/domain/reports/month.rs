@@ -106,6 +106,9 @@ pub struct MonthlyRow {
     pub open_at_month_end: u64,
     /// Of those, due before the month's end.
     pub overdue_at_month_end: u64,
+    /// Appeals received and decided in the period.
+    #[serde(flatten)]
+    pub appeals: super::AppealCounts,
     #[serde(skip)]
     days: Vec<i64>,
 }
@@ -186,6 +189,16 @@ impl MonthlyTally {
         row.days.push((answered - case.received_on).num_days());
     }
 
+    /// An appeal that arrived in the period.
+    pub fn appeal_received(&mut self, kind: Kind) {
+        self.row(kind).appeals.appeals_received += 1;
+    }
+
+    /// An appeal decided in the period.
+    pub fn appeal_decided(&mut self, kind: Kind, granted: bool) {
+        self.row(kind).appeals.decided(granted);
+    }
+
     /// The rows, one per kind, then `all`, with their medians and percentiles.
     pub fn finish(self) -> Vec<MonthlyRow> {
         let mut all = MonthlyRow {
@@ -208,6 +221,7 @@ impl MonthlyTally {
             for (basis, n) in &row.denied_by_reason {
                 *all.denied_by_reason.entry(*basis).or_default() += n;
             }
+            all.appeals.add(row.appeals);
             all.days.extend_from_slice(&row.days);
             row.finish();
         }

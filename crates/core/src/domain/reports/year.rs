@@ -91,6 +91,9 @@ pub struct YearlyRow {
     pub median_days_to_respond: Option<f64>,
     /// Mean of the same.
     pub mean_days_to_respond: Option<f64>,
+    /// Appeals received and decided in the period.
+    #[serde(flatten)]
+    pub appeals: super::AppealCounts,
     #[serde(skip)]
     days: Vec<i64>,
 }
@@ -190,6 +193,16 @@ impl YearlyTally {
             .count(Some(outcome), answered, case.received_on);
     }
 
+    /// An appeal that arrived in the period.
+    pub fn appeal_received(&mut self, kind: Kind) {
+        self.row(kind).appeals.appeals_received += 1;
+    }
+
+    /// An appeal decided in the period.
+    pub fn appeal_decided(&mut self, kind: Kind, granted: bool) {
+        self.row(kind).appeals.decided(granted);
+    }
+
     /// The rows, one per kind, then `all`, with their medians and means.
     pub fn finish(self) -> Vec<YearlyRow> {
         let mut all = YearlyRow {
@@ -204,6 +217,7 @@ impl YearlyTally {
             all.denied += row.denied;
             all.withdrawn += row.withdrawn;
             all.merged += row.merged;
+            all.appeals.add(row.appeals);
             all.days.extend_from_slice(&row.days);
             row.finish();
         }

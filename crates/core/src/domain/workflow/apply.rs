@@ -6,6 +6,7 @@ use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
 
 use super::{Action, ActionInput, IDENTITY_FIRST, guard, identity_settled, waits_on_requester};
+use crate::domain::case::Appeal;
 use crate::domain::case::PURGE_AFTER_DAYS;
 use crate::domain::deadline::{Extension, Pause};
 use crate::domain::letters::LetterKind;
@@ -85,6 +86,10 @@ pub fn apply(
     if new.due_on != case.due_on {
         details["due_on"] = json!(new.due_on);
     }
+    let appeal_due = |c: &Case| c.appeal.as_ref().map(|a| a.due_on);
+    if appeal_due(&new) != appeal_due(case) {
+        details["appeal_due_on"] = json!(appeal_due(&new));
+    }
     if let Some(follow_up) = follow_up_erasure(case, &new, today) {
         done.effects.push(Effect::OpenFollowUp(Box::new(follow_up)));
     }
@@ -112,7 +117,13 @@ fn move_the_clock(before: State, case: &mut Case, today: NaiveDate) {
         }
         _ => {}
     }
-    case.due_on = case.deadline().due_on;
+    let due_on = case.deadline().due_on;
+    // The request keeps the due date it was answered against; an appeal has its own.
+    let appeal_moves = State::InAppeal == case.state || State::InAppeal == before;
+    match case.appeal.as_mut() {
+        Some(appeal) if appeal_moves => appeal.due_on = due_on,
+        _ => case.due_on = due_on,
+    }
 }
 
 /// The fields `action` changes on `new` (a copy of `case`), what its event records and what
@@ -128,7 +139,11 @@ fn change_fields(
     match action {
         Action::Extend => extend(case, new, input, today, &mut done)?,
         Action::Assign => assign(new, input, &mut done)?,
+        Action::Close if case.state == State::InAppeal => {
+            decide_appeal(new, input, today, &mut done)?
+        }
         Action::Close => close(new, input, &mut done)?,
+        Action::Appeal => appeal(case, new, input, today, &mut done)?,
         Action::Merge => merge(case, new, input, &mut done)?,
         Action::Reopen => {
             done.text = Some(required_reason(input, "the reason for reopening")?);
@@ -206,9 +221,22 @@ fn verify(
 /// Fulfilling a request, in whole or in part, tells the person: its answer letter is marked
 /// sent, or the agent confirms the answer went out another way (recorded on the event).
 fn answer_sent(case: &Case, input: &ActionInput, done: &mut Record) -> Result<(), Error> {
-    let letter = LetterKind::answering(case.kind);
     // An opt-out signal is answered by honouring it: no one is written to.
-    if case.sent_letters.contains(&letter) || case.channel == crate::Channel::Signal {
+    if case.channel == crate::Channel::Signal {
+        return Ok(());
+    }
+    letter_sent(case, LetterKind::answering(case.kind), input, done)
+}
+
+/// `letter` is marked sent on `case`, or the agent confirms its content reached the person
+/// another way (recorded on the event).
+fn letter_sent(
+    case: &Case,
+    letter: LetterKind,
+    input: &ActionInput,
+    done: &mut Record,
+) -> Result<(), Error> {
+    if case.sent_letters.contains(&letter) {
         return Ok(());
     }
     if !input.without_letter {
@@ -264,13 +292,94 @@ fn extend(
         .ok_or_else(|| Error::invalid("extend needs the new due date (--until YYYY-MM-DD)"))?;
     let reason = required_reason(input, "the reason for the extension")?;
     case.clock().check_extension(until, today)?;
-    new.extension = Some(Extension {
+    let extension = Some(Extension {
         until,
         granted_on: today,
     });
-    new.extension_reason = Some(reason.clone());
+    match new.appeal.as_mut() {
+        Some(appeal) if case.state == State::InAppeal => appeal.extension = extension,
+        _ => {
+            new.extension = extension;
+            new.extension_reason = Some(reason.clone());
+        }
+    }
     done.details.push(("until", json!(until)));
     done.text = Some(reason);
+    Ok(())
+}
+
+/// The person appeals the refusal: the case opens again under the law's appeal period from
+/// today, with the outcome appealed against kept on the appeal.
+fn appeal(
+    case: &Case,
+    new: &mut Case,
+    input: &ActionInput,
+    today: NaiveDate,
+    done: &mut Record,
+) -> Result<(), Error> {
+    let grounds = required_reason(input, "the person's grounds for the appeal")?;
+    let against = case
+        .outcome
+        .ok_or_else(|| Error::internal("an appealed case has no outcome"))?;
+    new.appeal = Some(Appeal {
+        received_on: today,
+        due_on: today,
+        extension: None,
+        against,
+        decided_on: None,
+        granted: None,
+    });
+    new.outcome = None;
+    done.details.push(("against", json!(against)));
+    done.details.push(("appeal_received_on", json!(today)));
+    done.text = Some(grounds);
+    Ok(())
+}
+
+/// Decides an appeal: `fulfilled` grants it and the request is done; `denied` upholds the
+/// refusal (the reason goes to the person), and the outcome appealed against stands. Either
+/// way the decision letter, which names where to complain, goes out first.
+fn decide_appeal(
+    new: &mut Case,
+    input: &ActionInput,
+    today: NaiveDate,
+    done: &mut Record,
+) -> Result<(), Error> {
+    let Some(appeal) = new.appeal.clone() else {
+        return Err(Error::internal("a case in appeal has no appeal"));
+    };
+    let granted = match input.outcome {
+        Some(Outcome::Fulfilled) => true,
+        Some(Outcome::Denied) => false,
+        _ => {
+            return Err(Error::invalid(
+                "an appeal is decided as fulfilled (granted: the request is done) or denied \
+                 (the refusal upheld)",
+            ));
+        }
+    };
+    if granted && !identity_settled(new) {
+        return Err(Error::NotAllowed(IDENTITY_FIRST.into()));
+    }
+    letter_sent(new, LetterKind::AppealDecision, input, done)?;
+    done.text = if granted {
+        optional_reason(input)?
+    } else {
+        Some(required_reason(input, "why the refusal is upheld")?)
+    };
+    let outcome = if granted {
+        Outcome::Fulfilled
+    } else {
+        appeal.against
+    };
+    new.outcome = Some(outcome);
+    new.appeal = Some(Appeal {
+        decided_on: Some(today),
+        granted: Some(granted),
+        ..appeal
+    });
+    done.details.push(("outcome", json!(outcome)));
+    done.details.push(("appeal_granted", json!(granted)));
     Ok(())
 }
 

@@ -15,7 +15,7 @@ pub use spec::{ActionSpec, IdentityOption, OutcomeOption, spec_for};
 
 use crate::domain::events::EventKind;
 use crate::domain::spelling::spelled_enum;
-use crate::{Case, Channel, Error, Identity, Kind, State};
+use crate::{Case, Channel, Error, Identity, Kind, Outcome, State};
 
 spelled_enum! {
     /// What an agent can do to a case.
@@ -52,6 +52,9 @@ spelled_enum! {
         RemoveItem = "remove_item",
         /// A forum item cannot be taken down; the reason goes to the person.
         RefuseItem = "refuse_item",
+        /// The person appeals a refusal, where the law gives the right: the case is open again
+        /// with the law's appeal period from today, and is decided by closing it.
+        Appeal = "appeal",
         /// Close a duplicate as `merged` into another open case from the same person, which
         /// takes in what it said (its audit event is `merged_into`).
         Merge = "merge",
@@ -79,6 +82,7 @@ impl Action {
             Action::RemoveItem => "Remove item",
             Action::RefuseItem => "Refuse item",
             Action::Merge => "Merge",
+            Action::Appeal => "Appeal",
         }
     }
 
@@ -103,6 +107,7 @@ impl Action {
             Action::RemoveItem => 'r',
             Action::RefuseItem => 'b',
             Action::Merge => 'm',
+            Action::Appeal => 'g',
         }
     }
 }
@@ -128,6 +133,9 @@ pub fn target(state: State, action: Action) -> Option<State> {
         (S::DeletionScheduled, A::ConfirmDeletion) => Some(S::Closed),
         (S::InProgress, A::RemoveItem | A::RefuseItem) => Some(S::InProgress),
         (S::Closed, A::Reopen) => Some(S::InProgress),
+        (S::Closed, A::Appeal) => Some(S::InAppeal),
+        // An appeal is decided, not merged away.
+        (S::InAppeal, A::Merge) => None,
         // A scheduled deletion is the person's answer already: it is not merged away.
         (S::DeletionScheduled, A::Merge) => None,
         (_, A::Close | A::Merge) if open => Some(S::Closed),
@@ -201,10 +209,36 @@ fn guard(case: &Case, action: Action, today: NaiveDate) -> Result<State, Error> 
             _ => Ok(next),
         },
         Action::Extend => extend_guard(case, today, next),
+        Action::Appeal => appeal_guard(case, next),
         Action::Merge if case.redacted_on.is_some() => {
             refuse(format!("{} has been redacted", case.reference))
         }
         _ => Ok(next),
+    }
+}
+
+/// An appeal needs the law's right, a refusal to appeal against, and no appeal decided before.
+fn appeal_guard(case: &Case, next: State) -> Result<State, Error> {
+    let refuse = |why: String| Err(Error::NotAllowed(why));
+    let law = crate::domain::law::Law::of(case.jurisdiction)?;
+    if !law.appeal.right {
+        return refuse(format!(
+            "{} gives no right to appeal to the business ({})",
+            law.name, law.appeal.citation
+        ));
+    }
+    if let Some(decided) = case.appeal.as_ref().and_then(|a| a.decided_on) {
+        return refuse(format!(
+            "the appeal was decided on {decided}; the person may now turn to {}",
+            law.authority.name
+        ));
+    }
+    match case.outcome {
+        Some(Outcome::Denied | Outcome::PartiallyFulfilled) => Ok(next),
+        other => refuse(format!(
+            "only a denied or partly fulfilled request can be appealed; this one was closed as {}",
+            other.map_or_else(|| "nothing".into(), |o| o.cli_name())
+        )),
     }
 }
 
@@ -217,7 +251,9 @@ fn extend_guard(case: &Case, today: NaiveDate, next: State) -> Result<State, Err
             "{} allows no extension",
             case.jurisdiction.rule().law
         )),
-        Some(_) if case.extension.is_some() => refuse("the deadline was already extended".into()),
+        Some(_) if case.current_extension().is_some() => {
+            refuse("the deadline was already extended".into())
+        }
         Some(_) if today > deadline.statutory_due_on => refuse(format!(
             "the original period ended on {}; an extension must be notified within it",
             deadline.statutory_due_on

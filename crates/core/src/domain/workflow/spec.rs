@@ -80,14 +80,24 @@ pub struct ActionSpec {
 pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
     use Action as A;
     let guardian = action == A::Verify && case.needs_guardian_check();
-    let answer = LetterKind::answering(case.kind);
+    let in_appeal = case.state == State::InAppeal;
+    // An appeal is answered by its decision letter, whichever way it goes.
+    let answer = if in_appeal {
+        LetterKind::AppealDecision
+    } else {
+        LetterKind::answering(case.kind)
+    };
     let fulfils = matches!(action, A::Close | A::ConfirmDeletion);
     ActionSpec {
         action,
         label: action.label(),
         key: action.key(),
         suggested: false,
-        needs_reason: guardian || matches!(action, A::Extend | A::Reopen | A::Hold | A::RefuseItem),
+        needs_reason: guardian
+            || matches!(
+                action,
+                A::Extend | A::Reopen | A::Hold | A::RefuseItem | A::Appeal
+            ),
         needs_outcome: action == A::Close,
         needs_date: action == A::Extend,
         needs_agent: action == A::Assign,
@@ -98,10 +108,13 @@ pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
             A::Verify if guardian => {
                 "How the parent or guardian was verified (identity and parental responsibility)"
             }
+            A::Appeal => "The person's grounds for the appeal",
             A::Extend | A::Reopen | A::Hold | A::RefuseItem => "Reason",
             _ => "Note (optional)",
         },
-        outcomes: if action == A::Close {
+        outcomes: if action == A::Close && in_appeal {
+            appeal_outcomes(case)
+        } else if action == A::Close {
             outcomes(case)
         } else {
             Vec::new()
@@ -145,6 +158,34 @@ fn outcomes(case: &Case) -> Vec<OutcomeOption> {
         }
     })
     .collect()
+}
+
+/// How an appeal may be decided: granted (the request is done, once the identity is settled)
+/// or denied (the refusal upheld, with the reasons the person is told). Either way the
+/// decision letter goes out.
+fn appeal_outcomes(case: &Case) -> Vec<OutcomeOption> {
+    let granted = OutcomeOption {
+        value: Outcome::Fulfilled,
+        label: "Granted: the request is done".into(),
+        needs_reason: false,
+        takes_basis: false,
+        fulfils: true,
+        reason_label: "Note (optional)",
+    };
+    let upheld = OutcomeOption {
+        value: Outcome::Denied,
+        label: "Denied: the refusal is upheld".into(),
+        needs_reason: true,
+        takes_basis: false,
+        fulfils: true,
+        reason_label: "Why the refusal is upheld (goes to the person)",
+    };
+    let mut options = Vec::new();
+    if super::identity_settled(case) {
+        options.push(granted);
+    }
+    options.push(upheld);
+    options
 }
 
 fn identities(case: &Case) -> Vec<IdentityOption> {

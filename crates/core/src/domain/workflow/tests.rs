@@ -88,6 +88,10 @@ pub(crate) const EXPECTED: &[(&str, &str, &str)] = &[
     ("deletion_scheduled", "extend", "deletion_scheduled"),
     ("deletion_scheduled", "assign", "deletion_scheduled"),
     ("closed", "reopen", "in_progress"),
+    ("closed", "appeal", "in_appeal"),
+    ("in_appeal", "close", "closed"),
+    ("in_appeal", "extend", "in_appeal"),
+    ("in_appeal", "assign", "in_appeal"),
 ];
 
 #[test]
@@ -545,9 +549,26 @@ pub(crate) fn input_for(action: Action, case: &Case, pick: u8, until_offset: u64
 
 fn invariants(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(case.state == State::Closed, case.outcome.is_some());
-    prop_assert_eq!(case.state == State::Closed, case.closed_on.is_some());
+    // An appeal keeps the day the request was answered.
+    prop_assert_eq!(
+        matches!(case.state, State::Closed | State::InAppeal),
+        case.closed_on.is_some()
+    );
     prop_assert!(case.due_on > case.received_on);
-    prop_assert_eq!(case.due_on, case.deadline().due_on);
+    match (&case.appeal, case.state) {
+        (Some(appeal), State::InAppeal | State::Closed) => {
+            prop_assert_eq!(appeal.due_on, case.deadline().due_on);
+            prop_assert!(appeal.due_on > appeal.received_on);
+            prop_assert!(case.jurisdiction.appeal_rule().is_some());
+            prop_assert!(matches!(
+                appeal.against,
+                Outcome::Denied | Outcome::PartiallyFulfilled
+            ));
+            prop_assert_eq!(appeal.decided_on.is_some(), appeal.granted.is_some());
+            prop_assert_eq!(case.state == State::InAppeal, appeal.decided_on.is_none());
+        }
+        _ => prop_assert_eq!(case.due_on, case.deadline().due_on),
+    }
     if case.outcome == Some(Outcome::Denied) {
         prop_assert!(case.denial_reason.is_some() && case.denial_basis.is_some());
     }
@@ -603,4 +624,159 @@ proptest! {
             }
         }
     }
+}
+
+/// `case` closed as denied on `day(5)`, under `jurisdiction`.
+fn denied(jurisdiction: Jurisdiction) -> Case {
+    let open = case(Kind::Access, jurisdiction);
+    let input = ActionInput {
+        outcome: Some(Outcome::Denied),
+        denial_basis: Some(DenialBasis::Exemption),
+        reason: Some("it would disclose another person's data".into()),
+        ..Default::default()
+    };
+    apply(&open, Action::Close, &input, day(5))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .case
+}
+
+fn grounds() -> ActionInput {
+    ActionInput {
+        reason: Some("the other person agreed to the disclosure".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn an_appeal_runs_on_its_own_clock_and_leaves_the_request_answered_as_it_was() -> Result<(), Error>
+{
+    let closed = denied(Jurisdiction::from_stored(b"us_va").unwrap_or(Jurisdiction::DEFAULT));
+    let request_due = closed.due_on;
+    let no_reason = apply(&closed, Action::Appeal, &ActionInput::default(), day(10));
+    assert!(matches!(no_reason, Err(Error::Invalid(_))), "{no_reason:?}");
+    let appealed = apply(&closed, Action::Appeal, &grounds(), day(10))?;
+    assert_eq!(appealed.details["against"], "denied");
+    let case = appealed.case;
+    assert_eq!(case.state, State::InAppeal);
+    assert_eq!((case.outcome, case.closed_on), (None, Some(day(5))));
+    assert_eq!(case.due_on, request_due, "the request keeps its due date");
+    let appeal = case.appeal.clone().unwrap_or_else(|| unreachable!());
+    // Va. Code § 59.1-577(C): 60 days from the appeal's arrival.
+    assert_eq!(appeal.due_on, day(70));
+    assert_eq!(case.attention_on(), Some(day(70)));
+    let explained = case.deadline().explanation.join("\n");
+    assert!(explained.contains("Appeal received"), "{explained}");
+    assert!(
+        explained.contains("Virginia CDPA: 60 calendar days to decide an appeal"),
+        "{explained}"
+    );
+    assert!(!allowed_actions(&case, day(11)).contains(&Action::Reopen));
+
+    // Upholding it needs the decision letter (or its confirmation) and the reasons.
+    let upheld = ActionInput {
+        outcome: Some(Outcome::Denied),
+        reason: Some("the other person's consent covers only part of it".into()),
+        ..Default::default()
+    };
+    let unsent = apply(&case, Action::Close, &upheld, day(20));
+    assert!(
+        matches!(unsent, Err(Error::NotAllowed(ref m)) if m.contains("Appeal decision")),
+        "{unsent:?}"
+    );
+    let mut told = case.clone();
+    told.sent_letters.push(crate::LetterKind::AppealDecision);
+    let withdrawn = ActionInput {
+        outcome: Some(Outcome::Withdrawn),
+        ..upheld.clone()
+    };
+    assert!(matches!(
+        apply(&told, Action::Close, &withdrawn, day(20)),
+        Err(Error::Invalid(_))
+    ));
+    let decided = apply(&told, Action::Close, &upheld, day(20))?;
+    assert_eq!(decided.details["appeal_granted"], false);
+    let decided = decided.case;
+    assert_eq!(decided.outcome, Some(Outcome::Denied), "the refusal stands");
+    assert_eq!(
+        (decided.closed_on, decided.due_on),
+        (Some(day(5)), request_due)
+    );
+    assert_eq!(decided.closed_on_time(), closed.closed_on_time());
+    let record = decided.appeal.clone().unwrap_or_else(|| unreachable!());
+    assert_eq!(
+        (record.decided_on, record.granted),
+        (Some(day(20)), Some(false))
+    );
+    // One appeal: after it, the person turns to the Attorney General.
+    let again = apply(&decided, Action::Appeal, &grounds(), day(21));
+    assert!(
+        matches!(again, Err(Error::NotAllowed(ref m)) if m.contains("Attorney General")),
+        "{again:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn an_appeal_is_refused_where_the_law_gives_no_right_and_for_a_request_not_refused() {
+    let gdpr = denied(Jurisdiction::GDPR);
+    let refused = apply(&gdpr, Action::Appeal, &grounds(), day(10));
+    assert!(
+        matches!(refused, Err(Error::NotAllowed(ref m)) if m.contains("no right to appeal")),
+        "{refused:?}"
+    );
+    assert!(!allowed_actions(&gdpr, day(10)).contains(&Action::Appeal));
+    let utah = denied(Jurisdiction::from_stored(b"us_ut").unwrap_or(Jurisdiction::DEFAULT));
+    assert!(apply(&utah, Action::Appeal, &grounds(), day(10)).is_err());
+    let mut withdrawn =
+        denied(Jurisdiction::from_stored(b"us_tx").unwrap_or(Jurisdiction::DEFAULT));
+    withdrawn.outcome = Some(Outcome::Withdrawn);
+    let refused = apply(&withdrawn, Action::Appeal, &grounds(), day(10));
+    assert!(
+        matches!(refused, Err(Error::NotAllowed(ref m)) if m.contains("only a denied or partly fulfilled")),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn a_granted_appeal_fulfils_the_request_and_an_appeal_extends_within_its_law() -> Result<(), Error>
+{
+    let colorado = Jurisdiction::from_stored(b"us_co").unwrap_or(Jurisdiction::DEFAULT);
+    let mut closed = denied(colorado);
+    closed.identity = Identity::Verified;
+    let case = apply(&closed, Action::Appeal, &grounds(), day(10))?.case;
+    // C.R.S. § 6-1-1306(3): 45 days, and at most 60 more.
+    let deadline = case.deadline();
+    assert_eq!(deadline.due_on, day(55));
+    assert_eq!(deadline.latest_extension_on, Some(day(115)));
+    let too_far = ActionInput {
+        until: Some(day(116)),
+        reason: Some("volume".into()),
+        ..Default::default()
+    };
+    assert!(matches!(
+        apply(&case, Action::Extend, &too_far, day(20)),
+        Err(Error::Invalid(_))
+    ));
+    let extend = ActionInput {
+        until: Some(day(100)),
+        ..too_far
+    };
+    let extended = apply(&case, Action::Extend, &extend, day(20))?.case;
+    let appeal = extended.appeal.clone().unwrap_or_else(|| unreachable!());
+    assert_eq!((appeal.due_on, extended.extension), (day(100), None));
+    let grant = ActionInput {
+        outcome: Some(Outcome::Fulfilled),
+        without_letter: true,
+        ..Default::default()
+    };
+    let granted = apply(&extended, Action::Close, &grant, day(30))?.case;
+    assert_eq!(granted.outcome, Some(Outcome::Fulfilled));
+    assert_eq!(granted.appeal.and_then(|a| a.granted), Some(true));
+    let offered: Vec<Outcome> = spec_for(&extended, Action::Close)
+        .outcomes
+        .iter()
+        .map(|o| o.value)
+        .collect();
+    assert_eq!(offered, [Outcome::Fulfilled, Outcome::Denied]);
+    Ok(())
 }

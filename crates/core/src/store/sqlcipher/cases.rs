@@ -5,17 +5,24 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::filter::FilterSql;
-use crate::domain::case::{AuthorizedAgent, Item, Requester};
+use crate::domain::case::{Appeal, AuthorizedAgent, Item, Requester};
 use crate::domain::deadline::{Extension, Pause};
 use crate::domain::filter::CaseFilter;
 use crate::domain::text::Email;
 use crate::store::OpenGroup;
-use crate::{Case, CaseId, Error, ItemOutcome, Reference, Result, State};
+use crate::{Case, CaseId, Error, ItemOutcome, Outcome, Reference, Result, State};
 
 const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, denial_reason, \
     requester_name, requester_email, is_minor, customer, channel, jurisdiction, details, \
     received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
-    assignee, purge_on, legal_hold, closed_on, requester_phone, identity, agent_name, agent_proof";
+    assignee, purge_on, legal_hold, closed_on, requester_phone, identity, agent_name, agent_proof, \
+    appeal_received_on, appeal_due_on, appeal_extended_until, appeal_extension_granted_on, \
+    appeal_against, appeal_decided_on, appeal_granted";
+
+/// The first of the appeal's columns in [`CASE_COLUMNS`].
+const APPEAL_AT: usize = 28;
+/// Where `redacted_on`, selected after [`CASE_COLUMNS`], is.
+const REDACTED_AT: usize = APPEAL_AT + 7;
 
 /// Reads a row of `SELECT {CASE_COLUMNS}, redacted_on`.
 fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -63,7 +70,7 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
         purge_on: row.get(21)?,
         legal_hold: row.get(22)?,
         closed_on: row.get(23)?,
-        redacted_on: row.get(28)?,
+        redacted_on: row.get(REDACTED_AT)?,
         items: Vec::new(),
         identity: row.get(25)?,
         sent_letters: Vec::new(),
@@ -71,7 +78,35 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
             (Some(name), Some(proof)) => Some(AuthorizedAgent { name, proof }),
             _ => None,
         },
+        appeal: read_appeal(row)?,
     })
+}
+
+/// The appeal's columns of a case row, if it was appealed.
+fn read_appeal(row: &Row<'_>) -> rusqlite::Result<Option<Appeal>> {
+    let at = APPEAL_AT;
+    let (Some(received_on), Some(due_on), Some(against)) = (
+        row.get::<_, Option<NaiveDate>>(at)?,
+        row.get::<_, Option<NaiveDate>>(at + 1)?,
+        row.get::<_, Option<Outcome>>(at + 4)?,
+    ) else {
+        return Ok(None);
+    };
+    let extension = match (
+        row.get::<_, Option<NaiveDate>>(at + 2)?,
+        row.get::<_, Option<NaiveDate>>(at + 3)?,
+    ) {
+        (Some(until), Some(granted_on)) => Some(Extension { until, granted_on }),
+        _ => None,
+    };
+    Ok(Some(Appeal {
+        received_on,
+        due_on,
+        extension,
+        against,
+        decided_on: row.get(at + 5)?,
+        granted: row.get(at + 6)?,
+    }))
 }
 
 /// One case with its items, by reference.
@@ -230,7 +265,8 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
     conn.prepare_cached(&format!(
         "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
          VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?28, ?29, ?30, ?24, ?25, ?26, ?26)"
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?28, ?29, ?30, NULL, NULL, NULL, NULL,
+                 NULL, NULL, NULL, ?24, ?25, ?26, ?26)"
     ))?
     .execute(params![
         case.reference.as_str(),
@@ -271,11 +307,15 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
 
 /// Writes back everything an action may change.
 pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<()> {
+    let appeal = case.appeal.as_ref();
     conn.prepare_cached(
         "UPDATE cases SET state = ?2, outcome = ?3, denial_basis = ?4, denial_reason = ?5,
              due_on = ?6, attention_on = ?7, pauses = ?8, extended_until = ?9,
              extension_granted_on = ?10, extension_reason = ?11, assignee = ?12, purge_on = ?13,
-             legal_hold = ?14, closed_on = ?15, updated_at = ?16, queue_on = ?17, identity = ?18
+             legal_hold = ?14, closed_on = ?15, updated_at = ?16, queue_on = ?17, identity = ?18,
+             appeal_received_on = ?19, appeal_due_on = ?20, appeal_extended_until = ?21,
+             appeal_extension_granted_on = ?22, appeal_against = ?23, appeal_decided_on = ?24,
+             appeal_granted = ?25
          WHERE id = ?1",
     )?
     .execute(params![
@@ -297,6 +337,13 @@ pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<(
         now,
         case.queue_on(),
         case.identity,
+        appeal.map(|a| a.received_on),
+        appeal.map(|a| a.due_on),
+        appeal.and_then(|a| a.extension).map(|e| e.until),
+        appeal.and_then(|a| a.extension).map(|e| e.granted_on),
+        appeal.map(|a| a.against),
+        appeal.and_then(|a| a.decided_on),
+        appeal.and_then(|a| a.granted),
     ])?;
     let mut item_stmt = conn.prepare_cached(
         "UPDATE items SET outcome = ?3, reason = ?4 WHERE case_id = ?1 AND position = ?2",

@@ -53,6 +53,9 @@ const MIGRATIONS: &[Migration] = &[
     Sql(include_str!(
         "../../../migrations/sqlcipher/012_authorized_agents.sql"
     )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/013_appeals.sql"
+    )),
 ];
 
 /// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such
@@ -129,6 +132,7 @@ fn work_due_dates_out_again(tx: &Transaction<'_>, selected: &str) -> Result<()> 
             pauses: &pauses,
             extension: row.extension,
             opt_out: row.kind == Kind::MarketingOptOut,
+            appeal: false,
         }
         .deadline();
         if deadline.due_on == row.due_on {

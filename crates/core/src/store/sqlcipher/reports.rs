@@ -46,6 +46,40 @@ pub(super) fn each_extended(
     )
 }
 
+/// The kind of every case whose appeal arrived from `first` to `last`.
+pub(super) fn each_appeal_received(
+    conn: &Connection,
+    first: NaiveDate,
+    last: NaiveDate,
+    each: &mut dyn FnMut(Kind),
+) -> Result<()> {
+    each_kind(
+        conn,
+        "SELECT kind FROM cases INDEXED BY cases_by_appeal
+         WHERE appeal_received_on BETWEEN ?1 AND ?2",
+        (first, last),
+        each,
+    )
+}
+
+/// The kind of every case whose appeal was decided from `first` to `last`, and whether it was
+/// granted. Few cases are appealed: the partial index on arrival keeps this a short scan.
+pub(super) fn each_appeal_decided(
+    conn: &Connection,
+    first: NaiveDate,
+    last: NaiveDate,
+    each: &mut dyn FnMut(Kind, bool),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, appeal_granted FROM cases INDEXED BY cases_by_appeal
+         WHERE appeal_received_on IS NOT NULL AND appeal_decided_on BETWEEN ?1 AND ?2",
+    )?;
+    scan(&mut stmt, params![first, last], |row| {
+        each(kind_at(row, 0)?, row.get::<_, bool>(1)?);
+        Ok(())
+    })
+}
+
 /// The kind of every row `sql` selects between two dates.
 fn each_kind(
     conn: &Connection,

@@ -126,6 +126,24 @@ impl Store for SqlCipher {
         reports::each_received(&self.conn, first, last, each)
     }
 
+    fn each_appeal_received(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Kind),
+    ) -> Result<()> {
+        reports::each_appeal_received(&self.conn, first, last, each)
+    }
+
+    fn each_appeal_decided(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        each: &mut dyn FnMut(Kind, bool),
+    ) -> Result<()> {
+        reports::each_appeal_decided(&self.conn, first, last, each)
+    }
+
     fn each_extended(
         &self,
         first: NaiveDate,
