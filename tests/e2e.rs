@@ -620,6 +620,62 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
     desk.text_contains("#case-list", &erasure).await?;
     desk.type_into("#search", "nobody-matches-this").await?;
     desk.text_contains("#case-list", "No case matches").await?;
+
+    // Under Virginia's law a refusal may be appealed: its own 60-day clock, then a decision.
+    desk.type_into("#search", "\u{E00C}").await?; // Escape ends the search
+    desk.new_case(
+        "access",
+        "Iris Vaughan",
+        "iris@example.com",
+        &[("#nc-jurisdiction", "us_va")],
+    )
+    .await?;
+    desk.text_contains("#detail", "Virginia CDPA").await?;
+    desk.act(
+        "close",
+        &[
+            ("#ac-outcome", "denied"),
+            ("#ac-basis", "exemption"),
+            ("#ac-reason", "It would disclose another person's data"),
+        ],
+    )
+    .await?;
+    desk.act("appeal", &[("#ac-reason", "The other person agreed")])
+        .await?;
+    desk.text_contains("#detail-state", "in appeal").await?;
+    desk.text_contains(
+        "#deadline-explanation",
+        "Virginia CDPA: 60 calendar days to decide an appeal",
+    )
+    .await?;
+    desk.text_contains("#timeline", "appealed against").await?;
+    desk.click("#detail button.action[data-action='close']")
+        .await?;
+    desk.visible("#ac-outcome").await?;
+    // The identity was never checked: the appeal can only be upheld.
+    assert_eq!(
+        desk.js("return [...document.getElementById('ac-outcome').options].map(o => o.value)")
+            .await?,
+        json!(["denied"])
+    );
+    desk.text_contains("label[for=ac-reason]", "Why the refusal is upheld")
+        .await?;
+    desk.click("#ac-without").await?;
+    desk.type_into("#ac-reason", "The consent covers only part of it")
+        .await?;
+    desk.click("#dialog-ok").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#detail-state", "closed").await?;
+    desk.text_contains("#timeline", "appeal denied").await?;
+    desk.text_contains("#detail-appeal", "refusal upheld")
+        .await?;
+    assert_eq!(
+        desk.js("return document.getElementById('next-step') === null")
+            .await?,
+        json!(true),
+        "nothing left to suggest"
+    );
+    desk.screenshot("06-appeal-decided").await?;
     desk.finish().await
 }
 

@@ -72,7 +72,9 @@ function duplicatesSection(view, { onChanged, openReference }) {
 export function renderDetail(pane, view, { onChanged, exportDir = "", openReference = () => {}, notify = () => {} }) {
   const c = view;
   const today = todayIso();
-  const daysLeft = daysBetween(today, c.due_on);
+  // The due date of the clock that runs: an appeal's, once one arrived.
+  const dueOn = c.deadline.due_on;
+  const daysLeft = daysBetween(today, dueOn);
   // Lateness as core judges it (an account closure is answered once its deletion is scheduled).
   const when = c.state === "closed" || (daysLeft < 0 && !view.overdue) ? "" : daysLeft < 0 ? ` (${-daysLeft} days late)` : daysLeft === 0 ? " (today)" : ` (in ${daysLeft} days)`;
   let revealed = false;
@@ -165,8 +167,14 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
     ),
     section(
       "Deadline",
-      h("p", { class: "due " + (view.overdue ? "overdue" : view.due_soon ? "soon" : ""), id: "detail-due" }, c.due_on, when),
+      h("p", { class: "due " + (view.overdue ? "overdue" : view.due_soon ? "soon" : ""), id: "detail-due" }, dueOn, when),
       h("ol", { class: "explanation", id: "deadline-explanation" }, c.deadline.explanation.map((line) => h("li", {}, line))),
+      c.appeal
+        ? h("p", { id: "detail-appeal" },
+            "Appeal received ", h("strong", {}, c.appeal.received_on),
+            ` against “${labelOf("outcomes", c.appeal.against).toLowerCase()}”`,
+            c.appeal.decided_on ? ` — decided ${c.appeal.decided_on}: ${c.appeal.granted ? "granted" : "refusal upheld"}` : "")
+        : null,
       c.purge_on ? h("p", {}, "Data deleted on ", h("strong", {}, c.purge_on), c.legal_hold ? " — held: " : "", c.legal_hold || "") : null,
       c.forwarding
         ? h("p", { id: "detail-forward", class: c.forwarding.late ? "overdue" : "" },

@@ -84,7 +84,11 @@ fn show(law: &Law) -> Result<()> {
     let kinds: Vec<String> = law.agents.kinds.iter().map(|k| k.cli_name()).collect();
     println!(
         "agents may file: {} — {}",
-        if kinds.is_empty() { "nothing".into() } else { kinds.join(", ") },
+        if kinds.is_empty() {
+            "nothing".into()
+        } else {
+            kinds.join(", ")
+        },
         law.agents.citation
     );
     println!(

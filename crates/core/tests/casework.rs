@@ -9,6 +9,17 @@ use privacydesk_core::{
 };
 
 /// A fixture holding `count` demo cases (seeded), and all of them as the list returns them.
+/// Undoes schema 13 (the appeal's columns), for tests that bring a database back to an older
+/// schema and let the migrations run again.
+const SCHEMA_13_UNDONE: &str = "DROP INDEX cases_by_appeal;
+    ALTER TABLE cases DROP COLUMN appeal_received_on;
+    ALTER TABLE cases DROP COLUMN appeal_due_on;
+    ALTER TABLE cases DROP COLUMN appeal_extended_until;
+    ALTER TABLE cases DROP COLUMN appeal_extension_granted_on;
+    ALTER TABLE cases DROP COLUMN appeal_against;
+    ALTER TABLE cases DROP COLUMN appeal_decided_on;
+    ALTER TABLE cases DROP COLUMN appeal_granted;";
+
 fn demo_cases(count: u64, seed: u64) -> Result<(Fixture, Vec<privacydesk_core::Case>)> {
     let mut fx = Fixture::new();
     fx.desk.seed_demo(count, seed, &mut |_| {})?;
@@ -839,12 +850,13 @@ fn migration_009_marks_the_verified_cases_of_an_older_database() -> Result<()> {
     }
     let cases = fx.desk.list(&CaseFilter::default())?;
     let conn = raw(&fx.path);
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "ALTER TABLE cases DROP COLUMN identity;
          ALTER TABLE cases DROP COLUMN agent_name;
          ALTER TABLE cases DROP COLUMN agent_proof;
+         {SCHEMA_13_UNDONE}
          PRAGMA user_version = 8;",
-    )?;
+    ))?;
     drop(conn);
     fx.reopen()?;
     let mut verified = 0;
@@ -892,11 +904,12 @@ fn migration_010_moves_stored_due_dates_off_public_holidays() -> Result<()> {
              queue_on = '2026-04-03' WHERE reference = ?1",
         [easter.as_str()],
     )?;
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "ALTER TABLE cases DROP COLUMN agent_name;
          ALTER TABLE cases DROP COLUMN agent_proof;
+         {SCHEMA_13_UNDONE}
          PRAGMA user_version = 9;",
-    )?;
+    ))?;
     drop(conn);
     fx.reopen()?;
     fx.desk.set_today(date("2026-03-20"));
@@ -987,11 +1000,12 @@ fn migration_011_gives_ccpa_opt_outs_their_business_day_deadline() -> Result<()>
              queue_on = '2027-01-04' WHERE reference = ?1",
         [opt_out.as_str()],
     )?;
-    conn.execute_batch(
+    conn.execute_batch(&format!(
         "ALTER TABLE cases DROP COLUMN agent_name;
          ALTER TABLE cases DROP COLUMN agent_proof;
+         {SCHEMA_13_UNDONE}
          PRAGMA user_version = 10;",
-    )?;
+    ))?;
     drop(conn);
     fx.reopen()?;
     fx.desk.set_today(date("2026-11-23"));

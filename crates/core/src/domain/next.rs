@@ -175,6 +175,10 @@ fn in_appeal(case: &Case) -> Option<Next> {
 }
 
 fn after_closing(case: &Case) -> Option<Next> {
+    // A decided appeal closed only once its decision reached the person.
+    if case.appeal.as_ref().is_some_and(|a| a.decided_on.is_some()) {
+        return None;
+    }
     let refused = matches!(
         case.outcome,
         Some(Outcome::Denied | Outcome::PartiallyFulfilled)
