@@ -69,6 +69,9 @@ fn show(law: &Law) -> Result<()> {
         "clock:          {stops} while waiting on the requester — {}",
         law.clock_citation
     );
+    if let Some(citation) = &law.identity_restarts_the_clock {
+        println!("identity:       the time starts afresh when proof arrives — {citation}");
+    }
     if let Some(citation) = &law.acknowledgement_citation {
         println!(
             "acknowledge:    within {} business days — {citation}",

@@ -71,6 +71,11 @@ pub struct Rule {
     pub opt_out_within_business_days: Option<u32>,
     /// Whether these are the rules for deciding an appeal (the period runs from its arrival).
     pub appeal: bool,
+    /// Where the law says the clock stops while the person is asked for more.
+    pub pause_citation: &'static str,
+    /// Where the law starts the period again on the day proof of identity arrives (UK GDPR
+    /// Art. 12A), rather than stopping it while the proof is awaited.
+    pub identity_restarts: Option<&'static str>,
 }
 
 impl Jurisdiction {
@@ -90,6 +95,8 @@ impl Jurisdiction {
                 acknowledge_within_business_days: None,
                 opt_out_within_business_days: None,
                 appeal: false,
+                pause_citation: "",
+                identity_restarts: None,
             },
         }
     }
@@ -106,9 +113,22 @@ impl Jurisdiction {
             acknowledge_within_business_days: None,
             opt_out_within_business_days: None,
             appeal: true,
+            identity_restarts: None,
             ..law.rule()
         })
     }
+}
+
+/// What a stopped clock waits for from the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wait {
+    /// Their answer to a question (a clarification). Waits stored before the kind was kept
+    /// read as this: they stop the clock, the earlier of the two readings.
+    #[default]
+    Answer,
+    /// Proof of who they are.
+    Identity,
 }
 
 /// A span during which the clock stood still; `to` is `None` while it still stands.
@@ -118,11 +138,17 @@ pub struct Pause {
     pub from: NaiveDate,
     /// Day the wait ended.
     pub to: Option<NaiveDate>,
+    /// What was waited for.
+    #[serde(default)]
+    pub wait: Wait,
 }
 
 impl Pause {
-    fn days(self) -> i64 {
-        self.to.map_or(0, |to| (to - self.from).num_days().max(0))
+    /// The days it stood still on or after `start` (a wait before the period started counts
+    /// for nothing).
+    fn days_from(self, start: NaiveDate) -> i64 {
+        self.to
+            .map_or(0, |to| (to - self.from.max(start)).num_days().max(0))
     }
 }
 
@@ -229,11 +255,28 @@ impl Clock<'_> {
         }
     }
 
-    fn counted_pauses(&self) -> &[Pause] {
-        if self.rule().pauses_for_requester {
-            self.pauses
-        } else {
-            &[]
+    /// The waits that stop this clock: none where the law keeps it running, and not the
+    /// waits for identity where proof of identity starts the period afresh.
+    fn counted_pauses(&self) -> impl Iterator<Item = Pause> + '_ {
+        let rule = self.rule();
+        self.pauses.iter().copied().filter(move |p| {
+            rule.pauses_for_requester
+                && !(rule.identity_restarts.is_some() && p.wait == Wait::Identity)
+        })
+    }
+
+    /// The day the period runs from: receipt, or where the law starts it afresh on proof of
+    /// identity, the day the last proof asked for arrived.
+    fn start(&self) -> NaiveDate {
+        let arrived = self
+            .pauses
+            .iter()
+            .filter(|p| p.wait == Wait::Identity)
+            .filter_map(|p| p.to)
+            .max();
+        match (self.rule().identity_restarts, arrived) {
+            (Some(_), Some(day)) if day > self.received => day,
+            _ => self.received,
         }
     }
 
@@ -284,14 +327,15 @@ impl Clock<'_> {
             return self.opt_out_deadline(rule, days);
         }
         let mut explanation = Vec::new();
-        let end = self.period_end(&mut explanation);
-        let stops = self.stops(&mut explanation);
+        let start = self.start();
+        let end = self.period_end(start, &mut explanation);
+        let stops = self.stops(start, &mut explanation);
         let before_extension = plus_days(end, stops.before_extension);
         if before_extension != end {
             explanation.push(format!("With the clock stops → {before_extension}."));
         }
         let statutory_due_on = self.shift(before_extension, &mut explanation);
-        let latest_extension_on = self.latest_extension_on();
+        let latest_extension_on = self.latest_extension_on(start);
         let due_on = match self.extension {
             Some(extension) => self.extended(
                 extension,
@@ -346,66 +390,92 @@ impl Clock<'_> {
         }
     }
 
-    /// The end of the statutory period from receipt, explained.
-    fn period_end(&self, explanation: &mut Vec<String>) -> NaiveDate {
+    /// The end of the statutory period from `start` (receipt, or the proof of identity that
+    /// started it afresh), explained.
+    fn period_end(&self, start: NaiveDate, explanation: &mut Vec<String>) -> NaiveDate {
         let rule = self.rule();
+        let received = if rule.appeal {
+            "Appeal received"
+        } else {
+            "Received"
+        };
         explanation.push(format!(
-            "{} {} ({}).",
-            if rule.appeal {
-                "Appeal received"
-            } else {
-                "Received"
-            },
+            "{received} {} ({}).",
             self.received,
             weekday_name(self.received)
         ));
-        let end = rule.period.end(self.received);
+        let from = match (start != self.received, rule.identity_restarts) {
+            (true, Some(citation)) => {
+                explanation.push(format!(
+                    "Proof of identity arrived {start} ({}); {}: the time runs from then ({citation}).",
+                    weekday_name(start),
+                    rule.law
+                ));
+                "from the proof of identity"
+            }
+            _ if rule.appeal => "to decide an appeal, from its arrival",
+            _ => "from receipt",
+        };
+        let end = rule.period.end(start);
         let clamp_note = match rule.period {
-            Period::Months(_) if end.day() != self.received.day() => {
+            Period::Months(_) if end.day() != start.day() => {
                 format!(
                     " ({} has no day {}, so its last day)",
                     month_name(end),
-                    self.received.day()
+                    start.day()
                 )
             }
             _ => String::new(),
         };
         explanation.push(format!(
-            "{}: {} {} → {end}{clamp_note}.",
+            "{}: {} {from} → {end}{clamp_note}.",
             capitalised(rule.law),
             rule.period.describe(),
-            if rule.appeal {
-                "to decide an appeal, from its arrival"
-            } else {
-                "from receipt"
-            }
         ));
         end
     }
 
-    /// The days the clock stood still, before an extension and after it, explained; and
-    /// whether it stands still now.
-    fn stops(&self, explanation: &mut Vec<String>) -> Stops {
+    /// The days the clock stood still from `start`, before an extension and after it,
+    /// explained with the rule that stopped it; and whether it stands still now.
+    fn stops(&self, start: NaiveDate, explanation: &mut Vec<String>) -> Stops {
         let rule = self.rule();
         let granted_on = self.extension.map(|e| e.granted_on);
         let mut stops = Stops::default();
+        if let Some(citation) = rule.identity_restarts {
+            let awaited = self
+                .pauses
+                .iter()
+                .find(|p| p.wait == Wait::Identity && p.to.is_none());
+            if let Some(pause) = awaited {
+                stops.paused_now = true;
+                explanation.push(format!(
+                    "Proof of identity asked for on {}; {}: the time starts afresh the day it arrives ({citation}).",
+                    pause.from, rule.law
+                ));
+            }
+        }
         for pause in self.counted_pauses() {
             stops.paused_now |= pause.to.is_none();
+            let waiting = match pause.wait {
+                Wait::Answer => "on the requester's answer",
+                Wait::Identity => "for proof of identity",
+            };
+            let days = pause.days_from(start);
             match pause.to {
                 None => explanation.push(format!(
-                    "Clock stopped since {} while we wait on the requester; the due date moves out by each day of waiting.",
-                    pause.from
+                    "Clock stopped since {} waiting {waiting} ({}); the due date moves out by each day of waiting.",
+                    pause.from, rule.pause_citation
                 )),
-                Some(to) if pause.days() > 0 => {
-                    let days = pause.days();
+                Some(to) if days > 0 => {
                     if granted_on.is_some_and(|g| pause.from >= g) {
                         stops.after_extension += days;
                     } else {
                         stops.before_extension += days;
                     }
                     explanation.push(format!(
-                        "Clock stopped {} to {to} waiting on the requester: +{days} day{}.",
-                        pause.from,
+                        "Clock stopped {} to {to} waiting {waiting} ({}): +{days} day{}.",
+                        pause.from.max(start),
+                        rule.pause_citation,
                         if days == 1 { "" } else { "s" }
                     ));
                 }
@@ -422,12 +492,12 @@ impl Clock<'_> {
     }
 
     /// The latest date an extension could reach, if the law allows one: the period and the
-    /// longest extension from receipt, plus every day the clock stood still.
-    fn latest_extension_on(&self) -> Option<NaiveDate> {
+    /// longest extension from its start, plus every day the clock stood still.
+    fn latest_extension_on(&self, start: NaiveDate) -> Option<NaiveDate> {
         let rule = self.rule();
-        let all_pause_days: i64 = self.counted_pauses().iter().map(|p| p.days()).sum();
+        let all_pause_days: i64 = self.counted_pauses().map(|p| p.days_from(start)).sum();
         rule.extension.map(|extra| {
-            let far = plus_days(rule.period.plus(extra).end(self.received), all_pause_days);
+            let far = plus_days(rule.period.plus(extra).end(start), all_pause_days);
             self.working_day(far).0
         })
     }

@@ -51,6 +51,8 @@ struct Extension {
 struct ClockRule {
     stops_while_waiting_on_requester: bool,
     citation: String,
+    /// Where the law starts the period afresh on receipt of proof of identity.
+    identity_restarts_the_clock: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +149,9 @@ pub struct Law {
     pub clock_stops: bool,
     /// Where that comes from.
     pub clock_citation: String,
+    /// Where the law starts the period afresh on the day proof of identity arrives (instead of
+    /// stopping it while it is awaited), if it does.
+    pub identity_restarts_the_clock: Option<String>,
     /// Business days to acknowledge receipt in (0: no such duty).
     pub acknowledge_within_business_days: u32,
     /// Where that duty comes from.
@@ -178,6 +183,8 @@ impl Law {
                 .filter(|&n| n > 0),
             opt_out_within_business_days: self.opt_out_within_business_days,
             appeal: false,
+            pause_citation: &self.clock_citation,
+            identity_restarts: self.identity_restarts_the_clock.as_deref(),
         }
     }
 
@@ -238,6 +245,7 @@ fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
         extension_citation: file.extension.map(|e| e.citation),
         clock_stops: file.clock.stops_while_waiting_on_requester,
         clock_citation: file.clock.citation,
+        identity_restarts_the_clock: file.clock.identity_restarts_the_clock,
         acknowledge_within_business_days: file.acknowledgement.business_days,
         acknowledgement_citation: file.acknowledgement.citation,
         opt_out_within_business_days: file.opt_out.as_ref().map(|o| o.business_days),

@@ -171,6 +171,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
     let pauses = [Pause {
         from: d("2026-03-12"),
         to: Some(d("2026-03-19")),
+        wait: Wait::Answer,
     }];
     let gdpr = Clock {
         opt_out: false,
@@ -306,7 +307,15 @@ fn any_pauses(received: NaiveDate) -> impl Strategy<Value = Vec<Pause>> {
                 let from = plus_days(start, gap);
                 let to = plus_days(from, len);
                 start = to;
-                Pause { from, to: Some(to) }
+                Pause {
+                    from,
+                    to: Some(to),
+                    wait: if gap % 2 == 0 {
+                        Wait::Identity
+                    } else {
+                        Wait::Answer
+                    },
+                }
             })
             .collect()
     })
@@ -402,4 +411,101 @@ proptest! {
             .count();
         prop_assert_eq!(weekdays as u32, n);
     }
+}
+
+#[test]
+fn uk_gdpr_starts_the_month_afresh_when_proof_of_identity_arrives_and_stops_it_for_a_clarification()
+{
+    // Received 2 March, ID asked for on 4 March, arrived 20 March: the month runs from 20 March
+    // (Art. 12A; ICO: "within one month of receipt of … the information requested").
+    let id = [Pause {
+        from: d("2026-03-04"),
+        to: Some(d("2026-03-20")),
+        wait: Wait::Identity,
+    }];
+    let uk = Clock {
+        opt_out: false,
+        appeal: false,
+        jurisdiction: Jurisdiction::UK_GDPR,
+        received: d("2026-03-02"),
+        pauses: &id,
+        extension: None,
+    };
+    let deadline = uk.deadline();
+    assert_eq!(deadline.due_on, d("2026-04-20"));
+    // A pause would have given 2 April + 16 days = 18 April, a Saturday → 20 April too; the
+    // extension shows the difference: three months from the start, not from receipt + 16 days.
+    assert_eq!(deadline.latest_extension_on, Some(d("2026-06-22")));
+    let explained = deadline.explanation.join("\n");
+    assert!(
+        explained.contains("Proof of identity arrived 2026-03-20"),
+        "{explained}"
+    );
+    assert!(explained.contains("Art. 12A"), "{explained}");
+    assert!(
+        explained.contains("one calendar month from the proof of identity → 2026-04-20"),
+        "{explained}"
+    );
+    // The same wait under the EU GDPR stops the clock instead: 16 days more from 2 April.
+    let eu = Clock {
+        jurisdiction: Jurisdiction::GDPR,
+        ..uk
+    };
+    assert_eq!(eu.deadline().due_on, d("2026-04-20"));
+    let from_31 = [Pause {
+        from: d("2026-01-31"),
+        to: Some(d("2026-03-01")),
+        wait: Wait::Identity,
+    }];
+    let restart = Clock {
+        received: d("2026-01-31"),
+        pauses: &from_31,
+        ..uk
+    }
+    .deadline();
+    // From 1 March: 1 April. Stopping the clock instead: 28 Feb + 29 days = 29 March.
+    assert_eq!(restart.due_on, d("2026-04-01"));
+    let paused = Clock {
+        received: d("2026-01-31"),
+        pauses: &from_31,
+        ..eu
+    }
+    .deadline();
+    assert_eq!(paused.due_on, d("2026-03-30"));
+
+    // While the proof is awaited the clock stands; the explanation says which rule.
+    let waiting = [Pause {
+        from: d("2026-03-04"),
+        to: None,
+        wait: Wait::Identity,
+    }];
+    let open = Clock {
+        pauses: &waiting,
+        ..uk
+    }
+    .deadline();
+    assert!(open.paused);
+    assert!(
+        open.explanation
+            .join(" ")
+            .contains("starts afresh the day it arrives")
+    );
+    // A clarification stops the clock and names Art. 12A's stop-the-clock rule.
+    let asked = [Pause {
+        from: d("2026-03-10"),
+        to: Some(d("2026-03-13")),
+        wait: Wait::Answer,
+    }];
+    let clarified = Clock {
+        pauses: &asked,
+        ..uk
+    }
+    .deadline();
+    // 2 April + 3 days = Easter Sunday 5 April; Easter Monday is a bank holiday → 7 April.
+    assert_eq!(clarified.due_on, d("2026-04-07"));
+    let explained = clarified.explanation.join(" ");
+    assert!(
+        explained.contains("waiting on the requester's answer (Art. 12A"),
+        "{explained}"
+    );
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{Action, ActionInput, IDENTITY_FIRST, guard, identity_settled, waits_on_requester};
 use crate::domain::case::Appeal;
 use crate::domain::case::PURGE_AFTER_DAYS;
-use crate::domain::deadline::{Extension, Pause};
+use crate::domain::deadline::{Extension, Pause, Wait};
 use crate::domain::letters::LetterKind;
 use crate::domain::minors::follow_up_erasure;
 use crate::domain::new_case::{ValidNewCase, validate_item};
@@ -109,6 +109,10 @@ fn move_the_clock(before: State, case: &mut Case, today: NaiveDate) {
         (false, true) => case.pauses.push(Pause {
             from: today,
             to: None,
+            wait: match case.state {
+                State::VerifyingIdentity => Wait::Identity,
+                _ => Wait::Answer,
+            },
         }),
         (true, false) => {
             if let Some(open) = case.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
