@@ -319,6 +319,12 @@ export function openAction(view, spec) {
         h("label", { for: "ac-without" }, `The answer reached the person another way (“${letter.title}” is not marked sent here)`))
     : null;
   if (without) parts.push(without);
+  // Where the law stops its clock for a request suspected fraudulent (Utah), core names the rule.
+  if (spec.suspected_fraud) {
+    parts.push(h("div", { class: "field checkbox wide" },
+      h("input", { id: "ac-fraud", type: "checkbox" }),
+      h("label", { for: "ac-fraud" }, `Suspected fraudulent: the clock stops until it is authenticated (${spec.suspected_fraud})`)));
+  }
   const body = h("div", { class: "form-grid" }, parts);
   // What the reason asks for, the basis and the letter check follow the choice made.
   const sync = () => {
@@ -343,6 +349,7 @@ export function openAction(view, spec) {
       item: value("ac-item") || null,
       identity: identity?.value || null,
       without_letter: Boolean(without && !without.hidden && document.getElementById("ac-without").checked),
+      suspected_fraud: Boolean(document.getElementById("ac-fraud")?.checked),
     };
     const problems = [];
     const reasonNeeded = spec.needs_reason || outcome?.needs_reason || identity?.needs_reason;

@@ -383,6 +383,10 @@ pub struct ActArgs {
     /// confirm the answer reached the person another way
     #[arg(long)]
     pub without_letter: bool,
+    /// request-id: the request is reasonably suspected fraudulent and cannot be authenticated
+    /// yet; where the law says so (Utah), its clock stops until it is
+    #[arg(long)]
+    pub suspected_fraud: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -160,6 +160,7 @@ fn act(context: &Context, args: ActArgs) -> Result<()> {
             .no_check_needed
             .then(|| Identity::NotNeeded.as_str().to_string()),
         without_letter: args.without_letter,
+        suspected_fraud: args.suspected_fraud,
     }
     .parse()?;
     let view = context.open()?.act(&reference, action, &input)?;

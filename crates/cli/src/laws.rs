@@ -72,6 +72,9 @@ fn show(law: &Law) -> Result<()> {
     if let Some(citation) = &law.identity_restarts_the_clock {
         println!("identity:       the time starts afresh when proof arrives — {citation}");
     }
+    if let Some(citation) = &law.suspected_fraud_stops_the_clock {
+        println!("suspected fraud: the clock stops until authenticated — {citation}");
+    }
     if let Some(citation) = &law.acknowledgement_citation {
         println!(
             "acknowledge:    within {} business days — {citation}",

@@ -76,6 +76,9 @@ pub struct Rule {
     /// Where the law starts the period again on the day proof of identity arrives (UK GDPR
     /// Art. 12A), rather than stopping it while the proof is awaited.
     pub identity_restarts: Option<&'static str>,
+    /// Where the law stops its period while a request suspected fraudulent cannot be
+    /// authenticated, if it does.
+    pub suspected_fraud: Option<&'static str>,
 }
 
 impl Jurisdiction {
@@ -97,6 +100,7 @@ impl Jurisdiction {
                 appeal: false,
                 pause_citation: "",
                 identity_restarts: None,
+                suspected_fraud: None,
             },
         }
     }
@@ -114,6 +118,7 @@ impl Jurisdiction {
             opt_out_within_business_days: None,
             appeal: true,
             identity_restarts: None,
+            suspected_fraud: None,
             ..law.rule()
         })
     }
@@ -129,6 +134,9 @@ pub enum Wait {
     Answer,
     /// Proof of who they are.
     Identity,
+    /// Proof of who they are, the request being reasonably suspected fraudulent (Utah Code
+    /// § 13-61-203(2)(d): the period does not apply until it is authenticated).
+    SuspectedFraud,
 }
 
 /// A span during which the clock stood still; `to` is `None` while it still stands.
@@ -259,9 +267,14 @@ impl Clock<'_> {
     /// waits for identity where proof of identity starts the period afresh.
     fn counted_pauses(&self) -> impl Iterator<Item = Pause> + '_ {
         let rule = self.rule();
-        self.pauses.iter().copied().filter(move |p| {
-            rule.pauses_for_requester
-                && !(rule.identity_restarts.is_some() && p.wait == Wait::Identity)
+        self.pauses.iter().copied().filter(move |p| match p.wait {
+            // Where the law names the case, a suspected fraud stops its clock whatever else
+            // it does; elsewhere it is a wait for identity like any other.
+            Wait::SuspectedFraud if rule.suspected_fraud.is_some() => true,
+            Wait::Identity | Wait::SuspectedFraud => {
+                rule.pauses_for_requester && rule.identity_restarts.is_none()
+            }
+            Wait::Answer => rule.pauses_for_requester,
         })
     }
 
@@ -271,7 +284,7 @@ impl Clock<'_> {
         let arrived = self
             .pauses
             .iter()
-            .filter(|p| p.wait == Wait::Identity)
+            .filter(|p| matches!(p.wait, Wait::Identity | Wait::SuspectedFraud))
             .filter_map(|p| p.to)
             .max();
         match (self.rule().identity_restarts, arrived) {
@@ -456,15 +469,18 @@ impl Clock<'_> {
         }
         for pause in self.counted_pauses() {
             stops.paused_now |= pause.to.is_none();
-            let waiting = match pause.wait {
-                Wait::Answer => "on the requester's answer",
-                Wait::Identity => "for proof of identity",
+            let (waiting, citation) = match (pause.wait, rule.suspected_fraud) {
+                (Wait::Answer, _) => ("on the requester's answer", rule.pause_citation),
+                (Wait::SuspectedFraud, Some(citation)) => {
+                    ("to authenticate a request suspected fraudulent", citation)
+                }
+                _ => ("for proof of identity", rule.pause_citation),
             };
             let days = pause.days_from(start);
             match pause.to {
                 None => explanation.push(format!(
-                    "Clock stopped since {} waiting {waiting} ({}); the due date moves out by each day of waiting.",
-                    pause.from, rule.pause_citation
+                    "Clock stopped since {} waiting {waiting} ({citation}); the due date moves out by each day of waiting.",
+                    pause.from
                 )),
                 Some(to) if days > 0 => {
                     if granted_on.is_some_and(|g| pause.from >= g) {
@@ -473,16 +489,15 @@ impl Clock<'_> {
                         stops.before_extension += days;
                     }
                     explanation.push(format!(
-                        "Clock stopped {} to {to} waiting {waiting} ({}): +{days} day{}.",
+                        "Clock stopped {} to {to} waiting {waiting} ({citation}): +{days} day{}.",
                         pause.from.max(start),
-                        rule.pause_citation,
                         if days == 1 { "" } else { "s" }
                     ));
                 }
                 Some(_) => {}
             }
         }
-        if !rule.pauses_for_requester && !self.pauses.is_empty() {
+        if !rule.pauses_for_requester && self.counted_pauses().count() < self.pauses.len() {
             explanation.push(format!(
                 "{}: the clock keeps running while we wait on the requester.",
                 capitalised(rule.law)

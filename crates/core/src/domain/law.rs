@@ -53,6 +53,9 @@ struct ClockRule {
     citation: String,
     /// Where the law starts the period afresh on receipt of proof of identity.
     identity_restarts_the_clock: Option<String>,
+    /// Where the law stops the period while a request suspected fraudulent cannot be
+    /// authenticated.
+    suspected_fraud_stops_the_clock: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,6 +155,9 @@ pub struct Law {
     /// Where the law starts the period afresh on the day proof of identity arrives (instead of
     /// stopping it while it is awaited), if it does.
     pub identity_restarts_the_clock: Option<String>,
+    /// Where the law stops the period while a request suspected fraudulent cannot be
+    /// authenticated, if it does.
+    pub suspected_fraud_stops_the_clock: Option<String>,
     /// Business days to acknowledge receipt in (0: no such duty).
     pub acknowledge_within_business_days: u32,
     /// Where that duty comes from.
@@ -185,6 +191,7 @@ impl Law {
             appeal: false,
             pause_citation: &self.clock_citation,
             identity_restarts: self.identity_restarts_the_clock.as_deref(),
+            suspected_fraud: self.suspected_fraud_stops_the_clock.as_deref(),
         }
     }
 
@@ -246,6 +253,7 @@ fn parse(jurisdiction: Jurisdiction, text: &str) -> Result<Law, String> {
         clock_stops: file.clock.stops_while_waiting_on_requester,
         clock_citation: file.clock.citation,
         identity_restarts_the_clock: file.clock.identity_restarts_the_clock,
+        suspected_fraud_stops_the_clock: file.clock.suspected_fraud_stops_the_clock,
         acknowledge_within_business_days: file.acknowledgement.business_days,
         acknowledgement_citation: file.acknowledgement.citation,
         opt_out_within_business_days: file.opt_out.as_ref().map(|o| o.business_days),

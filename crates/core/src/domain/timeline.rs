@@ -108,6 +108,9 @@ fn action_parts(details: &Value, parts: &mut Vec<String>) {
     if let Some(basis) = text("denial_basis") {
         parts.push(format!("basis: {}", title_of(&basis).to_lowercase()));
     }
+    if details.get("suspected_fraud").and_then(Value::as_bool) == Some(true) {
+        parts.push("suspected fraudulent: the clock stops until it is authenticated".into());
+    }
     if let Some(to) = text("assignee") {
         parts.push(format!("to {to}"));
     }

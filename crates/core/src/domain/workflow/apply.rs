@@ -66,6 +66,11 @@ pub fn apply(
     today: NaiveDate,
 ) -> Result<Change, Error> {
     let next = guard(case, action, today)?;
+    if input.suspected_fraud && action != Action::RequestId {
+        return Err(Error::invalid(
+            "a suspected fraud is recorded when asking for ID (request-id)",
+        ));
+    }
     if today < case.received_on {
         return Err(Error::Invalid(format!(
             "the action date {today} is before the case was received ({})",
@@ -78,7 +83,12 @@ pub fn apply(
     if next == State::Closed && new.closed_on.is_none() {
         new.closed_on = Some(today);
     }
-    move_the_clock(case.state, &mut new, today);
+    let wait = match (new.state, input.suspected_fraud) {
+        (State::VerifyingIdentity, true) => Wait::SuspectedFraud,
+        (State::VerifyingIdentity, false) => Wait::Identity,
+        _ => Wait::Answer,
+    };
+    move_the_clock(case.state, &mut new, today, wait);
     let mut details = json!({ "from": case.state, "to": next });
     for (key, value) in done.details {
         details[key] = value;
@@ -102,17 +112,14 @@ pub fn apply(
     })
 }
 
-/// Stops the clock when the case starts waiting on the requester, starts it again when it
-/// stops waiting, and recomputes the due date.
-fn move_the_clock(before: State, case: &mut Case, today: NaiveDate) {
+/// Stops the clock when the case starts waiting on the requester (for `wait`), starts it again
+/// when it stops waiting, and recomputes the due date.
+fn move_the_clock(before: State, case: &mut Case, today: NaiveDate, wait: Wait) {
     match (waits_on_requester(before), waits_on_requester(case.state)) {
         (false, true) => case.pauses.push(Pause {
             from: today,
             to: None,
-            wait: match case.state {
-                State::VerifyingIdentity => Wait::Identity,
-                _ => Wait::Answer,
-            },
+            wait,
         }),
         (true, false) => {
             if let Some(open) = case.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
@@ -179,10 +186,15 @@ fn change_fields(
             done.text = optional_reason(input)?;
         }
         Action::Verify => verify(case, new, input, &mut done)?,
-        Action::RequestId
-        | Action::CustomerReplied
-        | Action::AskRequester
-        | Action::RequesterReplied => done.text = optional_reason(input)?,
+        Action::RequestId => {
+            if input.suspected_fraud {
+                suspected_fraud(case, &mut done)?;
+            }
+            done.text = optional_reason(input)?;
+        }
+        Action::CustomerReplied | Action::AskRequester | Action::RequesterReplied => {
+            done.text = optional_reason(input)?
+        }
     }
     Ok(done)
 }
@@ -251,6 +263,20 @@ fn letter_sent(
         )));
     }
     done.details.push(("without_letter", json!(letter)));
+    Ok(())
+}
+
+/// Asking for ID because the request is suspected fraudulent: only where the law stops its
+/// clock for that, and recorded on the event.
+fn suspected_fraud(case: &Case, done: &mut Record) -> Result<(), Error> {
+    let law = crate::domain::law::Law::of(case.jurisdiction)?;
+    if law.suspected_fraud_stops_the_clock.is_none() {
+        return Err(Error::NotAllowed(format!(
+            "{} has no rule for a request suspected fraudulent: ask for ID as for any request",
+            law.name
+        )));
+    }
+    done.details.push(("suspected_fraud", json!(true)));
     Ok(())
 }
 

@@ -30,6 +30,9 @@ pub struct ActionInput {
     /// Closing as fulfilled without the answer letter marked sent here: the agent confirms
     /// the answer reached the person another way.
     pub without_letter: bool,
+    /// Asking for ID (request-id) because the request is reasonably suspected fraudulent,
+    /// where the law stops its clock for that (Utah).
+    pub suspected_fraud: bool,
 }
 
 /// An [`ActionInput`] as typed into a form or on a command line: every field text.
@@ -54,6 +57,8 @@ pub struct ActionForm {
     pub identity: Option<String>,
     /// Whether the answer went out another way (no letter marked sent here).
     pub without_letter: bool,
+    /// Whether the request is suspected fraudulent (request-id, where the law provides).
+    pub suspected_fraud: bool,
 }
 
 impl ActionForm {
@@ -72,6 +77,7 @@ impl ActionForm {
             into: given(self.into).map(|r| r.parse()).transpose()?,
             identity: given(self.identity).map(|i| i.parse()).transpose()?,
             without_letter: self.without_letter,
+            suspected_fraud: self.suspected_fraud,
         })
     }
 }

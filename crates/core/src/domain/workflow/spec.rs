@@ -73,6 +73,9 @@ pub struct ActionSpec {
     /// For `close` and `confirm-deletion`: the answer letter not yet marked sent, whose
     /// absence the agent must confirm to fulfil the request.
     pub unsent_answer: Option<OfferedLetter>,
+    /// For `request-id` under a law that stops its clock for a request suspected fraudulent
+    /// (Utah): the rule, which the form offers to invoke.
+    pub suspected_fraud: Option<String>,
 }
 
 /// What `action` needs from the agent on this `case` (a minor's access or removal needs the
@@ -128,6 +131,10 @@ pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
             && !case.sent_letters.contains(&answer)
             && case.channel != crate::Channel::Signal)
             .then(|| OfferedLetter::from(answer)),
+        suspected_fraud: (action == A::RequestId)
+            .then(|| crate::domain::law::Law::of(case.jurisdiction).ok())
+            .flatten()
+            .and_then(|law| law.suspected_fraud_stops_the_clock.clone()),
     }
 }
 

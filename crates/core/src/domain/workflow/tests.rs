@@ -780,3 +780,48 @@ fn a_granted_appeal_fulfils_the_request_and_an_appeal_extends_within_its_law() -
     assert_eq!(offered, [Outcome::Fulfilled, Outcome::Denied]);
     Ok(())
 }
+
+#[test]
+fn utah_stops_its_clock_only_while_a_request_suspected_fraudulent_is_not_authenticated()
+-> Result<(), Error> {
+    let utah = Jurisdiction::from_stored(b"us_ut").unwrap_or(Jurisdiction::DEFAULT);
+    let open = case(Kind::Access, utah);
+    assert_eq!(open.due_on, day(45));
+    let fraud = ActionInput {
+        suspected_fraud: true,
+        ..Default::default()
+    };
+    assert!(spec_for(&open, Action::RequestId).suspected_fraud.is_some());
+    let asked = apply(&open, Action::RequestId, &fraud, day(2))?;
+    assert_eq!(asked.details["suspected_fraud"], true);
+    let paused = asked.case;
+    assert!(paused.deadline().paused);
+    let verified = apply(&paused, Action::Verify, &ActionInput::default(), day(30))?.case;
+    // 45 days from receipt, plus the 28 days it could not be authenticated.
+    assert_eq!(verified.due_on, day(73));
+    let explained = verified.deadline().explanation.join(" ");
+    assert!(explained.contains("§ 13-61-203(2)(d)"), "{explained}");
+    // Asking for ID without the suspicion leaves Utah's clock running.
+    let plain = apply(&open, Action::RequestId, &ActionInput::default(), day(2))?.case;
+    let plain = apply(&plain, Action::Verify, &ActionInput::default(), day(30))?.case;
+    assert_eq!(plain.due_on, day(45));
+    // Elsewhere the flag is refused, and it goes only with request-id.
+    let virginia = case(
+        Kind::Access,
+        Jurisdiction::from_stored(b"us_va").unwrap_or(Jurisdiction::DEFAULT),
+    );
+    assert!(
+        spec_for(&virginia, Action::RequestId)
+            .suspected_fraud
+            .is_none()
+    );
+    assert!(matches!(
+        apply(&virginia, Action::RequestId, &fraud, day(2)),
+        Err(Error::NotAllowed(_))
+    ));
+    assert!(matches!(
+        apply(&paused, Action::Verify, &fraud, day(3)),
+        Err(Error::Invalid(_))
+    ));
+    Ok(())
+}
