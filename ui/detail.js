@@ -169,6 +169,8 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
       "Deadline",
       h("p", { class: "due " + (view.overdue ? "overdue" : view.due_soon ? "soon" : ""), id: "detail-due" }, dueOn, when),
       h("ol", { class: "explanation", id: "deadline-explanation" }, c.deadline.explanation.map((line) => h("li", {}, line))),
+      view.work_by ? h("p", { id: "detail-work-by", class: "soon" }, "Work by ", h("strong", {}, view.work_by.on), " — ", view.work_by.why) : null,
+      view.calendar_problem ? h("p", { id: "detail-calendar-problem", class: "overdue" }, view.calendar_problem) : null,
       c.appeal
         ? h("p", { id: "detail-appeal" },
             "Appeal received ", h("strong", {}, c.appeal.received_on),

@@ -99,8 +99,12 @@ pub enum LawsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
-    /// List the built-in calendars
+    /// List the built-in calendars, and the company's settings (calendars.toml beside the
+    /// database: the calendar chosen per law, the closure days)
     List,
+    /// Write a commented calendars.toml beside the database to fill in (an existing file is
+    /// kept)
+    Init,
     /// Show one calendar's holidays in a year
     Show {
         /// The calendar, e.g. uk-england-wales, ie, us (see `calendar list`)

@@ -74,7 +74,11 @@ fn new_case(context: &Context, args: NewArgs) -> Result<()> {
     let mut desk = context.open()?;
     let created = desk.new_case(&form)?;
     println!("{created}");
-    for other in desk.case(&created)?.possible_duplicates {
+    let view = desk.case(&created)?;
+    if let Some(problem) = &view.calendar_problem {
+        eprintln!("warning: {problem}");
+    }
+    for other in view.possible_duplicates {
         eprintln!(
             "possible duplicate: {} ({}, {}, received {}) is open from the same address; \
              to merge: privacydesk case merge {created} --into {}",

@@ -1,10 +1,12 @@
 //! `privacydesk laws` and `privacydesk calendar`: the built-in laws and holiday calendars, read
 //! from core's data files; no database needed.
 
+use crate::run::Context;
 use chrono::Datelike;
 use privacydesk_core::domain::calendar::Calendar;
 use privacydesk_core::domain::deadline::Period;
 use privacydesk_core::domain::law::Law;
+use privacydesk_core::files::company_calendar::CompanyCalendarFile;
 use privacydesk_core::{Error, Jurisdiction, Result};
 
 use crate::args::{CalendarCommand, LawsCommand};
@@ -104,8 +106,10 @@ fn show(law: &Law) -> Result<()> {
     Ok(())
 }
 
-/// The built-in holiday calendars, or one calendar's holidays in a year.
-pub fn calendar(command: CalendarCommand) -> Result<()> {
+/// The built-in holiday calendars and the company's settings, one calendar's holidays in a
+/// year, or the company's settings file written to fill in.
+pub fn calendar(context: &Context, command: CalendarCommand) -> Result<()> {
+    let file = CompanyCalendarFile::beside(&context.db);
     match command {
         CalendarCommand::List => {
             for calendar in Calendar::all()? {
@@ -114,6 +118,12 @@ pub fn calendar(command: CalendarCommand) -> Result<()> {
                     calendar.name, calendar.title, calendar.kind
                 );
             }
+            company(&file);
+        }
+        CalendarCommand::Init => {
+            let wrote = file.write_example()?;
+            let verb = if wrote { "wrote" } else { "kept the existing" };
+            println!("{verb} {}", file.path().display());
         }
         CalendarCommand::Show { name, year } => {
             let calendar = Calendar::named(&name)?;
@@ -134,4 +144,28 @@ pub fn calendar(command: CalendarCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The company's settings as they read now, or what is wrong with the file.
+fn company(file: &CompanyCalendarFile) {
+    let read = file.read();
+    println!();
+    if let Some(problem) = &read.problem {
+        eprintln!("warning: {problem}");
+        return;
+    }
+    if !file.path().exists() {
+        println!(
+            "company settings: none ({} not found; `privacydesk calendar init` writes one)",
+            file.path().display()
+        );
+        return;
+    }
+    println!("company settings ({}):", file.path().display());
+    for (law, calendar) in read.settings.choices() {
+        println!("  {:<10} follows {}", law.cli_name(), calendar.name);
+    }
+    for (day, name) in read.settings.closures() {
+        println!("  {day}  {}  closed: {name}", day.format("%a"));
+    }
 }

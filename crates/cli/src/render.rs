@@ -218,9 +218,15 @@ fn requester(view: &CaseView) {
 fn deadline(view: &CaseView) {
     let case = &view.case;
     println!("received:     {}", case.received_on);
-    println!("due:          {}", case.due_on);
+    println!("due:          {}", view.deadline.due_on);
     for line in &view.deadline.explanation {
         println!("              · {line}");
+    }
+    if let Some(work_by) = &view.work_by {
+        println!("work by:      {} — {}", work_by.on, work_by.why);
+    }
+    if let Some(problem) = &view.calendar_problem {
+        eprintln!("warning: {problem}");
     }
     if let Some(purge) = case.purge_on {
         println!("purge on:     {purge}");

@@ -84,7 +84,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import { file } => exports::import(&context, &file)?,
         Command::Demo { cases, seed } => upkeep::demo(&context, cases, seed)?,
         Command::Laws(command) => laws::laws(command)?,
-        Command::Calendar(command) => laws::calendar(command)?,
+        Command::Calendar(command) => laws::calendar(&context, command)?,
         Command::Verify => upkeep::verify(&context)?,
         Command::Backup { out } => upkeep::backup(&context, &out)?,
         Command::Rekey => upkeep::rekey(&context)?,

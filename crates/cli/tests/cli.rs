@@ -1408,3 +1408,89 @@ fn a_refusal_is_appealed_where_the_state_law_gives_the_right_and_decided() {
     let all = text.lines().last().unwrap_or_default();
     assert!(all.ends_with(",1,0,1"), "{text}");
 }
+
+#[test]
+fn the_company_chooses_a_law_s_calendar_and_its_closures_in_a_file_beside_the_database() {
+    let db = Db::new();
+    let listed = db.stdout(&["calendar", "list"]);
+    assert!(listed.contains("calendar init"), "{listed}");
+    assert!(db.stdout(&["calendar", "init"]).contains("wrote "));
+    assert!(
+        db.stdout(&["calendar", "init"])
+            .contains("kept the existing")
+    );
+    let settings = db.file("calendars.toml");
+    // A German establishment: 25 and 26 December are holidays; the desk is closed from the 21st.
+    std::fs::write(
+        &settings,
+        "[laws]\ngdpr = \"de\"\n\n[[closure]]\ndate = \"2026-12-21\"\nuntil = \"2026-12-31\"\nname = \"Winter closure\"\n",
+    )
+    .expect("write settings");
+    let listed = db.stdout(&["calendar", "list"]);
+    assert!(listed.contains("gdpr       follows de"), "{listed}");
+    assert!(
+        listed.contains("2026-12-24  Thu  closed: Winter closure"),
+        "{listed}"
+    );
+    // Received 24 November: a month on is Thursday 24 December; Christmas Eve is no German
+    // public holiday, so the date stands, and the closure asks for the work by 18 December.
+    let r = db.new_case(&[
+        "--kind",
+        "access",
+        "--jurisdiction",
+        "gdpr",
+        "--received",
+        "2026-11-24",
+    ]);
+    let shown = db.stdout(&["case", "show", &r]);
+    assert!(shown.contains("Due 2026-12-24."), "{shown}");
+    assert!(shown.contains("work by:      2026-12-18"), "{shown}");
+    // Received 25 November: 25 December, Christmas Day in Germany; the 26th a holiday too,
+    // then the weekend → Monday 28 December.
+    let later = db.new_case(&[
+        "--kind",
+        "access",
+        "--jurisdiction",
+        "gdpr",
+        "--received",
+        "2026-11-25",
+    ]);
+    let shown = db.stdout(&["case", "show", &later]);
+    assert!(shown.contains("a public holiday in Germany"), "{shown}");
+    assert!(shown.contains("Due 2026-12-28."), "{shown}");
+    // A broken file: named with its line, the built-in calendars used, nothing else changed.
+    std::fs::write(&settings, "[laws]\ngdpr = \"atlantis\"\n").expect("write settings");
+    let output = db
+        .cmd(&[
+            "case",
+            "new",
+            "--kind",
+            "access",
+            "--name",
+            "Ana Ruiz",
+            "--email",
+            "ana@example.com",
+            "--jurisdiction",
+            "gdpr",
+            "--received",
+            "2026-11-25",
+        ])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let warned = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        warned.contains("calendars.toml: line 2: unknown holiday calendar \"atlantis\""),
+        "{warned}"
+    );
+    assert!(
+        warned.contains("the built-in calendars are used"),
+        "{warned}"
+    );
+    let third = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let shown = db.stdout(&["case", "show", &third]);
+    assert!(shown.contains("Christmas Day"), "Irish calendar: {shown}");
+    // The case logged under the German calendar keeps it.
+    let kept = db.stdout(&["case", "show", &later]);
+    assert!(kept.contains("a public holiday in Germany"), "{kept}");
+}

@@ -9,7 +9,7 @@ use privacydesk_core::{
 };
 
 /// A fixture holding `count` demo cases (seeded), and all of them as the list returns them.
-/// Undoes schema 13 (the appeal's columns), for tests that bring a database back to an older
+/// Undoes schemas 13 and 14 (the appeal's columns, the case's calendar), for tests that bring a database back to an older
 /// schema and let the migrations run again.
 const SCHEMA_13_UNDONE: &str = "DROP INDEX cases_by_appeal;
     ALTER TABLE cases DROP COLUMN appeal_received_on;
@@ -18,7 +18,8 @@ const SCHEMA_13_UNDONE: &str = "DROP INDEX cases_by_appeal;
     ALTER TABLE cases DROP COLUMN appeal_extension_granted_on;
     ALTER TABLE cases DROP COLUMN appeal_against;
     ALTER TABLE cases DROP COLUMN appeal_decided_on;
-    ALTER TABLE cases DROP COLUMN appeal_granted;";
+    ALTER TABLE cases DROP COLUMN appeal_granted;
+    ALTER TABLE cases DROP COLUMN calendar;";
 
 fn demo_cases(count: u64, seed: u64) -> Result<(Fixture, Vec<privacydesk_core::Case>)> {
     let mut fx = Fixture::new();

@@ -1,6 +1,7 @@
 //! Logging a request, looking at a case (its deadline, the actions it allows, its timeline),
 //! the list, and notes.
 
+use crate::domain::calendar::company::WorkBy;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -18,7 +19,7 @@ use crate::domain::next::{self, Next, Step};
 use crate::domain::workflow::{self, ActionSpec};
 use crate::domain::{text, timeline};
 use crate::store::NoteDraft;
-use crate::{Action, Case, NewCase, NoteId, Reference, Result};
+use crate::{Action, Case, NewCase, NoteId, Reference, Result, State};
 
 /// A case in a list: its fields and what the list shows about its deadline.
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +85,10 @@ pub struct CaseView {
     pub possible_duplicates: Vec<PossibleDuplicate>,
     /// For a processor case, the customer's forwarding deadline beside the legal one.
     pub forwarding: Option<Forwarding>,
+    /// When the due date falls on a company closure day: the day to finish by instead.
+    pub work_by: Option<WorkBy>,
+    /// The mistake in the company's calendar settings, while there is one.
+    pub calendar_problem: Option<String>,
 }
 
 impl CaseSummary {
@@ -100,7 +105,8 @@ impl CaseSummary {
 impl Desk {
     /// Logs a new request; returns its reference.
     pub fn new_case(&mut self, form: &NewCase) -> Result<Reference> {
-        let valid = form.validate(self.today())?;
+        let settings = self.company_calendar().settings;
+        let valid = Desk::with_company_calendar(&settings, form.validate(self.today())?);
         let stamp = self.stamp();
         self.write(|tx| Ok(open_case(tx, &stamp, valid, json!({}))?.reference))
     }
@@ -139,8 +145,19 @@ impl Desk {
         let mut offered_letters = letters::offered(&case, today);
         // The letter the desk suggests is the one the picker starts on.
         offered_letters.sort_by_key(|o| suggested != Some(Step::Letter(o.kind)));
+        let company = self.company_calendar();
+        let deadline = case.deadline();
+        let work_by = (case.state != State::Closed)
+            .then(|| {
+                company
+                    .settings
+                    .work_by(deadline.due_on, case.clock().calendar())
+            })
+            .flatten();
         Ok(CaseView {
-            deadline: case.deadline(),
+            work_by,
+            calendar_problem: company.problem,
+            deadline,
             overdue: case.is_overdue(today),
             due_soon: case.is_due_soon(today),
             attention_on: case.attention_on(),

@@ -25,11 +25,12 @@ impl Desk {
         let bytes = read_import_file(path)?;
         let forms = read_forms(&bytes)?;
         let today = self.today();
+        let settings = self.company_calendar().settings;
         let mut valid = Vec::with_capacity(forms.len());
         let mut errors = Vec::new();
         for (line, form) in forms {
             match form.validate(today) {
-                Ok(case) => valid.push(case),
+                Ok(case) => valid.push(Desk::with_company_calendar(&settings, case)),
                 Err(err) => errors.push(RowError {
                     line,
                     message: err.to_string(),

@@ -33,8 +33,11 @@ pub use import::ImportSummary;
 pub use opening::Notice;
 pub use verify::{MAX_CASE_PROBLEMS, VerifyReport, VerifyStage};
 
+use crate::domain::calendar::company::CompanyCalendar;
 use crate::domain::events::EventKind;
+use crate::domain::new_case::ValidNewCase;
 use crate::files::atomic::WrittenFile;
+use crate::files::company_calendar::{self, CompanyCalendarFile};
 use crate::files::templates::Templates;
 use crate::store::{self, EventDraft, Store, Writes};
 use crate::{Agent, CaseId, Error, Passphrase, Result};
@@ -46,6 +49,8 @@ pub struct Desk {
     agent: Agent,
     today: Option<NaiveDate>,
     templates: Templates,
+    /// The company's calendar settings, read at each use.
+    calendars: Option<CompanyCalendarFile>,
     /// What opening did besides unlocking, until an adapter takes it.
     opened: Option<Notice>,
 }
@@ -107,7 +112,7 @@ impl Desk {
     pub fn create(path: &Path, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
         laws_are_readable()?;
         let store = store::create(path, passphrase)?;
-        Ok(Desk::on(store, agent, Templates::beside(path)))
+        Ok(Desk::on(store, agent, path))
     }
 
     /// Opens (unlocks) an existing database and does what must happen at every opening
@@ -124,24 +129,50 @@ impl Desk {
         // Before the store: its migrations may work due dates out from the laws.
         laws_are_readable()?;
         let store = store::open(path, passphrase)?;
-        Ok(Desk::on(store, agent, Templates::beside(path)))
+        Ok(Desk::on(store, agent, path))
     }
 
     /// Opens an unencrypted copy made for the benchmarks (feature `bench` only).
     #[cfg(feature = "bench")]
     pub fn open_unencrypted(path: &Path, agent: Agent) -> Result<Desk> {
         let store = store::open_unencrypted(path)?;
-        Ok(Desk::on(store, agent, Templates::beside(path)))
+        Ok(Desk::on(store, agent, path))
     }
 
-    fn on(store: Box<dyn Store>, agent: Agent, templates: Templates) -> Desk {
+    /// A desk on `store`, with the company's files beside the database at `path`.
+    fn on(store: Box<dyn Store>, agent: Agent, path: &Path) -> Desk {
         Desk {
             store,
             agent,
             today: None,
-            templates,
+            templates: Templates::beside(path),
+            calendars: Some(CompanyCalendarFile::beside(path)),
             opened: None,
         }
+    }
+
+    /// The company's calendar settings as they read now (`calendars.toml` beside the database),
+    /// with the file's mistake while it has one.
+    pub fn company_calendar(&self) -> company_calendar::Read {
+        self.calendars
+            .as_ref()
+            .map(CompanyCalendarFile::read)
+            .unwrap_or_default()
+    }
+
+    /// Where the company's calendar settings are read from.
+    pub fn company_calendar_file(&self) -> Option<&CompanyCalendarFile> {
+        self.calendars.as_ref()
+    }
+
+    /// `valid` with the calendar the company chose for its law (in `settings`), set on it
+    /// before it is logged.
+    pub(crate) fn with_company_calendar(
+        settings: &CompanyCalendar,
+        mut valid: ValidNewCase,
+    ) -> ValidNewCase {
+        valid.calendar = settings.choice(valid.jurisdiction);
+        valid
     }
 
     /// Pins "today" (tests, and the demo seeder replaying history).

@@ -125,6 +125,10 @@ pub struct Case {
     pub authorized_agent: Option<AuthorizedAgent>,
     /// The appeal against its refusal, once one arrived.
     pub appeal: Option<Appeal>,
+    /// The holiday calendar the company chose for its law when it was logged (`calendars.toml`),
+    /// in place of the law's own; kept with the case so that a later change to the file moves
+    /// no due date already given.
+    pub calendar: Option<String>,
     /// The kinds of letter marked sent on it (loaded with the case whole; empty in lists).
     #[serde(skip)]
     pub sent_letters: Vec<LetterKind>,
@@ -175,6 +179,7 @@ impl Case {
             sent_letters: Vec::new(),
             authorized_agent: valid.authorized_agent,
             appeal: None,
+            calendar: valid.calendar,
         };
         case.due_on = case.deadline().due_on;
         case
@@ -191,6 +196,7 @@ impl Case {
                 extension: appeal.extension,
                 opt_out: false,
                 appeal: true,
+                calendar: self.chosen_calendar(),
             },
             None => Clock {
                 jurisdiction: self.jurisdiction,
@@ -199,6 +205,7 @@ impl Case {
                 extension: self.extension,
                 opt_out: self.kind == Kind::MarketingOptOut,
                 appeal: false,
+                calendar: self.chosen_calendar(),
             },
         }
     }
@@ -206,6 +213,13 @@ impl Case {
     /// Its deadline, explained: the appeal's, once one arrived.
     pub fn deadline(&self) -> Deadline {
         self.clock().deadline()
+    }
+
+    /// The calendar chosen for it, resolved (a name no longer built in reads as the law's own).
+    fn chosen_calendar(&self) -> Option<&'static crate::domain::calendar::Calendar> {
+        self.calendar
+            .as_deref()
+            .and_then(|name| crate::domain::calendar::Calendar::named(name).ok())
     }
 
     /// Whether its deadline is its appeal's: in appeal, or closed after one.

@@ -5,9 +5,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::domain::deadline::business_days_after;
 use crate::domain::text::Email;
-use crate::{Case, Error, Jurisdiction, Result, State};
+use crate::{Case, Error, Result, State};
 
 /// Business days to forward a request when the contract says nothing else (design notes).
 pub const DEFAULT_FORWARD_DAYS: u32 = 5;
@@ -59,8 +58,9 @@ impl Customer {
 
     /// The day a request received on `received` under `law` must be forwarded by, under this
     /// contract: business days skip the law's public holidays.
-    pub fn forward_by(&self, received: NaiveDate, law: Jurisdiction) -> NaiveDate {
-        business_days_after(law, received, self.forward_within_business_days)
+    pub fn forward_by(&self, case: &Case) -> NaiveDate {
+        case.clock()
+            .business_days_after(case.received_on, self.forward_within_business_days)
     }
 
     /// These settings with a new contact (`Some("")` removes it) and forwarding time; what is
@@ -93,7 +93,7 @@ impl Customer {
             case.state,
             State::New | State::VerifyingIdentity | State::InProgress
         );
-        with_us && today > self.forward_by(case.received_on, case.jurisdiction)
+        with_us && today > self.forward_by(case)
     }
 }
 
@@ -116,7 +116,7 @@ impl Forwarding {
         forwarded_on: Option<NaiveDate>,
         today: NaiveDate,
     ) -> Forwarding {
-        let forward_by = customer.forward_by(case.received_on, case.jurisdiction);
+        let forward_by = customer.forward_by(case);
         let late = match forwarded_on {
             Some(on) => on > forward_by,
             None => case.state != State::Closed && today > forward_by,

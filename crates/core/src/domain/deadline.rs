@@ -196,6 +196,9 @@ pub struct Clock<'a> {
     /// Whether it is the clock of an appeal: `received` is the day the appeal arrived, and the
     /// law's appeal period applies.
     pub appeal: bool,
+    /// The holiday calendar the company chose for this law when the case was logged, in place
+    /// of the law's own (`None`: the law's).
+    pub calendar: Option<&'static Calendar>,
 }
 
 /// A computed deadline and how it was reached.
@@ -254,12 +257,30 @@ fn plus_days(date: NaiveDate, days: i64) -> NaiveDate {
 
 impl Clock<'_> {
     fn rule(&self) -> Rule {
-        match self.appeal {
+        let rule = match self.appeal {
             true => self
                 .jurisdiction
                 .appeal_rule()
                 .unwrap_or_else(|| self.jurisdiction.rule()),
             false => self.jurisdiction.rule(),
+        };
+        Rule {
+            calendar: self.calendar.or(rule.calendar),
+            ..rule
+        }
+    }
+
+    /// The holiday calendar this clock counts on: the company's choice, else the law's.
+    pub fn calendar(&self) -> Option<&'static Calendar> {
+        self.rule().calendar
+    }
+
+    /// The date `n` business days after `start` on this clock's calendar: Monday to Friday,
+    /// less its holidays.
+    pub fn business_days_after(&self, start: NaiveDate, n: u32) -> NaiveDate {
+        match self.rule().calendar {
+            Some(calendar) => calendar.add_working_days(start, n),
+            None => add_business_days(start, n),
         }
     }
 
@@ -360,7 +381,7 @@ impl Clock<'_> {
         };
         explanation.push(format!("Due {due_on}."));
         let acknowledge_by = rule.acknowledge_within_business_days.map(|n| {
-            let by = business_days_after(self.jurisdiction, self.received, n);
+            let by = self.business_days_after(self.received, n);
             explanation.push(format!(
                 "{}: acknowledge receipt within {n} business days → by {by}.",
                 capitalised(rule.law)
@@ -380,7 +401,7 @@ impl Clock<'_> {
     /// An opt-out under a law that gives it its own time in business days: no extension, no
     /// stopped clock, no acknowledgement (the opt-out itself is the answer).
     fn opt_out_deadline(&self, rule: Rule, days: u32) -> Deadline {
-        let due_on = business_days_after(self.jurisdiction, self.received, days);
+        let due_on = self.business_days_after(self.received, days);
         let explanation = vec![
             format!(
                 "Received {} ({}).",

@@ -40,6 +40,8 @@ pub fn follow_up_erasure(before: &Case, after: &Case, today: NaiveDate) -> Optio
             items: Vec::new(),
             // The same agent acts for the child, with the same proof.
             authorized_agent: after.authorized_agent.clone(),
+            // The follow-up is counted on the calendar its request was.
+            calendar: after.calendar.clone(),
         }
     })
 }

@@ -60,6 +60,9 @@ pub struct ValidNewCase {
     pub items: Vec<String>,
     /// Who filed it for the person.
     pub authorized_agent: Option<AuthorizedAgent>,
+    /// The holiday calendar the company chose for its law, set by the desk from its settings
+    /// (`None`: the law's own).
+    pub calendar: Option<String>,
 }
 
 /// Refuses a request an authorized agent may not file under `law` (its `agents` rule).
@@ -217,6 +220,7 @@ impl NewCase {
             details,
             items,
             authorized_agent,
+            calendar: None,
         })
     }
 }

@@ -1,5 +1,5 @@
 //! Files PrivacyDesk reads and writes besides its database: the case CSV, the reports, CSV
-//! intake, the company's letter templates, and where the database lives by default. Every file
+//! intake, the company's letter templates and calendar settings, and where the database lives by default. Every file
 //! written appears whole or not at all ([`atomic`]).
 //!
 //! Architecture invariant: nothing here knows a storage engine; rows reach the writers from
@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod case_csv;
+pub mod company_calendar;
 pub mod csv_safe;
 pub mod intake;
 pub mod lines;

@@ -200,5 +200,6 @@ pub(super) fn random_form(
         details: details_for(kind, rng),
         items,
         authorized_agent: None,
+        calendar: None,
     })
 }

@@ -3,6 +3,7 @@
 //! moves off its calendar's weekends and holidays where the law counts so, and business days
 //! skip them. No I/O: the files are compiled in.
 
+pub mod company;
 mod easter;
 mod rule;
 

@@ -13,6 +13,7 @@ fn due(j: Jurisdiction, received: &str) -> NaiveDate {
     Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: j,
         received: d(received),
         pauses: &[],
@@ -70,6 +71,7 @@ fn a_ccpa_opt_out_is_due_in_fifteen_business_days_without_us_holidays() {
         Clock {
             opt_out: true,
             appeal: false,
+            calendar: None,
             jurisdiction: j,
             received: d("2026-11-20"),
             pauses: &[],
@@ -100,6 +102,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
     let deadline = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::UK_GDPR,
         received: d("2026-03-03"),
         pauses: &[],
@@ -118,6 +121,7 @@ fn the_explanation_names_the_holiday_it_moved_off() {
     let ccpa = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-11-20"),
         pauses: &[],
@@ -136,6 +140,7 @@ fn explanation_names_rule_clamp_and_shift() {
     let deadline = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-01-31"),
         pauses: &[],
@@ -157,6 +162,7 @@ fn ccpa_acknowledgement_is_ten_business_days() {
     let deadline = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-02"),
         pauses: &[],
@@ -176,6 +182,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
     let gdpr = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &pauses,
@@ -185,6 +192,7 @@ fn gdpr_pauses_move_the_due_date_ccpa_does_not() {
     let ccpa = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::CCPA,
         ..gdpr
     };
@@ -202,6 +210,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
     let clock = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::CCPA,
         received: d("2026-03-01"),
         pauses: &[],
@@ -233,6 +242,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
     let extended = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         extension: Some(Extension {
             until: d("2026-05-01"),
             granted_on: d("2026-04-01"),
@@ -254,6 +264,7 @@ fn extensions_are_bounded_and_must_come_in_time() {
         let c = Clock {
             opt_out: false,
             appeal: false,
+            calendar: None,
             jurisdiction: j,
             ..clock
         };
@@ -269,6 +280,7 @@ fn gdpr_extension_reaches_three_months() {
     let clock = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::GDPR,
         received: d("2026-03-10"),
         pauses: &[],
@@ -324,7 +336,7 @@ fn any_pauses(received: NaiveDate) -> impl Strategy<Value = Vec<Pause>> {
 proptest! {
     #[test]
     fn due_date_is_never_before_receipt(j in any_jurisdiction(), received in any_date()) {
-        let deadline = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline();
+        let deadline = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received, pauses: &[], extension: None }.deadline();
         prop_assert!(deadline.due_on > received);
         prop_assert!(deadline.latest_extension_on.is_none_or(|l| l >= deadline.due_on));
     }
@@ -332,15 +344,15 @@ proptest! {
     #[test]
     fn later_receipt_never_gives_earlier_due_date(j in any_jurisdiction(), a in any_date(), b in any_date()) {
         let (early, late) = if a <= b { (a, b) } else { (b, a) };
-        let due_early = Clock { opt_out: false, appeal: false, jurisdiction: j, received: early, pauses: &[], extension: None }.deadline().due_on;
-        let due_late = Clock { opt_out: false, appeal: false, jurisdiction: j, received: late, pauses: &[], extension: None }.deadline().due_on;
+        let due_early = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received: early, pauses: &[], extension: None }.deadline().due_on;
+        let due_late = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received: late, pauses: &[], extension: None }.deadline().due_on;
         prop_assert!(due_early <= due_late);
     }
 
     #[test]
     fn gdpr_due_dates_are_the_first_working_day_a_month_on(received in any_date()) {
         for j in [Jurisdiction::GDPR, Jurisdiction::UK_GDPR] {
-            let due = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+            let due = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
             let calendar = j.rule().calendar.expect("GDPR names its calendar");
             // Never a weekend or a public holiday of the law's calendar…
             prop_assert!(calendar.is_working_day(due), "{due} is not a working day");
@@ -362,8 +374,8 @@ proptest! {
         (j, received, pauses) in (any_jurisdiction(), any_date())
             .prop_flat_map(|(j, r)| (Just(j), Just(r), any_pauses(r)))
     ) {
-        let plain = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
-        let paused = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &pauses, extension: None }.deadline().due_on;
+        let plain = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received, pauses: &[], extension: None }.deadline().due_on;
+        let paused = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received, pauses: &pauses, extension: None }.deadline().due_on;
         prop_assert!(paused >= plain);
         if !j.rule().pauses_for_requester {
             prop_assert_eq!(paused, plain);
@@ -374,7 +386,7 @@ proptest! {
     fn any_accepted_extension_lands_between_due_and_maximum(
         j in any_jurisdiction(), received in any_date(), ask in 0i64..120, day in 0i64..60,
     ) {
-        let clock = Clock { opt_out: false, appeal: false, jurisdiction: j, received, pauses: &[], extension: None };
+        let clock = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received, pauses: &[], extension: None };
         let before = clock.deadline();
         let until = plus_days(received, ask);
         let today = plus_days(received, day);
@@ -426,6 +438,7 @@ fn uk_gdpr_starts_the_month_afresh_when_proof_of_identity_arrives_and_stops_it_f
     let uk = Clock {
         opt_out: false,
         appeal: false,
+        calendar: None,
         jurisdiction: Jurisdiction::UK_GDPR,
         received: d("2026-03-02"),
         pauses: &id,

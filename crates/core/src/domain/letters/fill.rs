@@ -301,7 +301,7 @@ impl<'a> Context<'a> {
             clock_stops: rule.pauses_for_requester,
             customer_reply_by: long(reply_by),
             customer_contact: customer.and_then(|c| c.contact.as_deref()),
-            forward_by: customer.map(|c| long(c.forward_by(case.received_on, case.jurisdiction))),
+            forward_by: customer.map(|c| long(c.forward_by(case))),
             today: long(today),
             pending: urls(case, ItemOutcome::Pending),
             removed: urls(case, ItemOutcome::Removed),

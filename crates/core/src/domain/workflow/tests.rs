@@ -37,6 +37,7 @@ fn case(kind: Kind, jurisdiction: Jurisdiction) -> Case {
         details: String::new(),
         items,
         authorized_agent: None,
+        calendar: None,
     };
     Case {
         id: CaseId(1),

@@ -17,12 +17,14 @@ const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, d
     received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
     assignee, purge_on, legal_hold, closed_on, requester_phone, identity, agent_name, agent_proof, \
     appeal_received_on, appeal_due_on, appeal_extended_until, appeal_extension_granted_on, \
-    appeal_against, appeal_decided_on, appeal_granted";
+    appeal_against, appeal_decided_on, appeal_granted, calendar";
 
 /// The first of the appeal's columns in [`CASE_COLUMNS`].
 const APPEAL_AT: usize = 28;
+/// The calendar chosen for the case.
+const CALENDAR_AT: usize = APPEAL_AT + 7;
 /// Where `redacted_on`, selected after [`CASE_COLUMNS`], is.
-const REDACTED_AT: usize = APPEAL_AT + 7;
+const REDACTED_AT: usize = CALENDAR_AT + 1;
 
 /// Reads a row of `SELECT {CASE_COLUMNS}, redacted_on`.
 fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -79,6 +81,7 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
             _ => None,
         },
         appeal: read_appeal(row)?,
+        calendar: row.get(CALENDAR_AT)?,
     })
 }
 
@@ -266,7 +269,7 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
         "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
          VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                  ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?28, ?29, ?30, NULL, NULL, NULL, NULL,
-                 NULL, NULL, NULL, ?24, ?25, ?26, ?26)"
+                 NULL, NULL, NULL, ?31, ?24, ?25, ?26, ?26)"
     ))?
     .execute(params![
         case.reference.as_str(),
@@ -299,6 +302,7 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
         case.identity,
         case.authorized_agent.as_ref().map(|a| a.name.as_str()),
         case.authorized_agent.as_ref().map(|a| a.proof.as_str()),
+        case.calendar,
     ])?;
     let id = CaseId(conn.last_insert_rowid());
     insert_items(conn, id, 1, &case.items)?;

@@ -56,6 +56,9 @@ const MIGRATIONS: &[Migration] = &[
     Sql(include_str!(
         "../../../migrations/sqlcipher/013_appeals.sql"
     )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/014_case_calendar.sql"
+    )),
 ];
 
 /// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such
@@ -133,6 +136,8 @@ fn work_due_dates_out_again(tx: &Transaction<'_>, selected: &str) -> Result<()> 
             extension: row.extension,
             opt_out: row.kind == Kind::MarketingOptOut,
             appeal: false,
+            // Cases stored before schema 14 follow their law's own calendar.
+            calendar: None,
         }
         .deadline();
         if deadline.due_on == row.due_on {
