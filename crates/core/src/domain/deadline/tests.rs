@@ -522,3 +522,42 @@ fn uk_gdpr_starts_the_month_afresh_when_proof_of_identity_arrives_and_stops_it_f
         "{explained}"
     );
 }
+
+fn any_calendar() -> impl Strategy<Value = &'static Calendar> {
+    let all = Calendar::all().unwrap_or(&[]);
+    proptest::sample::select(all.iter().collect::<Vec<_>>())
+}
+
+proptest! {
+    #[test]
+    fn an_appeal_is_due_its_law_s_days_after_it_arrived_and_extends_within_them(
+        j in any_jurisdiction(), arrived in any_date(), ask in 0i64..130,
+    ) {
+        let Some(rule) = j.appeal_rule() else {
+            return Ok(());
+        };
+        let clock = Clock { opt_out: false, appeal: true, calendar: None, jurisdiction: j, received: arrived, pauses: &[], extension: None };
+        let deadline = clock.deadline();
+        prop_assert_eq!(deadline.due_on, rule.period.end(arrived));
+        prop_assert_eq!(deadline.latest_extension_on, rule.extension.map(|e| rule.period.plus(e).end(arrived)));
+        prop_assert!(deadline.explanation[0].starts_with("Appeal received"));
+        let until = plus_days(arrived, ask);
+        if clock.check_extension(until, arrived).is_ok() {
+            prop_assert!(until > deadline.due_on);
+            prop_assert!(deadline.latest_extension_on.is_some_and(|l| until <= l));
+        }
+    }
+
+    #[test]
+    fn a_company_calendar_keeps_a_shifted_due_date_off_its_own_holidays(
+        received in any_date(), calendar in any_calendar(),
+    ) {
+        for j in [Jurisdiction::GDPR, Jurisdiction::UK_GDPR] {
+            let clock = Clock { opt_out: false, appeal: false, calendar: Some(calendar), jurisdiction: j, received, pauses: &[], extension: None };
+            let due = clock.deadline().due_on;
+            prop_assert!(calendar.is_working_day(due), "{due} is a holiday in {}", calendar.name);
+            prop_assert!(due >= Period::Months(1).end(received));
+            prop_assert_eq!(clock.calendar().map(|c| c.name.as_str()), Some(calendar.name.as_str()));
+        }
+    }
+}
