@@ -207,7 +207,7 @@ fn channel_choices() -> Vec<Choice<Channel>> {
 impl Catalog {
     /// The catalog of this build.
     pub fn get() -> Catalog {
-        let mut jurisdictions: Vec<LawChoice> = Jurisdiction::ALL
+        let jurisdictions: Vec<LawChoice> = Jurisdiction::ALL
             .iter()
             .map(|&value| LawChoice {
                 value,
@@ -218,8 +218,27 @@ impl Catalog {
                     .unwrap_or_default(),
             })
             .collect();
-        // The default law first: it is what a form starts with.
-        jurisdictions.sort_by_key(|c| c.value != Jurisdiction::DEFAULT);
+        // The default law first: it is what a form starts with. Then each group where its first
+        // law comes, and within a group by name (nineteen US laws are found by their state).
+        let group_at = |group: &str| {
+            jurisdictions
+                .iter()
+                .position(|c| c.group == group)
+                .unwrap_or(usize::MAX)
+        };
+        let keys: Vec<(bool, usize, String)> = jurisdictions
+            .iter()
+            .map(|c| {
+                (
+                    c.value != Jurisdiction::DEFAULT,
+                    group_at(&c.group),
+                    c.label.clone(),
+                )
+            })
+            .collect();
+        let mut keyed: Vec<_> = keys.into_iter().zip(jurisdictions).collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        let jurisdictions: Vec<LawChoice> = keyed.into_iter().map(|(_, c)| c).collect();
         Catalog {
             kinds: Kind::ALL
                 .iter()
