@@ -546,7 +546,10 @@ fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
             .filter_map(|c| c.answered_on().map(|d| (d - c.received_on).num_days()))
             .collect();
         days.sort_unstable();
-        let outcome = |o| closed.iter().filter(|c| c.outcome == Some(o)).count() as u64;
+        // A request in appeal was answered with the refusal it is appealed against.
+        let answered =
+            |c: &privacydesk_core::Case| c.outcome.or(c.appeal.as_ref().map(|a| a.against));
+        let outcome = |o| closed.iter().filter(|c| answered(c) == Some(o)).count() as u64;
         assert_eq!(
             row.received,
             of_kind().filter(|c| in_month(c.received_on)).count() as u64
@@ -614,6 +617,7 @@ fn monthly_and_yearly_figures_match_the_cases() -> Result<()> {
                     }
                     (State::DeletionScheduled, _) => Outcome::Fulfilled,
                     (State::Closed, Some(o)) => o,
+                    (State::InAppeal, None) => c.appeal.as_ref()?.against,
                     _ => return None,
                 };
                 let day = if on_merits(Some(outcome)) {

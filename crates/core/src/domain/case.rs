@@ -185,8 +185,7 @@ impl Case {
         case
     }
 
-    /// The inputs of its deadline: the appeal's while it is in appeal or closed after one,
-    /// else the request's (a case reopened after its appeal is worked to its request's clock).
+    /// The inputs of its deadline: the appeal's once one arrived, else the request's.
     pub fn clock(&self) -> Clock<'_> {
         match self.appeal.as_ref().filter(|_| self.appeal_clock_runs()) {
             Some(appeal) => Clock {
@@ -222,17 +221,19 @@ impl Case {
             .and_then(|name| crate::domain::calendar::Calendar::named(name).ok())
     }
 
-    /// Whether its deadline is its appeal's: in appeal, or closed after one.
+    /// Whether its deadline is its appeal's: once an appeal arrived, its period governs what
+    /// is done after it (a granted appeal's work included); the request keeps the due date it
+    /// was answered against.
     pub fn appeal_clock_runs(&self) -> bool {
-        self.appeal.is_some() && matches!(self.state, State::InAppeal | State::Closed)
+        self.appeal.is_some()
     }
 
-    /// The due date the case is worked to now: the appeal's while it is in appeal, else the
+    /// The due date the case is worked to now: the appeal's once one arrived, else the
     /// request's.
     pub fn current_due_on(&self) -> NaiveDate {
-        match (&self.appeal, self.state) {
-            (Some(appeal), State::InAppeal) => appeal.due_on,
-            _ => self.due_on,
+        match &self.appeal {
+            Some(appeal) => appeal.due_on,
+            None => self.due_on,
         }
     }
 

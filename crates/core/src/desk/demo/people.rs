@@ -125,16 +125,22 @@ fn kind(rng: &mut ChaCha8Rng) -> Kind {
 
 fn jurisdiction(rng: &mut ChaCha8Rng) -> Jurisdiction {
     use Jurisdiction as J;
+    let state = |id: &str| J::from_stored(id.as_bytes()).unwrap_or(J::CCPA);
     weighted(
         rng,
         &[
             (J::GDPR, 30),
             (J::UK_GDPR, 10),
-            (J::CCPA, 25),
+            (J::CCPA, 15),
+            (state("us_va"), 4),
+            (state("us_co"), 3),
+            (state("us_tx"), 3),
+            (state("us_ct"), 2),
+            (state("us_ut"), 1),
             (J::PIPEDA, 10),
             (J::QUEBEC, 5),
             (J::LGPD, 5),
-            (J::DEFAULT, 15),
+            (J::DEFAULT, 12),
         ],
     )
 }

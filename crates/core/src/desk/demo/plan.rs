@@ -43,9 +43,44 @@ pub(super) fn plan(rng: &mut ChaCha8Rng, case: &Case) -> Vec<Step> {
     if case.kind == Kind::AccountClosure {
         delete_account(rng, close_day, &mut steps);
     } else {
-        steps.push(step(close_day, Action::Close, ending(rng)));
+        let ending = ending(rng);
+        let refused = matches!(
+            ending.outcome,
+            Some(Outcome::Denied | Outcome::PartiallyFulfilled)
+        );
+        steps.push(step(close_day, Action::Close, ending));
+        // Under a law that gives the right, some refusals are appealed (the workflow leaves the
+        // step out elsewhere).
+        if refused && rng.random_bool(0.35) {
+            let arrives = after(close_day, rng.random_range(3..30));
+            appeal(rng, arrives, &mut steps);
+        }
     }
     steps
+}
+
+/// An appeal, and most times its decision some weeks later: upheld more often than granted.
+fn appeal(rng: &mut ChaCha8Rng, day: NaiveDate, steps: &mut Vec<Step>) {
+    steps.push(step(
+        day,
+        Action::Appeal,
+        because("The person disagrees with the refusal and asks for it to be looked at again."),
+    ));
+    if rng.random_bool(0.8) {
+        let granted = rng.random_bool(0.3);
+        let decision = ActionInput {
+            outcome: Some(if granted {
+                Outcome::Fulfilled
+            } else {
+                Outcome::Denied
+            }),
+            reason: (!granted).then(|| "The exemption still applies after a second review.".into()),
+            without_letter: true,
+            ..Default::default()
+        };
+        let decided = after(day, rng.random_range(5..55));
+        steps.push(step(decided, Action::Close, decision));
+    }
 }
 
 fn step(day: NaiveDate, action: Action, input: ActionInput) -> Step {

@@ -129,10 +129,11 @@ fn move_the_clock(before: State, case: &mut Case, today: NaiveDate, wait: Wait) 
         _ => {}
     }
     let due_on = case.deadline().due_on;
-    // The request keeps the due date it was answered against; an appeal has its own.
-    let appeal_moves = State::InAppeal == case.state || State::InAppeal == before;
+    // The request keeps the due date it was answered against; an appeal has its own, which
+    // is the one that runs while the case is in appeal or closed after one.
+    let appeal_runs = case.appeal_clock_runs();
     match case.appeal.as_mut() {
-        Some(appeal) if appeal_moves => appeal.due_on = due_on,
+        Some(appeal) if appeal_runs => appeal.due_on = due_on,
         _ => case.due_on = due_on,
     }
 }
@@ -156,6 +157,14 @@ fn change_fields(
         Action::Close => close(new, input, &mut done)?,
         Action::Appeal => appeal(case, new, input, today, &mut done)?,
         Action::Merge => merge(case, new, input, &mut done)?,
+        Action::Reopen if case.state == State::InAppeal => {
+            done.text = Some(required_reason(input, "why the appeal is granted")?);
+            grant_appeal(new, today, &mut done.details)?;
+            new.outcome = None;
+            new.denial_basis = None;
+            new.denial_reason = None;
+            new.closed_on = None;
+        }
         Action::Reopen => {
             done.text = Some(required_reason(input, "the reason for reopening")?);
             new.outcome = None;
@@ -327,8 +336,8 @@ fn extend(
         granted_on: today,
     });
     match new.appeal.as_mut() {
-        Some(appeal) if case.state == State::InAppeal => appeal.extension = extension,
-        _ => {
+        Some(appeal) => appeal.extension = extension,
+        None => {
             new.extension = extension;
             new.extension_reason = Some(reason.clone());
         }
@@ -366,6 +375,22 @@ fn appeal(
     Ok(())
 }
 
+/// Records the appeal as granted today, for a request opened again to be worked.
+fn grant_appeal(
+    new: &mut Case,
+    today: NaiveDate,
+    details: &mut Vec<(&'static str, Value)>,
+) -> Result<(), Error> {
+    let appeal = new
+        .appeal
+        .as_mut()
+        .ok_or_else(|| Error::internal("a case in appeal has no appeal"))?;
+    appeal.decided_on = Some(today);
+    appeal.granted = Some(true);
+    details.push(("appeal_granted", json!(true)));
+    Ok(())
+}
+
 /// Decides an appeal: `fulfilled` grants it and the request is done; `denied` upholds the
 /// refusal (the reason goes to the person), and the outcome appealed against stands. Either
 /// way the decision letter, which names where to complain, goes out first.
@@ -390,6 +415,13 @@ fn decide_appeal(
     };
     if granted && !identity_settled(new) {
         return Err(Error::NotAllowed(IDENTITY_FIRST.into()));
+    }
+    if granted && new.kind == Kind::AccountClosure {
+        return Err(Error::NotAllowed(
+            "an account closure's appeal is granted by reopening it: the deletion is then \
+             scheduled as for any closure"
+                .into(),
+        ));
     }
     letter_sent(new, LetterKind::AppealDecision, input, done)?;
     done.text = if granted {

@@ -134,6 +134,9 @@ pub fn target(state: State, action: Action) -> Option<State> {
         (S::InProgress, A::RemoveItem | A::RefuseItem) => Some(S::InProgress),
         (S::Closed, A::Reopen) => Some(S::InProgress),
         (S::Closed, A::Appeal) => Some(S::InAppeal),
+        // Granting an appeal whose request still needs work (an account to close, data to
+        // gather) opens the request again.
+        (S::InAppeal, A::Reopen) => Some(S::InProgress),
         // An appeal is decided, not merged away.
         (S::InAppeal, A::Merge) => None,
         // A scheduled deletion is the person's answer already: it is not merged away.

@@ -112,6 +112,7 @@ pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
                 "How the parent or guardian was verified (identity and parental responsibility)"
             }
             A::Appeal => "The person's grounds for the appeal",
+            A::Reopen if in_appeal => "Why the appeal is granted (the request is worked again)",
             A::Extend | A::Reopen | A::Hold | A::RefuseItem => "Reason",
             _ => "Note (optional)",
         },
@@ -188,7 +189,8 @@ fn appeal_outcomes(case: &Case) -> Vec<OutcomeOption> {
         reason_label: "Why the refusal is upheld (goes to the person)",
     };
     let mut options = Vec::new();
-    if super::identity_settled(case) {
+    // An account closure granted on appeal is reopened and its deletion scheduled.
+    if super::identity_settled(case) && case.kind != crate::Kind::AccountClosure {
         options.push(granted);
     }
     options.push(upheld);

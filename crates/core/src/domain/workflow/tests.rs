@@ -93,6 +93,7 @@ pub(crate) const EXPECTED: &[(&str, &str, &str)] = &[
     ("in_appeal", "close", "closed"),
     ("in_appeal", "extend", "in_appeal"),
     ("in_appeal", "assign", "in_appeal"),
+    ("in_appeal", "reopen", "in_progress"),
 ];
 
 #[test]
@@ -556,8 +557,8 @@ fn invariants(case: &Case) -> Result<(), TestCaseError> {
         case.closed_on.is_some()
     );
     prop_assert!(case.due_on > case.received_on);
-    match (&case.appeal, case.state) {
-        (Some(appeal), State::InAppeal | State::Closed) => {
+    match &case.appeal {
+        Some(appeal) => {
             prop_assert_eq!(appeal.due_on, case.deadline().due_on);
             prop_assert!(appeal.due_on > appeal.received_on);
             prop_assert!(case.jurisdiction.appeal_rule().is_some());
@@ -568,7 +569,7 @@ fn invariants(case: &Case) -> Result<(), TestCaseError> {
             prop_assert_eq!(appeal.decided_on.is_some(), appeal.granted.is_some());
             prop_assert_eq!(case.state == State::InAppeal, appeal.decided_on.is_none());
         }
-        _ => prop_assert_eq!(case.due_on, case.deadline().due_on),
+        None => prop_assert_eq!(case.due_on, case.deadline().due_on),
     }
     if case.outcome == Some(Outcome::Denied) {
         prop_assert!(case.denial_reason.is_some() && case.denial_basis.is_some());
@@ -671,7 +672,10 @@ fn an_appeal_runs_on_its_own_clock_and_leaves_the_request_answered_as_it_was() -
         explained.contains("Virginia CDPA: 60 calendar days to decide an appeal"),
         "{explained}"
     );
-    assert!(!allowed_actions(&case, day(11)).contains(&Action::Reopen));
+    // Decided by closing it again, or granted by opening the request to be worked.
+    let offered = allowed_actions(&case, day(11));
+    assert!(offered.contains(&Action::Close) && offered.contains(&Action::Reopen));
+    assert!(!offered.contains(&Action::Merge) && !offered.contains(&Action::Appeal));
 
     // Upholding it needs the decision letter (or its confirmation) and the reasons.
     let upheld = ActionInput {
@@ -825,4 +829,70 @@ fn utah_stops_its_clock_only_while_a_request_suspected_fraudulent_is_not_authent
         Err(Error::Invalid(_))
     ));
     Ok(())
+}
+
+#[test]
+fn an_appeal_granted_by_reopening_is_worked_again_and_an_account_closure_only_so()
+-> Result<(), Error> {
+    let texas = Jurisdiction::from_stored(b"us_tx").unwrap_or(Jurisdiction::DEFAULT);
+    let open = case(Kind::AccountClosure, texas);
+    let refuse = ActionInput {
+        outcome: Some(Outcome::Denied),
+        reason: Some("the account has an unpaid balance".into()),
+        ..Default::default()
+    };
+    let closed = apply(&open, Action::Close, &refuse, day(5))?.case;
+    let mut appealed = apply(&closed, Action::Appeal, &grounds(), day(9))?.case;
+    appealed.identity = Identity::Verified;
+    let offered: Vec<Outcome> = spec_for(&appealed, Action::Close)
+        .outcomes
+        .iter()
+        .map(|o| o.value)
+        .collect();
+    assert_eq!(
+        offered,
+        [Outcome::Denied],
+        "granted by reopening, not by close"
+    );
+    let grant = ActionInput {
+        outcome: Some(Outcome::Fulfilled),
+        without_letter: true,
+        ..Default::default()
+    };
+    assert!(matches!(
+        apply(&appealed, Action::Close, &grant, day(12)),
+        Err(Error::NotAllowed(ref m)) if m.contains("granted by reopening")
+    ));
+    assert!(
+        spec_for(&appealed, Action::Reopen)
+            .reason_label
+            .starts_with("Why the appeal is granted")
+    );
+    let reopened = apply(&appealed, Action::Reopen, &because(), day(12))?;
+    assert_eq!(reopened.details["appeal_granted"], true);
+    let working = reopened.case;
+    assert_eq!(
+        (working.state, working.outcome, working.closed_on),
+        (State::InProgress, None, None)
+    );
+    assert_eq!(working.appeal.as_ref().and_then(|a| a.granted), Some(true));
+    // Worked to the appeal's clock (its period covers the action taken), and the deletion
+    // scheduled as for any closure.
+    assert_eq!(working.deadline().due_on, day(9 + 60));
+    assert_eq!(working.due_on, closed.due_on, "the request keeps its due date");
+    let scheduled = apply(
+        &working,
+        Action::ScheduleDeletion,
+        &ActionInput::default(),
+        day(13),
+    )?;
+    assert_eq!(scheduled.case.state, State::DeletionScheduled);
+    Ok(())
+}
+
+fn because() -> ActionInput {
+    ActionInput {
+        reason: Some("the balance was paid".into()),
+        ..Default::default()
+    }
 }

@@ -126,7 +126,8 @@ pub(super) fn each_closing(
     each: &mut dyn FnMut(Closing),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT kind, outcome, denial_basis, closed_on, received_on, due_on, purge_on
+        "SELECT kind, coalesce(outcome, appeal_against), denial_basis, closed_on, received_on,
+                due_on, purge_on
          FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
     )?;
     scan(&mut stmt, params![first, last], |row| {
@@ -154,7 +155,7 @@ pub(super) fn each_answer(
     each: &mut dyn FnMut(Answer),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT kind, outcome, closed_on, received_on, purge_on
+        "SELECT kind, coalesce(outcome, appeal_against), closed_on, received_on, purge_on
          FROM cases INDEXED BY cases_by_closed WHERE closed_on BETWEEN ?1 AND ?2",
     )?;
     scan(&mut stmt, params![first, last], |row| {
