@@ -1,4 +1,4 @@
-//! What the case export reads of each case: eighteen stored values, handed over by the store as
+//! What the case export reads of each case: twenty-one stored values, handed over by the store as
 //! one run of bytes joined by [`SEPARATOR`], so that a million rows cost one value each to fetch
 //! and no case is ever built. This is the contract between every storage engine and the CSV
 //! writer (`files/case_csv.rs`), which computes the rest of the columns from these.
@@ -14,7 +14,7 @@ pub const SEPARATOR: u8 = 0x1f;
 
 /// The values of a row, in order; dates are `YYYY-MM-DD`, an absent value is empty, and
 /// `is_minor` is `1` or `0`.
-pub const FIELDS: [&str; 18] = [
+pub const FIELDS: [&str; 21] = [
     "reference",
     "kind",
     "state",
@@ -33,6 +33,9 @@ pub const FIELDS: [&str; 18] = [
     "is_minor",
     "requester_name",
     "requester_email",
+    "appeal_received_on",
+    "appeal_decided_on",
+    "appeal_granted",
 ];
 
 /// Positions in [`FIELDS`] that the writer reads by name.
@@ -51,6 +54,8 @@ pub mod at {
     pub const ATTENTION_ON: usize = 10;
     /// Whether it concerns someone under 18.
     pub const IS_MINOR: usize = 15;
+    /// Whether the appeal was granted: `1`, `0`, or empty while undecided or never appealed.
+    pub const APPEAL_GRANTED: usize = 20;
 }
 
 /// A date as a row (and the store) holds it, `YYYY-MM-DD`, read from its bytes without

@@ -4,7 +4,8 @@
 //! Columns, in order (dates are `YYYY-MM-DD`, empty when not applicable):
 //! `reference, kind, state, outcome, denial_basis, received_on, due_on, extended_until,
 //! closed_on, closed_on_time, days_to_close, overdue, jurisdiction, channel, customer,
-//! assignee, minor, requester_name, requester_email`.
+//! assignee, minor, requester_name, requester_email, appeal_received_on, appeal_decided_on,
+//! appeal_outcome` (`granted`, `denied`, or empty).
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -21,7 +22,7 @@ use crate::files::csv_safe::needs_mark;
 use crate::{Error, Result};
 
 /// The header row of the case export.
-pub const CASE_COLUMNS: [&str; 19] = [
+pub const CASE_COLUMNS: [&str; 22] = [
     "reference",
     "kind",
     "state",
@@ -41,6 +42,9 @@ pub const CASE_COLUMNS: [&str; 19] = [
     "minor",
     "requester_name",
     "requester_email",
+    "appeal_received_on",
+    "appeal_decided_on",
+    "appeal_outcome",
 ];
 
 fn yes_no(value: bool) -> &'static str {
@@ -152,9 +156,15 @@ impl<W: Write> RowWriter<'_, W> {
                 self.cell(value)?;
             }
             self.cell(yes_no(minor).as_bytes())?;
-            for value in &stored[col::IS_MINOR + 1..] {
+            for value in &stored[col::IS_MINOR + 1..col::APPEAL_GRANTED] {
                 self.cell(value)?;
             }
+            let appeal = match stored[col::APPEAL_GRANTED] {
+                b"1" => "granted",
+                b"0" => "denied",
+                _ => "",
+            };
+            self.cell(appeal.as_bytes())?;
             self.csv
                 .write_record(None::<&[u8]>)
                 .map_err(csv_write_error(self.path))?;

@@ -879,7 +879,10 @@ fn an_appeal_granted_by_reopening_is_worked_again_and_an_account_closure_only_so
     // Worked to the appeal's clock (its period covers the action taken), and the deletion
     // scheduled as for any closure.
     assert_eq!(working.deadline().due_on, day(9 + 60));
-    assert_eq!(working.due_on, closed.due_on, "the request keeps its due date");
+    assert_eq!(
+        working.due_on, closed.due_on,
+        "the request keeps its due date"
+    );
     let scheduled = apply(
         &working,
         Action::ScheduleDeletion,
