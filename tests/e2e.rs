@@ -649,6 +649,7 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
     )
     .await?;
     desk.text_contains("#timeline", "appealed against").await?;
+    desk.screenshot("06-in-appeal").await?;
     desk.click("#detail button.action[data-action='close']")
         .await?;
     desk.visible("#ac-outcome").await?;

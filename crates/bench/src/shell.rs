@@ -38,7 +38,9 @@ pub fn export_sql(today: NaiveDate) -> String {
                 CASE WHEN attention_on < '{today}' THEN 'yes' ELSE 'no' END AS overdue,
                 jurisdiction, channel, customer, assignee,
                 CASE WHEN is_minor THEN 'yes' ELSE 'no' END AS minor,
-                requester_name, requester_email
+                requester_name, requester_email, appeal_received_on, appeal_decided_on,
+                CASE appeal_granted WHEN 1 THEN 'granted' WHEN 0 THEN 'denied' END
+                    AS appeal_outcome
          FROM cases ORDER BY id;"
     )
 }

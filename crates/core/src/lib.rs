@@ -12,6 +12,7 @@ mod error;
 pub mod files;
 pub mod process;
 pub mod store;
+pub mod team_crypto;
 
 pub use desk::{
     CaseSummary, CaseView, CustomerView, Desk, ExportSummary, ImportSummary, Notice, TimelineEntry,

@@ -6,6 +6,7 @@
 //! action is allowed, what a due date is, what a report counts — that is `domain`; what a use
 //! case writes, in what order — that is `desk`. All SQL lives here, in each engine's module.
 
+pub mod postgres;
 pub mod sqlcipher;
 
 use std::any::Any;

@@ -71,7 +71,7 @@ pub fn check(case: &Case, kind: LetterKind, today: NaiveDate) -> Result<(), Erro
             }
         }
         L::AppealAcknowledgement | L::AppealDecision => appeal_letter(case, kind),
-        L::Denial if case.state == State::InAppeal => {
+        L::Denial if case.appeal.is_some() => {
             refuse("an appeal is answered by the appeal decision letter")
         }
         L::Denial => match (case.state, case.outcome) {

@@ -1,0 +1,81 @@
+//! The team desk's engine, PostgreSQL (issue 14, first layer): its numbered migrations and the
+//! audit append that the server itself enforces — the actor taken from the session, one hash
+//! chain however many agents append at once, no update or delete by any agent whatever client
+//! they use. The rest of the store interface is built on this next; nothing opens a team desk
+//! yet, so no adapter reaches this module.
+
+use postgres::error::SqlState;
+use postgres::{Client, NoTls};
+
+use crate::{Error, Result};
+
+/// The migrations, oldest first; `MIGRATIONS[i]` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/001_audit.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The server's refusal in its own words: a missing privilege is the server saying no (the role
+/// does not have the right), anything else a database failure.
+fn database(e: postgres::Error) -> Error {
+    match e.as_db_error() {
+        Some(db) if db.code() == &SqlState::INSUFFICIENT_PRIVILEGE => {
+            Error::NotAllowed(format!("the server refuses: {}", db.message()))
+        }
+        Some(db) => Error::Database(db.message().to_string().into()),
+        None => Error::Database(Box::new(e)),
+    }
+}
+
+/// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`). Loopback only for now:
+/// TLS, which any other address will require, comes with the engine.
+pub fn connect(url: &str) -> Result<Client> {
+    Client::connect(url, NoTls).map_err(database)
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`], each migration in its own transaction; run by
+/// the server's administrator. A database of a newer schema is refused.
+pub fn migrate(client: &mut Client) -> Result<()> {
+    client
+        .batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version bigint NOT NULL)")
+        .map_err(database)?;
+    let found: i64 = client
+        .query_one("SELECT coalesce(max(version), 0) FROM schema_version", &[])
+        .map_err(database)?
+        .get(0);
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+        let mut tx = client.transaction().map_err(database)?;
+        tx.batch_execute(sql).map_err(database)?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES ($1)",
+            &[&(index as i64 + 1)],
+        )
+        .map_err(database)?;
+        tx.commit().map_err(database)?;
+    }
+    Ok(())
+}
+
+/// Appends one event as the connected agent through the server's `append_event`; returns its
+/// sequence number and seal.
+pub fn append_event(
+    client: &mut Client,
+    case_id: Option<i64>,
+    at: &str,
+    action: &str,
+    details: &str,
+) -> Result<(i64, String)> {
+    let row = client
+        .query_one(
+            "SELECT seq, hash FROM append_event($1, $2, $3, $4)",
+            &[&case_id, &at, &action, &details],
+        )
+        .map_err(database)?;
+    Ok((row.get(0), row.get(1)))
+}

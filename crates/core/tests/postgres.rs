@@ -1,0 +1,292 @@
+//! The team desk's server enforces the audit trail itself, tested on a real PostgreSQL: a
+//! throwaway cluster of its own (Debian's `postgresql`; `initdb` in a temporary folder, loopback
+//! only, stopped when the test ends). An agent connected with any client cannot change or delete
+//! an event, write one directly, or write one in someone else's name; a viewer cannot append;
+//! concurrent appends stay one chain; and the server seals each event exactly as core does.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use privacydesk_core::domain::audit::seal;
+use privacydesk_core::store::postgres::{self as team, SCHEMA_VERSION};
+
+/// A PostgreSQL cluster for one test, removed when dropped.
+struct Cluster {
+    dir: tempfile::TempDir,
+    port: u16,
+    bin: PathBuf,
+    as_postgres: bool,
+}
+
+const ADMIN_PASSWORD: &str = "admin password for a throwaway cluster";
+
+impl Cluster {
+    fn start() -> Cluster {
+        let bin = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|dir| dir.join("initdb").exists())
+            .unwrap_or_else(|| {
+                panic!("PostgreSQL is not installed: apt-get install postgresql (scripts/install-system-packages)")
+            });
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        // initdb refuses to run as root: the cluster then belongs to the postgres user.
+        let as_postgres = Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|out| out.stdout.trim_ascii() == b"0");
+        let pwfile = dir.path().join("pw");
+        std::fs::write(&pwfile, ADMIN_PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+        if as_postgres {
+            let owner = Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status();
+            assert!(owner.is_ok_and(|s| s.success()), "chown to postgres");
+        }
+        let port = free_port();
+        let cluster = Cluster {
+            dir,
+            port,
+            bin,
+            as_postgres,
+        };
+        let data = cluster.dir.path().join("data");
+        cluster.run(
+            "initdb",
+            &[
+                "-D".into(),
+                data.display().to_string(),
+                "-U".into(),
+                "admin".into(),
+                "-A".into(),
+                "scram-sha-256".into(),
+                format!("--pwfile={}", pwfile.display()),
+            ],
+        );
+        cluster.run(
+            "pg_ctl",
+            &[
+                "-D".into(),
+                data.display().to_string(),
+                "-w".into(),
+                "-l".into(),
+                cluster.dir.path().join("log").display().to_string(),
+                "-o".into(),
+                format!(
+                    "-p {port} -k {} -c listen_addresses=127.0.0.1",
+                    cluster.dir.path().display()
+                ),
+                "start".into(),
+            ],
+        );
+        cluster
+    }
+
+    fn run(&self, program: &str, args: &[String]) {
+        let path = self.bin.join(program);
+        let mut command = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&path);
+            c
+        } else {
+            Command::new(&path)
+        };
+        let out = command
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{program}: {e}"));
+        assert!(
+            out.status.success(),
+            "{program} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn url(&self, user: &str, password: &str) -> String {
+        format!(
+            "postgres://{user}:{password}@127.0.0.1:{}/postgres",
+            self.port
+        )
+    }
+
+    fn admin(&self) -> postgres::Client {
+        team::connect(&self.url("admin", ADMIN_PASSWORD)).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data").display().to_string();
+        self.run(
+            "pg_ctl",
+            &[
+                "-D".into(),
+                data,
+                "-m".into(),
+                "immediate".into(),
+                "stop".into(),
+            ],
+        );
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Makes `name` a login role in `group` with `password`.
+fn add_login(admin: &mut postgres::Client, name: &str, group: &str, password: &str) {
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {name} LOGIN PASSWORD '{password}' IN ROLE {group}"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn refused(result: Result<u64, postgres::Error>) -> String {
+    match result {
+        Ok(rows) => panic!("the server allowed it ({rows} rows)"),
+        Err(e) => e
+            .as_db_error()
+            .map_or(e.to_string(), |d| d.message().to_string()),
+    }
+}
+
+#[test]
+fn the_server_keeps_one_chain_of_events_no_agent_can_rewrite_or_sign_for_someone_else() {
+    let cluster = Cluster::start();
+    let mut admin = cluster.admin();
+    team::migrate(&mut admin).unwrap_or_else(|e| panic!("{e}"));
+    // Migrating again does nothing.
+    team::migrate(&mut admin).unwrap_or_else(|e| panic!("{e}"));
+    let version: i64 = admin
+        .query_one("SELECT max(version) FROM schema_version", &[])
+        .map(|r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(version, SCHEMA_VERSION);
+    add_login(&mut admin, "ana", "privacydesk_agent", "ana-login");
+    add_login(&mut admin, "ben", "privacydesk_agent", "ben-login");
+    add_login(&mut admin, "vera", "privacydesk_viewer", "vera-login");
+
+    let mut ana = team::connect(&cluster.url("ana", "ana-login")).unwrap_or_else(|e| panic!("{e}"));
+    let (seq, hash) = team::append_event(
+        &mut ana,
+        Some(7),
+        "2026-12-02T09:00:00Z",
+        "verify",
+        r#"{"from":"new","to":"in_progress"}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(seq, 1);
+    // The server's seal is core's: the same fields give the same hash, the actor included.
+    let genesis = "0".repeat(64);
+    assert_eq!(
+        hash,
+        seal(
+            &genesis,
+            1,
+            Some(7),
+            "2026-12-02T09:00:00Z",
+            "ana",
+            "verify",
+            r#"{"from":"new","to":"in_progress"}"#
+        )
+    );
+
+    // Ana, with psql or anything else, cannot change, delete or forge an event.
+    assert!(
+        refused(ana.execute("UPDATE events SET actor = 'ben'", &[])).contains("permission denied")
+    );
+    assert!(refused(ana.execute("DELETE FROM events", &[])).contains("permission denied"));
+    assert!(
+        refused(ana.execute(
+            "INSERT INTO events VALUES (2, NULL, 'x', 'ben', 'close', '{}', 'x', 'x')",
+            &[]
+        ))
+        .contains("permission denied")
+    );
+    assert!(refused(ana.execute("UPDATE chain SET count = 0", &[])).contains("permission denied"));
+    // The owner's own path only appends.
+    assert!(refused(admin.execute("UPDATE events SET actor = 'ben'", &[])).contains("append-only"));
+    assert!(refused(admin.execute("DELETE FROM events", &[])).contains("append-only"));
+
+    // A viewer reads but cannot append.
+    let mut vera =
+        team::connect(&cluster.url("vera", "vera-login")).unwrap_or_else(|e| panic!("{e}"));
+    let count: i64 = vera
+        .query_one("SELECT count(*) FROM events", &[])
+        .map(|r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(count, 1);
+    let viewer = team::append_event(&mut vera, None, "t", "note_added", "{}");
+    assert!(
+        matches!(viewer, Err(privacydesk_core::Error::NotAllowed(ref m)) if m.contains("permission denied for function append_event")),
+        "{viewer:?}"
+    );
+
+    // Two agents appending at once, many times: one chain, each event sealed on the one before.
+    let url_ana = cluster.url("ana", "ana-login");
+    let url_ben = cluster.url("ben", "ben-login");
+    let writers: Vec<_> = [url_ana, url_ben]
+        .into_iter()
+        .map(|url| {
+            std::thread::spawn(move || {
+                let mut client = team::connect(&url).unwrap_or_else(|e| panic!("{e}"));
+                for n in 0..40 {
+                    team::append_event(
+                        &mut client,
+                        Some(n),
+                        "2026-12-02T10:00:00Z",
+                        "note_added",
+                        "{}",
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer
+            .join()
+            .unwrap_or_else(|_| panic!("a writer panicked"));
+    }
+    let rows = admin
+        .query(
+            "SELECT seq, case_id, at, actor, action, details, prev_hash, hash FROM events ORDER BY seq",
+            &[],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows.len(), 81);
+    let mut previous = genesis;
+    for (index, row) in rows.iter().enumerate() {
+        let seq: i64 = row.get(0);
+        assert_eq!(seq, index as i64 + 1, "no gap, no repeat");
+        let prev: String = row.get(6);
+        assert_eq!(prev, previous, "event {seq} follows the one before");
+        let expected = seal(
+            &prev,
+            seq,
+            row.get(1),
+            row.get::<_, &str>(2),
+            row.get::<_, &str>(3),
+            row.get::<_, &str>(4),
+            row.get::<_, &str>(5),
+        );
+        let hash: String = row.get(7);
+        assert_eq!(hash, expected, "event {seq} sealed as core seals it");
+        previous = hash;
+    }
+    let actors: std::collections::BTreeSet<String> = rows.iter().map(|r| r.get(3)).collect();
+    assert_eq!(actors.into_iter().collect::<Vec<_>>(), ["ana", "ben"]);
+    let (head, count): (String, i64) = admin
+        .query_one("SELECT head, count FROM chain", &[])
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((head, count), (previous, 81));
+    drop((ana, vera, admin));
+}
