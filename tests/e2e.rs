@@ -677,6 +677,43 @@ async fn cases_of_every_kind_are_logged_worked_and_searched() -> TestResult {
         "nothing left to suggest"
     );
     desk.screenshot("06-appeal-decided").await?;
+
+    // The company's calendar file beside the database: a closure on a case's due date says by
+    // when to finish; a broken file is said on the case, and the built-in calendars are used.
+    let due = chrono::Local::now().date_naive() + chrono::Days::new(30);
+    std::fs::write(
+        desk.dir.path().join("calendars.toml"),
+        format!("[[closure]]\ndate = \"{due}\"\nname = \"Team offsite\"\n"),
+    )?;
+    desk.new_case("inquiry", "Jon Amari", "jon@example.com", &[])
+        .await?;
+    desk.text_contains("#detail-work-by", "Team offsite")
+        .await?;
+    desk.text_contains("#detail-work-by", "Work by").await?;
+    // Utah stops its clock for a request suspected fraudulent: the form offers it only there.
+    desk.new_case(
+        "access",
+        "Kai Lund",
+        "kai@example.com",
+        &[("#nc-jurisdiction", "us_ut")],
+    )
+    .await?;
+    desk.act("request_id", &[("#ac-fraud", "")]).await?;
+    desk.text_contains("#deadline-explanation", "13-61-203(2)(d)")
+        .await?;
+    desk.text_contains("#timeline", "suspected fraudulent")
+        .await?;
+    std::fs::write(
+        desk.dir.path().join("calendars.toml"),
+        "[laws]\ngdpr = \"atlantis\"\n",
+    )?;
+    desk.new_case("inquiry", "Lea Moreau", "lea@example.com", &[])
+        .await?;
+    desk.text_contains(
+        "#detail-calendar-problem",
+        "line 2: unknown holiday calendar",
+    )
+    .await?;
     desk.finish().await
 }
 

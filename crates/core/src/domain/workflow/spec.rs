@@ -93,7 +93,12 @@ pub fn spec_for(case: &Case, action: Action) -> ActionSpec {
     let fulfils = matches!(action, A::Close | A::ConfirmDeletion);
     ActionSpec {
         action,
-        label: action.label(),
+        // In appeal, reopening grants the appeal and opens the request to be worked.
+        label: if in_appeal && action == A::Reopen {
+            "Grant and reopen"
+        } else {
+            action.label()
+        },
         key: action.key(),
         suggested: false,
         needs_reason: guardian
