@@ -290,3 +290,102 @@ fn the_server_keeps_one_chain_of_events_no_agent_can_rewrite_or_sign_for_someone
     assert_eq!((head, count), (previous, 81));
     drop((ana, vera, admin));
 }
+
+#[test]
+fn each_agent_logs_in_and_opens_the_team_key_with_their_passphrase_alone() {
+    use privacydesk_core::Passphrase;
+    use privacydesk_core::team_crypto::{AgentSecrets, KdfParams, TeamKey};
+
+    let cluster = Cluster::start();
+    let mut admin = cluster.admin();
+    team::migrate(&mut admin).unwrap_or_else(|e| panic!("{e}"));
+    let team_id = format!("127.0.0.1:{}/postgres", cluster.port);
+    let secrets = |name: &str, passphrase: &str| {
+        AgentSecrets::derive(
+            &Passphrase::new(passphrase.into()),
+            &KdfParams::for_agent(&team_id, name),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // The administrator sets up the team key and its first manager.
+    let key = TeamKey::generate();
+    let mia = secrets("mia", "mia's long passphrase");
+    team::add_agent(
+        &mut admin,
+        "mia",
+        "manager",
+        &mia,
+        &key,
+        "2026-12-02T09:00:00Z",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut as_mia =
+        team::connect(&cluster.url("mia", mia.login_password())).unwrap_or_else(|e| panic!("{e}"));
+    let mias_key = team::team_key(&mut as_mia, &mia).unwrap_or_else(|e| panic!("{e}"));
+    let sealed = key.seal("cases.requester_name:PR-2026-00001", b"Ana Ruiz");
+    assert_eq!(
+        mias_key
+            .open("cases.requester_name:PR-2026-00001", &sealed)
+            .map(|p| p.to_vec())
+            .ok(),
+        Some(b"Ana Ruiz".to_vec())
+    );
+    // The manager adds an agent; the agent opens the same key with their own passphrase.
+    let ana = secrets("ana", "ana's long passphrase");
+    team::add_agent(
+        &mut as_mia,
+        "ana",
+        "agent",
+        &ana,
+        &mias_key,
+        "2026-12-02T09:05:00Z",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut as_ana =
+        team::connect(&cluster.url("ana", ana.login_password())).unwrap_or_else(|e| panic!("{e}"));
+    let anas_key = team::team_key(&mut as_ana, &ana).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        anas_key
+            .open("cases.requester_name:PR-2026-00001", &sealed)
+            .is_ok()
+    );
+    // Ana sees who is on the team, but only her own wrapping; she cannot add anyone.
+    let wrappings: i64 = as_ana
+        .query_one("SELECT count(*) FROM agents", &[])
+        .map(|r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let members: i64 = as_ana
+        .query_one("SELECT count(*) FROM team", &[])
+        .map(|r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((wrappings, members), (1, 2));
+    let ben = secrets("ben", "ben's long passphrase");
+    let refused = team::add_agent(&mut as_ana, "ben", "manager", &ben, &anas_key, "t");
+    assert!(
+        matches!(refused, Err(privacydesk_core::Error::NotAllowed(_))),
+        "{refused:?}"
+    );
+    // A wrong passphrase gives another login password: the server refuses it.
+    let wrong = secrets("ana", "not ana's passphrase");
+    assert!(team::connect(&cluster.url("ana", wrong.login_password())).is_err());
+    // The server holds a SCRAM verifier, never the login password.
+    let stored: String = admin
+        .query_one(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = 'ana'",
+            &[],
+        )
+        .map(|r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(stored.starts_with("SCRAM-SHA-256$"));
+    assert!(!stored.contains(ana.login_password()));
+    // Names the server would have to quote are refused before any role is made.
+    let odd = team::add_agent(
+        &mut as_mia,
+        "Robert'); DROP TABLE events;--",
+        "agent",
+        &ben,
+        &mias_key,
+        "t",
+    );
+    assert!(odd.is_err_and(|e| e.to_string().contains("lower-case letters")));
+}

@@ -7,10 +7,14 @@
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
+use crate::team_crypto::{AgentSecrets, TeamKey, WrappedKey};
 use crate::{Error, Result};
 
 /// The migrations, oldest first; `MIGRATIONS[i]` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/001_audit.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/001_audit.sql"),
+    include_str!("../../../migrations/postgres/002_team.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -60,6 +64,42 @@ pub fn migrate(client: &mut Client) -> Result<()> {
         tx.commit().map_err(database)?;
     }
     Ok(())
+}
+
+/// Adds `name` to the team in `role` (`agent`, `manager` or `viewer`): their login role with
+/// the SCRAM verifier of the login password their passphrase gives (computed here: the server
+/// never sees the password), and the team key wrapped for them. A manager's (or the
+/// administrator's) connection.
+pub fn add_agent(
+    client: &mut Client,
+    name: &str,
+    role: &str,
+    secrets: &AgentSecrets,
+    team: &TeamKey,
+    at: &str,
+) -> Result<()> {
+    let verifier = postgres_protocol::password::scram_sha_256(secrets.login_password().as_bytes());
+    let wrapped = team.wrap_for(name, secrets);
+    client
+        .execute(
+            "SELECT add_agent($1, $2, $3, $4, $5)",
+            &[&name, &role, &verifier, &wrapped.0, &at],
+        )
+        .map_err(database)?;
+    Ok(())
+}
+
+/// The team key, unwrapped from the connected agent's own wrapping.
+pub fn team_key(client: &mut Client, secrets: &AgentSecrets) -> Result<TeamKey> {
+    let row = client
+        .query_opt(
+            "SELECT name, wrapped_team_key FROM agents WHERE name = session_user",
+            &[],
+        )
+        .map_err(database)?
+        .ok_or_else(|| Error::NotAllowed("this login is not on the team".into()))?;
+    let name: String = row.get(0);
+    TeamKey::unwrap_for(&name, &WrappedKey(row.get(1)), secrets)
 }
 
 /// Appends one event as the connected agent through the server's `append_event`; returns its
