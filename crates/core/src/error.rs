@@ -66,6 +66,10 @@ pub enum Error {
     /// Any other database failure, as the storage engine reported it.
     #[error("database error: {0}")]
     Database(Box<dyn std::error::Error + Send + Sync>),
+    /// On a team desk, the server refuses what the agent's role does not allow; the message
+    /// says which role it needs.
+    #[error("{0}")]
+    RoleNeeded(String),
     /// A failure of PrivacyDesk itself rather than of the input or the data (a background task
     /// that died, a lock poisoned by an earlier panic).
     #[error("{0}")]
@@ -134,6 +138,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Locked => "locked",
             Error::Database(_) => "database",
+            Error::RoleNeeded(_) => "role_needed",
             Error::Internal(_) => "internal",
         }
     }
@@ -146,6 +151,7 @@ impl Error {
             Error::WrongPassphrase => 3,
             Error::CaseNotFound(_) => 4,
             Error::NotAllowed(_) => 5,
+            Error::RoleNeeded(_) => 7,
             _ => 1,
         }
     }
@@ -232,6 +238,12 @@ mod tests {
                 5,
                 "not_allowed",
                 "Close is not possible",
+            ),
+            (
+                Error::RoleNeeded("adding to the team needs the manager role".into()),
+                7,
+                "role_needed",
+                "Adding to the team needs the manager role",
             ),
             (
                 Error::Busy,

@@ -19,12 +19,20 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// The server's refusal in its own words: a missing privilege is the server saying no (the role
-/// does not have the right), anything else a database failure.
+/// The server's refusal in its own words: a missing privilege is the server saying no to the
+/// role (with the role that would do), anything else a database failure.
 fn database(e: postgres::Error) -> Error {
     match e.as_db_error() {
         Some(db) if db.code() == &SqlState::INSUFFICIENT_PRIVILEGE => {
-            Error::NotAllowed(format!("the server refuses: {}", db.message()))
+            let message = db.message();
+            Error::RoleNeeded(if message.contains("append_event") {
+                "the server refuses: writing to the audit trail needs the agent or manager role"
+                    .into()
+            } else if message.contains("add_agent") || message.contains("only a manager") {
+                "the server refuses: adding to the team needs the manager role".into()
+            } else {
+                format!("the server refuses: {message} (no role of the team may do this)")
+            })
         }
         Some(db) => Error::Database(db.message().to_string().into()),
         None => Error::Database(Box::new(e)),
