@@ -22,6 +22,12 @@ const ADMIN_PASSWORD: &str = "admin password for a throwaway cluster";
 
 impl Cluster {
     fn start() -> Cluster {
+        Cluster::start_with(false)
+    }
+
+    /// A cluster; with `tls`, serving TLS with a certificate for `localhost` signed by a test
+    /// authority whose certificate is `ca.crt` in its folder.
+    fn start_with(tls: bool) -> Cluster {
         let bin = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin"]
             .iter()
             .map(PathBuf::from)
@@ -37,6 +43,9 @@ impl Cluster {
             .is_ok_and(|out| out.stdout.trim_ascii() == b"0");
         let pwfile = dir.path().join("pw");
         std::fs::write(&pwfile, ADMIN_PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+        if tls {
+            make_certificates(dir.path());
+        }
         if as_postgres {
             let owner = Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -74,8 +83,16 @@ impl Cluster {
                 cluster.dir.path().join("log").display().to_string(),
                 "-o".into(),
                 format!(
-                    "-p {port} -k {} -c listen_addresses=127.0.0.1",
-                    cluster.dir.path().display()
+                    "-p {port} -k {} -c listen_addresses=127.0.0.1{}",
+                    cluster.dir.path().display(),
+                    if tls {
+                        format!(
+                            " -c ssl=on -c ssl_cert_file={0}/server.crt -c ssl_key_file={0}/server.key",
+                            cluster.dir.path().display()
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
                 "start".into(),
             ],
@@ -130,6 +147,75 @@ impl Drop for Cluster {
             ],
         );
     }
+}
+
+/// A test authority and a server certificate for `localhost` it signed, in `dir`.
+fn make_certificates(dir: &std::path::Path) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|e| panic!("openssl: {e}"));
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(dir.join("san.ext"), "subjectAltName=DNS:localhost\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=PrivacyDesk test authority",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.crt",
+    ]);
+    // PostgreSQL refuses a key others can read.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn free_port() -> u16 {
@@ -388,4 +474,29 @@ fn each_agent_logs_in_and_opens_the_team_key_with_their_passphrase_alone() {
         "t",
     );
     assert!(odd.is_err_and(|e| e.to_string().contains("lower-case letters")));
+}
+
+#[test]
+fn tls_connections_check_the_server_s_certificate_and_name() {
+    let cluster = Cluster::start_with(true);
+    let ca = cluster.dir.path().join("ca.crt");
+    let url = |host: &str| {
+        format!(
+            "postgres://admin:{ADMIN_PASSWORD}@{host}:{}/postgres?sslmode=require",
+            cluster.port
+        )
+    };
+    let mut client =
+        team::connect_trusting(&url("localhost"), Some(&ca)).unwrap_or_else(|e| panic!("{e}"));
+    let encrypted: bool = client
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .map(|r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(encrypted, "the session is encrypted");
+    // An authority the desk does not trust, or a name the certificate is not for: refused.
+    assert!(team::connect_trusting(&url("localhost"), None).is_err());
+    assert!(team::connect_trusting(&url("127.0.0.1"), Some(&ca)).is_err());
 }

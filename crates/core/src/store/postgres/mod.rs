@@ -4,8 +4,11 @@
 //! they use. The rest of the store interface is built on this next; nothing opens a team desk
 //! yet, so no adapter reaches this module.
 
+use openssl::ssl::{SslConnector, SslMethod};
+use postgres::config::{Config, Host, SslMode};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
+use postgres_openssl::MakeTlsConnector;
 
 use crate::team_crypto::{AgentSecrets, TeamKey, WrappedKey};
 use crate::{Error, Result};
@@ -39,10 +42,61 @@ fn database(e: postgres::Error) -> Error {
     }
 }
 
-/// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB`). Loopback only for now:
-/// TLS, which any other address will require, comes with the engine.
+/// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require]`). To this
+/// machine (loopback, or a local socket) a plain connection is allowed; to any other, only TLS
+/// with the server's certificate and name checked against the system's trusted roots, and an
+/// address without `sslmode=require` is refused before anything is sent. A company whose server
+/// has a certificate from its own authority names that authority's certificate (PEM) in
+/// `PRIVACYDESK_PG_ROOT_CERT`.
 pub fn connect(url: &str) -> Result<Client> {
-    Client::connect(url, NoTls).map_err(database)
+    let root = std::env::var_os("PRIVACYDESK_PG_ROOT_CERT").map(std::path::PathBuf::from);
+    connect_trusting(url, root.as_deref())
+}
+
+/// [`connect`], trusting `root` (a PEM certificate) besides the system's authorities.
+pub fn connect_trusting(url: &str, root: Option<&std::path::Path>) -> Result<Client> {
+    let config: Config = url
+        .parse()
+        .map_err(|e| Error::Invalid(format!("{url:?} is not a PostgreSQL address: {e}")))?;
+    let local = config.get_hosts().iter().all(|host| match host {
+        Host::Tcp(name) => is_loopback(name),
+        Host::Unix(_) => true,
+    });
+    let tls = config.get_ssl_mode() == SslMode::Require;
+    if !local && !tls {
+        return Err(Error::Invalid(
+            "a team desk on another machine is reached over TLS only: add ?sslmode=require to \
+             its address"
+                .into(),
+        ));
+    }
+    if !tls {
+        return config.connect(NoTls).map_err(database);
+    }
+    let mut builder = SslConnector::builder(SslMethod::tls())
+        .map_err(|e| Error::internal(format!("TLS cannot be set up: {e}")))?;
+    if let Some(root) = root {
+        builder.set_ca_file(root).map_err(|e| {
+            Error::Invalid(format!(
+                "{} is not a certificate that can be trusted: {e}",
+                root.display()
+            ))
+        })?;
+    }
+    let connector = builder.build();
+    config
+        .connect(MakeTlsConnector::new(connector))
+        .map_err(database)
+}
+
+/// Whether `host` names this machine.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Brings the schema up to [`SCHEMA_VERSION`], each migration in its own transaction; run by
@@ -126,4 +180,31 @@ pub fn append_event(
         )
         .map_err(database)?;
     Ok((row.get(0), row.get(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_machine_is_reached_over_tls_only() {
+        for url in [
+            "postgres://ana@db.example.com/team",
+            "postgres://ana@10.0.0.5:5432/team?sslmode=disable",
+            "postgres://ana@db.example.com/team?sslmode=prefer",
+        ] {
+            let refused = connect(url).err().map(|e| e.to_string());
+            assert!(refused.is_some_and(|m| m.contains("TLS only")), "{url}");
+        }
+        let malformed = connect("postgres://ana@db.example.com:notaport/team");
+        assert!(
+            matches!(malformed, Err(Error::Invalid(ref m)) if m.contains("not a PostgreSQL address"))
+        );
+        for local in ["localhost", "127.0.0.1", "::1", "[::1]", "127.1.2.3"] {
+            assert!(is_loopback(local), "{local}");
+        }
+        for remote in ["db.example.com", "10.0.0.5", "localhost.example.com"] {
+            assert!(!is_loopback(remote), "{remote}");
+        }
+    }
 }
