@@ -2,7 +2,8 @@
 //!
 //! Four layers, each depending only on those before it: [`domain`] (pure rules), [`files`]
 //! (CSV, reports, templates, atomic writes), [`store`] (all SQL, behind one interface), then
-//! [`desk`] (the use cases adapters call). Knows nothing of Tauri or the terminal; see
+//! [`desk`] (the use cases adapters call); beside them [`team_crypto`], the team desk's
+//! client-side encryption, which names no engine. Knows nothing of Tauri or the terminal; see
 //! `ARCHITECTURE.md` at the repository root for the map.
 #![forbid(unsafe_code)]
 

@@ -50,7 +50,7 @@ pub struct Desk {
     today: Option<NaiveDate>,
     templates: Templates,
     /// The company's calendar settings, read at each use.
-    calendars: Option<CompanyCalendarFile>,
+    calendars: CompanyCalendarFile,
     /// What opening did besides unlocking, until an adapter takes it.
     opened: Option<Notice>,
 }
@@ -146,7 +146,7 @@ impl Desk {
             agent,
             today: None,
             templates: Templates::beside(path),
-            calendars: Some(CompanyCalendarFile::beside(path)),
+            calendars: CompanyCalendarFile::beside(path),
             opened: None,
         }
     }
@@ -154,15 +154,7 @@ impl Desk {
     /// The company's calendar settings as they read now (`calendars.toml` beside the database),
     /// with the file's mistake while it has one.
     pub fn company_calendar(&self) -> company_calendar::Read {
-        self.calendars
-            .as_ref()
-            .map(CompanyCalendarFile::read)
-            .unwrap_or_default()
-    }
-
-    /// Where the company's calendar settings are read from.
-    pub fn company_calendar_file(&self) -> Option<&CompanyCalendarFile> {
-        self.calendars.as_ref()
+        self.calendars.read()
     }
 
     /// `valid` with the calendar the company chose for its law (in `settings`), set on it

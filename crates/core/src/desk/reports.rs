@@ -3,12 +3,15 @@
 
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{Desk, ExportSummary};
 use crate::Result;
 use crate::domain::events::{DeskEvent, EventKind};
-use crate::domain::reports::{Month, MonthlyRow, MonthlyTally, Year, YearlyRow, YearlyTally};
+use crate::domain::reports::{
+    CountsAppeals, Month, MonthlyRow, MonthlyTally, Year, YearlyRow, YearlyTally,
+};
 use crate::files::report_csv;
 
 impl Desk {
@@ -20,17 +23,28 @@ impl Desk {
             .each_received(first, last, &mut |kind| tally.received(kind))?;
         self.store
             .each_extended(first, last, &mut |kind| tally.extended(kind))?;
-        self.store
-            .each_appeal_received(first, last, &mut |kind| tally.appeal_received(kind))?;
-        self.store
-            .each_appeal_decided(first, last, &mut |kind, granted| {
-                tally.appeal_decided(kind, granted)
-            })?;
+        self.count_appeals(first, last, &mut tally)?;
         self.store
             .each_still_open(last, &mut |case| tally.still_open(case))?;
         self.store
             .each_closing(first, last, &mut |case| tally.closed(case))?;
         Ok(tally.finish())
+    }
+
+    /// Counts into `tally` the appeals that arrived, and those decided, from `first` to `last`.
+    fn count_appeals(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+        tally: &mut dyn CountsAppeals,
+    ) -> Result<()> {
+        self.store.each_appeal_received(first, last, &mut |kind| {
+            tally.appeals(kind).appeals_received += 1
+        })?;
+        self.store
+            .each_appeal_decided(first, last, &mut |kind, granted| {
+                tally.appeals(kind).decided(granted)
+            })
     }
 
     /// The months a report can be made for: from the first case received to this month, newest first.
@@ -65,12 +79,7 @@ impl Desk {
             .each_received(first, last, &mut |kind| tally.received(kind))?;
         self.store
             .each_answer(first, last, &mut |case| tally.closed(case))?;
-        self.store
-            .each_appeal_received(first, last, &mut |kind| tally.appeal_received(kind))?;
-        self.store
-            .each_appeal_decided(first, last, &mut |kind, granted| {
-                tally.appeal_decided(kind, granted)
-            })?;
+        self.count_appeals(first, last, &mut tally)?;
         let (purges_from, purges_to) = year.purge_dates();
         self.store
             .each_scheduled_deletion(purges_from, purges_to, &mut |case| tally.scheduled(case))?;

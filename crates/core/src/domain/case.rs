@@ -185,9 +185,10 @@ impl Case {
         case
     }
 
-    /// The inputs of its deadline: the appeal's once one arrived, else the request's.
+    /// The inputs of its deadline: the appeal's once one arrived (its period governs what is done
+    /// after it, a granted appeal's work included), else the request's.
     pub fn clock(&self) -> Clock<'_> {
-        match self.appeal.as_ref().filter(|_| self.appeal_clock_runs()) {
+        match &self.appeal {
             Some(appeal) => Clock {
                 jurisdiction: self.jurisdiction,
                 received: appeal.received_on,
@@ -221,13 +222,6 @@ impl Case {
             .and_then(|name| crate::domain::calendar::Calendar::named(name).ok())
     }
 
-    /// Whether its deadline is its appeal's: once an appeal arrived, its period governs what
-    /// is done after it (a granted appeal's work included); the request keeps the due date it
-    /// was answered against.
-    pub fn appeal_clock_runs(&self) -> bool {
-        self.appeal.is_some()
-    }
-
     /// The due date the case is worked to now: the appeal's once one arrived, else the
     /// request's.
     pub fn current_due_on(&self) -> NaiveDate {
@@ -240,8 +234,8 @@ impl Case {
     /// The extension of the clock that runs now (the appeal's once one arrived).
     pub fn current_extension(&self) -> Option<Extension> {
         match &self.appeal {
-            Some(appeal) if self.appeal_clock_runs() => appeal.extension,
-            _ => self.extension,
+            Some(appeal) => appeal.extension,
+            None => self.extension,
         }
     }
 

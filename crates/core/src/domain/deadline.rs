@@ -228,15 +228,6 @@ pub fn next_working_day(date: NaiveDate) -> NaiveDate {
     date.checked_add_days(Days::new(skip)).unwrap_or(date)
 }
 
-/// The date `n` business days after `start` under `jurisdiction`: Monday to Friday, less the
-/// holidays of its calendar.
-pub fn business_days_after(jurisdiction: Jurisdiction, start: NaiveDate, n: u32) -> NaiveDate {
-    match jurisdiction.rule().calendar {
-        Some(calendar) => calendar.add_working_days(start, n),
-        None => add_business_days(start, n),
-    }
-}
-
 /// The date `n` business days (Monday to Friday) after `start`.
 pub fn add_business_days(start: NaiveDate, n: u32) -> NaiveDate {
     let mut date = start;

@@ -400,7 +400,7 @@ proptest! {
 
     #[test]
     fn business_days_skip_the_law_s_holidays(j in any_jurisdiction(), start in any_date(), n in 0u32..30) {
-        let end = business_days_after(j, start, n);
+        let end = Clock { opt_out: false, appeal: false, calendar: None, jurisdiction: j, received: start, pauses: &[], extension: None }.business_days_after(start, n);
         let calendar = j.rule().calendar;
         let working = |d: NaiveDate| match calendar {
             Some(c) => c.is_working_day(d),

@@ -46,5 +46,11 @@ impl AppealCounts {
     }
 }
 
+/// A tally whose rows count appeals, per kind.
+pub trait CountsAppeals {
+    /// The appeal counts of `kind`'s row.
+    fn appeals(&mut self, kind: crate::Kind) -> &mut AppealCounts;
+}
+
 /// The three appeal columns of the report CSVs, after a row's own.
 pub const APPEAL_COLUMNS: [&str; 3] = ["appeals_received", "appeals_granted", "appeals_denied"];

@@ -189,16 +189,6 @@ impl MonthlyTally {
         row.days.push((answered - case.received_on).num_days());
     }
 
-    /// An appeal that arrived in the period.
-    pub fn appeal_received(&mut self, kind: Kind) {
-        self.row(kind).appeals.appeals_received += 1;
-    }
-
-    /// An appeal decided in the period.
-    pub fn appeal_decided(&mut self, kind: Kind, granted: bool) {
-        self.row(kind).appeals.decided(granted);
-    }
-
     /// The rows, one per kind, then `all`, with their medians and percentiles.
     pub fn finish(self) -> Vec<MonthlyRow> {
         let mut all = MonthlyRow {
@@ -236,6 +226,12 @@ impl MonthlyRow {
         self.days.sort_unstable();
         self.median_days_to_close = median(&self.days);
         self.p90_days_to_close = percentile(&self.days, 90.0);
+    }
+}
+
+impl super::CountsAppeals for MonthlyTally {
+    fn appeals(&mut self, kind: Kind) -> &mut super::AppealCounts {
+        &mut self.row(kind).appeals
     }
 }
 

@@ -193,16 +193,6 @@ impl YearlyTally {
             .count(Some(outcome), answered, case.received_on);
     }
 
-    /// An appeal that arrived in the period.
-    pub fn appeal_received(&mut self, kind: Kind) {
-        self.row(kind).appeals.appeals_received += 1;
-    }
-
-    /// An appeal decided in the period.
-    pub fn appeal_decided(&mut self, kind: Kind, granted: bool) {
-        self.row(kind).appeals.decided(granted);
-    }
-
     /// The rows, one per kind, then `all`, with their medians and means.
     pub fn finish(self) -> Vec<YearlyRow> {
         let mut all = YearlyRow {
@@ -224,6 +214,12 @@ impl YearlyTally {
         all.finish();
         out.push(all);
         out
+    }
+}
+
+impl super::CountsAppeals for YearlyTally {
+    fn appeals(&mut self, kind: Kind) -> &mut super::AppealCounts {
+        &mut self.row(kind).appeals
     }
 }
 

@@ -129,12 +129,11 @@ fn move_the_clock(before: State, case: &mut Case, today: NaiveDate, wait: Wait) 
         _ => {}
     }
     let due_on = case.deadline().due_on;
-    // The request keeps the due date it was answered against; an appeal has its own, which
-    // is the one that runs while the case is in appeal or closed after one.
-    let appeal_runs = case.appeal_clock_runs();
+    // The request keeps the due date it was answered against; once appealed, the appeal's
+    // clock is the one that runs.
     match case.appeal.as_mut() {
-        Some(appeal) if appeal_runs => appeal.due_on = due_on,
-        _ => case.due_on = due_on,
+        Some(appeal) => appeal.due_on = due_on,
+        None => case.due_on = due_on,
     }
 }
 
