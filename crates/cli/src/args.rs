@@ -8,10 +8,12 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "privacydesk", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// The database file [default: in the platform data directory]
-    #[arg(long, global = true, value_name = "FILE", env = "PRIVACYDESK_DB")]
+    /// The database: a file, or a team desk's address postgres://NAME@HOST[:PORT]/TEAM
+    /// [default: a file in the platform data directory]
+    #[arg(long, global = true, value_name = "FILE|URL", env = "PRIVACYDESK_DB")]
     pub db: Option<PathBuf>,
-    /// The agent recorded on audit events [default: your login name]
+    /// The agent recorded on audit events [default: your login name]; on a team desk it is
+    /// always whoever logs in
     #[arg(long, global = true, value_name = "NAME")]
     pub agent: Option<String>,
     /// Read the passphrase from this file (used when PRIVACYDESK_PASSPHRASE is not set)
@@ -23,8 +25,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a new encrypted database
-    Init,
+    /// Create a new encrypted database; or, with a team desk's address naming the server's
+    /// administrator, set the team desk up (schema, roles, team key) with its first manager
+    Init {
+        /// On a team desk: the first manager's name (their passphrase from
+        /// PRIVACYDESK_NEW_PASSPHRASE or a prompt)
+        #[arg(long, value_name = "NAME")]
+        manager: Option<String>,
+    },
+    /// The people of a team desk: list, add, remove; change your own passphrase
+    #[command(subcommand)]
+    Team(TeamCommand),
     /// Log, list, show and work cases
     #[command(subcommand)]
     Case(CaseCommand),
@@ -84,6 +95,29 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         months: Option<u32>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Everyone on the team, with their role
+    List,
+    /// Add someone (a manager's): their passphrase from PRIVACYDESK_NEW_PASSPHRASE or a prompt,
+    /// to give them in person
+    Add {
+        /// Their name: lower-case letters, digits and _, e.g. ana_ruiz
+        name: String,
+        /// What they may do: agent (works cases), manager (also reports, retention, customers,
+        /// the team) or viewer (reads only)
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+    },
+    /// Remove someone (a manager's): they can no longer log in; what they did stays on the trail
+    Remove {
+        /// Their name
+        name: String,
+    },
+    /// Change your own passphrase (the new one from PRIVACYDESK_NEW_PASSPHRASE or a prompt)
+    Passphrase,
 }
 
 #[derive(Debug, Subcommand)]

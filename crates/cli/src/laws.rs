@@ -109,7 +109,7 @@ fn show(law: &Law) -> Result<()> {
 /// The built-in holiday calendars and the company's settings, one calendar's holidays in a
 /// year, or the company's settings file written to fill in.
 pub fn calendar(context: &Context, command: CalendarCommand) -> Result<()> {
-    let file = CompanyCalendarFile::beside(&context.db);
+    let file = CompanyCalendarFile::in_folder(&context.company_files()?);
     match command {
         CalendarCommand::List => {
             for calendar in Calendar::all()? {

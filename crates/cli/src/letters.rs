@@ -116,7 +116,7 @@ fn send(context: &Context, r: &str, letter: &str, file: Option<&Path>, close: bo
 fn templates(context: &Context, out: Option<PathBuf>) -> Result<()> {
     let templates = match out {
         Some(folder) => Templates::in_folder(folder),
-        None => Templates::beside(&context.db),
+        None => Templates::in_folder(context.company_files()?.join("letters")),
     };
     let written = templates.write_defaults()?;
     for path in &written.written {

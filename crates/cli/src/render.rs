@@ -453,3 +453,16 @@ pub fn filter(filter: &privacydesk_core::CaseFilter) -> String {
         parts.join(", ")
     }
 }
+
+/// The people of a team desk, one a line.
+pub fn team(members: &[privacydesk_core::TeamMember]) {
+    for member in members {
+        println!(
+            "{:<24} {:<8} added {} by {}",
+            member.name,
+            member.role.as_str(),
+            member.added_at.get(..10).unwrap_or(&member.added_at),
+            member.added_by
+        );
+    }
+}

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use privacydesk_core::files::location::default_database;
-use privacydesk_core::{Agent, Desk, Passphrase, Result};
+use privacydesk_core::Location;
+use privacydesk_core::{Agent, Desk, Error, Passphrase, Result};
 
 use crate::args::{Cli, Command};
 use crate::laws;
@@ -14,7 +14,7 @@ use crate::{cases, exports, letters, secrets, upkeep};
 
 /// What every command works with.
 pub struct Context {
-    pub db: PathBuf,
+    pub db: Location,
     pub agent: Agent,
     pub passphrase_file: Option<PathBuf>,
 }
@@ -28,7 +28,7 @@ impl Context {
 
     /// [`Context::open`] with a passphrase already read.
     pub fn unlock(&self, passphrase: &Passphrase) -> Result<Desk> {
-        let mut desk = Desk::open(&self.db, passphrase, self.agent.clone())?;
+        let mut desk = Desk::open_at(&self.db, passphrase, self.agent.clone())?;
         if let Some(notice) = desk.take_notice() {
             eprintln!("privacydesk: {}", notice.text);
         }
@@ -38,7 +38,12 @@ impl Context {
     /// Opens the database changing nothing in it (to look at it, or check it).
     pub fn open_as_is(&self) -> Result<Desk> {
         let passphrase = secrets::existing(self.passphrase_file.as_deref())?;
-        Desk::open_as_is(&self.db, &passphrase, self.agent.clone())
+        Desk::open_at_as_is(&self.db, &passphrase, self.agent.clone())
+    }
+
+    /// Where the company's files (letter templates, calendars.toml) are for this database.
+    pub fn company_files(&self) -> Result<PathBuf> {
+        self.db.company_files()
     }
 }
 
@@ -64,17 +69,28 @@ pub fn as_bar(bar: &ProgressBar, total: u64, what: &str) {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let db = match &cli.db {
+        Some(db) => match db.to_str() {
+            Some(text) => Location::parse(text),
+            None => Location::File(db.clone()),
+        },
+        None => Location::default_file()?,
+    };
+    if matches!(db, Location::Team(_)) && cli.agent.is_some() {
+        return Err(Error::invalid(
+            "--agent does not apply to a team desk: the server records whoever logs in (the \
+             name in its address)",
+        ));
+    }
     let agent_name = cli.agent.clone().unwrap_or_else(whoami::username);
     let context = Context {
-        db: match cli.db {
-            Some(db) => db,
-            None => default_database()?,
-        },
+        db,
         agent: Agent::new(&agent_name)?,
         passphrase_file: cli.passphrase_file,
     };
     match cli.command {
-        Command::Init => upkeep::init(&context)?,
+        Command::Init { manager } => upkeep::init(&context, manager.as_deref())?,
+        Command::Team(command) => upkeep::team(&context, command)?,
         Command::Case(command) => return cases::case(&context, command),
         Command::Letter(command) => letters::letter(&context, command)?,
         Command::Customer(command) => cases::customer(&context, command)?,

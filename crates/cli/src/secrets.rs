@@ -62,6 +62,15 @@ pub fn for_new_database(file: Option<&Path>) -> Result<Passphrase, Error> {
     Passphrase::new_for_creation(text)
 }
 
+/// The passphrase of someone joining a team desk (or its first manager), to be given to them.
+pub fn for_new_member(name: &str) -> Result<Passphrase, Error> {
+    let text = match std::env::var(NEW_ENV) {
+        Ok(value) => value,
+        Err(_) => confirmed(&format!("Passphrase for {name}: "))?,
+    };
+    Passphrase::new_for_creation(text)
+}
+
 /// The new passphrase of a rekey.
 pub fn for_rekey() -> Result<Passphrase, Error> {
     let text = match std::env::var(NEW_ENV) {

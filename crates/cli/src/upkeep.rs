@@ -3,32 +3,93 @@
 
 use std::path::Path;
 
-use privacydesk_core::{Desk, Error, Result, VerifyStage};
+use privacydesk_core::Location;
+use privacydesk_core::{Desk, Error, Result, TeamRole, VerifyStage};
+
+use crate::args::TeamCommand;
 
 use crate::render;
 use crate::run::{Context, as_bar, progress_bar};
 use crate::secrets;
 
-pub fn init(context: &Context) -> Result<()> {
-    let passphrase = secrets::for_new_database(context.passphrase_file.as_deref())?;
-    Desk::create(&context.db, &passphrase, context.agent.clone())?;
-    println!("created {}", context.db.display());
+/// Creates a file, or sets a team desk up as its server's administrator.
+pub fn init(context: &Context, manager: Option<&str>) -> Result<()> {
+    match (&context.db, manager) {
+        (Location::File(path), None) => {
+            let passphrase = secrets::for_new_database(context.passphrase_file.as_deref())?;
+            Desk::create(path, &passphrase, context.agent.clone())?;
+            println!("created {}", path.display());
+        }
+        (Location::File(_), Some(_)) => {
+            return Err(Error::invalid(
+                "--manager sets up a team desk: give its server's address with --db \
+                 postgres://ADMIN@HOST/TEAM",
+            ));
+        }
+        (Location::Team(address), Some(manager)) => {
+            let passphrase = secrets::for_new_member(manager)?;
+            Desk::init_team(address, manager, &passphrase)?;
+            println!(
+                "set up the team desk {} with {manager} as its manager",
+                context.db
+            );
+            println!(
+                "{manager} opens it with: privacydesk --db {} case list",
+                context.db.for_member(manager)?
+            );
+        }
+        (Location::Team(_), None) => {
+            return Err(Error::invalid(
+                "a team desk is set up with its first manager: init --manager NAME",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// People on a team desk.
+pub fn team(context: &Context, command: TeamCommand) -> Result<()> {
+    let mut desk = context.open()?;
+    match command {
+        TeamCommand::List => render::team(&desk.team_members()?),
+        TeamCommand::Add { name, role } => {
+            let role: TeamRole = role.parse()?;
+            desk.require_manager("adding to the team")?;
+            let passphrase = secrets::for_new_member(&name)?;
+            desk.team_add(&name, role, &passphrase)?;
+            println!("added {name} as {}", role.as_str());
+            println!(
+                "{name} opens the team desk with: privacydesk --db {} case list",
+                context.db.for_member(&name)?
+            );
+        }
+        TeamCommand::Remove { name } => {
+            desk.team_remove(&name)?;
+            println!("removed {name}: they can no longer log in");
+        }
+        TeamCommand::Passphrase => {
+            let new = secrets::for_rekey()?;
+            desk.rekey(&new)?;
+            println!("passphrase changed");
+        }
+    }
     Ok(())
 }
 
 pub fn demo(context: &Context, cases: u64, seed: u64) -> Result<()> {
-    let mut desk = if context.db.exists() {
-        context.open()?
-    } else {
-        let passphrase = secrets::for_new_database(context.passphrase_file.as_deref())?;
-        eprintln!("creating {}", context.db.display());
-        Desk::create(&context.db, &passphrase, context.agent.clone())?
+    let mut desk = match &context.db {
+        Location::File(path) if !path.exists() => {
+            let passphrase = secrets::for_new_database(context.passphrase_file.as_deref())?;
+            eprintln!("creating {}", path.display());
+            Desk::create(path, &passphrase, context.agent.clone())?
+        }
+        _ => context.open()?,
     };
     let bar = progress_bar(cases, "seeding");
     let result = desk.seed_demo(cases, seed, &mut |n| bar.set_position(n));
     bar.finish_and_clear();
     result?;
-    println!("added {cases} demo cases to {}", context.db.display());
+    println!("added {cases} demo cases to {}", context.db);
     Ok(())
 }
 

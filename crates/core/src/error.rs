@@ -70,6 +70,20 @@ pub enum Error {
     /// says which role it needs.
     #[error("{0}")]
     RoleNeeded(String),
+    /// A team desk's server cannot be reached (or went away mid-way); nothing of the step that
+    /// failed was kept.
+    #[error("the team desk's server cannot be reached ({0}); nothing was saved, try again")]
+    Unreachable(String),
+    /// Another agent changed the case since this one read it; nothing of this step was kept.
+    #[error("{reference} was changed by {by} at {at}; reload it and try again")]
+    Changed {
+        /// The case.
+        reference: String,
+        /// Who changed it.
+        by: String,
+        /// When (as recorded).
+        at: String,
+    },
     /// A failure of PrivacyDesk itself rather than of the input or the data (a background task
     /// that died, a lock poisoned by an earlier panic).
     #[error("{0}")]
@@ -139,19 +153,25 @@ impl Error {
             Error::Locked => "locked",
             Error::Database(_) => "database",
             Error::RoleNeeded(_) => "role_needed",
+            Error::Unreachable(_) => "server_unreachable",
+            Error::Changed { .. } => "changed_meanwhile",
             Error::Internal(_) => "internal",
         }
     }
 
     /// The command line's exit code: 2 bad usage or input, 3 wrong passphrase, 4 no such case,
-    /// 5 not allowed in the case's state, 1 anything else. Part of its stable contract.
+    /// 5 not allowed in the case's state, 6 changed by another agent meanwhile, 7 a role the
+    /// team desk's server requires, 8 the server unreachable, 1 anything else. Part of its
+    /// stable contract.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Invalid(_) | Error::ImportRejected(_) => 2,
             Error::WrongPassphrase => 3,
             Error::CaseNotFound(_) => 4,
             Error::NotAllowed(_) => 5,
+            Error::Changed { .. } => 6,
             Error::RoleNeeded(_) => 7,
+            Error::Unreachable(_) => 8,
             _ => 1,
         }
     }

@@ -195,11 +195,26 @@ impl TeamKey {
 
     /// The indexes of the words of `text`, each once, for a search by word.
     pub fn word_indexes(&self, kind: &str, text: &str) -> Vec<[u8; TOKEN_BYTES]> {
-        let mut words: Vec<String> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.chars().count() >= 2)
-            .map(normalised)
-            .collect();
+        self.tokens(kind, words(text))
+    }
+
+    /// The indexes of the words of `text` and of each word's beginnings (from two letters up to
+    /// [`MAX_PREFIX_CHARS`]), each once: a name or an address is found by what a person
+    /// starts typing, as the single desk's search finds it.
+    pub fn prefix_indexes(&self, kind: &str, text: &str) -> Vec<[u8; TOKEN_BYTES]> {
+        let mut all = Vec::new();
+        for word in words(text) {
+            let ends = word.char_indices().map(|(at, _)| at).skip(2);
+            all.extend(
+                ends.take(MAX_PREFIX_CHARS - 1)
+                    .map(|end| word[..end].to_string()),
+            );
+            all.push(word);
+        }
+        self.tokens(kind, all)
+    }
+
+    fn tokens(&self, kind: &str, mut words: Vec<String>) -> Vec<[u8; TOKEN_BYTES]> {
         words.sort_unstable();
         words.dedup();
         words
@@ -223,6 +238,27 @@ impl TeamKey {
         mac.update(b"\0");
         mac
     }
+}
+
+/// The longest beginning of a word [`TeamKey::prefix_indexes`] indexes: longer ones are found
+/// by their first letters' index (the whole word has its own).
+pub const MAX_PREFIX_CHARS: usize = 12;
+
+/// The words of `text` a search compares: runs of letters and digits, two or more, lower case
+/// and without accents ("Müller" is "muller"), as the single desk's full-text index reads them.
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(without_accents)
+        .filter(|w| w.chars().count() >= 2)
+        .map(|w| normalised(&w))
+        .collect()
+}
+
+/// `word` with its combining accents taken off (decomposed first, so "é" is "e" + accent).
+fn without_accents(word: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    word.nfd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
 /// `kind:name` as associated data.
@@ -404,5 +440,21 @@ mod tests {
         // "called", "ana", "asked", "for", "copy" — each once; one-letter words left out.
         assert_eq!(words.len(), 5);
         assert!(words.contains(&team.word_indexes("note", "copy")[0]));
+
+        // A name is found by its beginnings, from two letters; the whole word too.
+        let name = team.prefix_indexes("word", "José Álvarez-Ruiz");
+        for typed in ["jo", "jos", "jose", "al", "alvarez", "ru", "ruiz"] {
+            let token = team.word_indexes("word", typed)[0];
+            assert!(name.contains(&token), "{typed}");
+        }
+        assert!(
+            !name.contains(&team.word_indexes("word", "se")[0]),
+            "not from the middle"
+        );
+        // Beginnings stop at twelve letters; the whole word is still there.
+        let long = team.prefix_indexes("word", "Abcdefghijklmnopqrst");
+        assert_eq!(long.len(), 11 + 1);
+        assert!(long.contains(&team.word_indexes("word", "abcdefghijkl")[0]));
+        assert!(long.contains(&team.word_indexes("word", "abcdefghijklmnopqrst")[0]));
     }
 }

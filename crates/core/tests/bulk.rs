@@ -89,7 +89,7 @@ fn a_bulk_assign_gives_each_case_its_own_event_and_reports_refusals() -> Result<
 
 #[test]
 fn saved_views_belong_to_their_agent() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     let filter = CaseFilter {
         open: true,
         kind: Some(Kind::Erasure),

@@ -109,7 +109,7 @@ fn events_replay_to_the_state_of_every_demo_case() -> Result<()> {
 
 #[test]
 fn the_audit_chain_names_the_first_edited_or_deleted_event() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     let r = fx.new_case("access", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
     fx.desk.act(&r, Action::Verify, &ActionInput::default())?;
     fx.desk.note(&r, "first call")?;
@@ -155,7 +155,7 @@ fn the_audit_chain_names_the_first_edited_or_deleted_event() -> Result<()> {
 
 #[test]
 fn cutting_events_off_the_end_is_noticed() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     let r = fx.new_case("inquiry", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
     fx.desk.note(&r, "one")?;
     let conn = raw(&fx.path);
@@ -807,7 +807,7 @@ fn open_cases_come_first_and_closed_ones_newest_first() -> Result<()> {
 /// exactly the key the code gives each case.
 #[test]
 fn migration_008_sorts_an_older_database_like_the_code_does() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     fx.desk.seed_demo(600, 4, &mut |_| {})?;
     let conn = raw(&fx.path);
     // The keys as schema 7 wrote them: the due date when closed, 9999-12-31 when held.
@@ -842,7 +842,7 @@ fn migration_008_sorts_an_older_database_like_the_code_does() -> Result<()> {
 #[test]
 fn migration_009_marks_the_verified_cases_of_an_older_database() -> Result<()> {
     use privacydesk_core::Identity;
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     fx.desk.seed_demo(300, 9, &mut |_| {})?;
     // Cases nobody has verified yet, beside the demo's worked ones.
     for n in 0..3 {
@@ -888,7 +888,7 @@ fn migration_009_marks_the_verified_cases_of_an_older_database() -> Result<()> {
 /// has each such due date worked out again when it is opened, and nothing else changes.
 #[test]
 fn migration_010_moves_stored_due_dates_off_public_holidays() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     fx.desk.set_today(date("2026-03-20"));
     let holiday = NewCase {
         kind: "access".into(),
@@ -986,7 +986,7 @@ fn an_opt_out_signal_needs_no_identity_check_and_no_letter() -> Result<()> {
 /// their due dates worked out again, and nothing else changes.
 #[test]
 fn migration_011_gives_ccpa_opt_outs_their_business_day_deadline() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     fx.desk.set_today(date("2026-11-23"));
     let opt_out = fx.desk.new_case(&NewCase {
         kind: "marketing-opt-out".into(),

@@ -144,7 +144,7 @@ fn a_removal_answer_is_filled_edited_sent_kept_and_saved_as_a_file() -> Result<(
 
 #[test]
 fn a_sent_letter_cannot_be_changed_and_a_changed_one_is_named_by_verify() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     let r = forum_case(&mut fx)?;
     decide_items(&mut fx, &r);
     let body = fx.desk.letter(&r, LetterKind::RemovalAnswer)?.body;

@@ -8,7 +8,7 @@ use privacydesk_core::{Desk, Error, NewCase, Passphrase, Result};
 
 #[test]
 fn connection_settings_are_as_promised() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     // As created, and as opened again.
     for _ in 0..2 {
         // The encrypted file's own settings: only its engine answers these.
@@ -37,7 +37,7 @@ fn connection_settings_are_as_promised() -> Result<()> {
 
 #[test]
 fn a_wrong_passphrase_is_named_and_touches_nothing() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     fx.new_case("access", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
     drop(fx.desk);
     let before = snapshot(fx.dir.path());
@@ -55,7 +55,7 @@ fn a_wrong_passphrase_is_named_and_touches_nothing() -> Result<()> {
 
 #[test]
 fn no_personal_data_is_readable_in_any_file() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     let canary_name = "Zyxwvut Canaryname";
     let canary_email = "canary.qwerty@example.com";
     let reference = fx.desk.new_case(&NewCase {
@@ -111,7 +111,7 @@ fn missing_empty_plain_and_truncated_files_are_refused_clearly() -> Result<()> {
         .unwrap_or_default();
     assert!(err.contains("unencrypted"), "{err}");
 
-    let fx = Fixture::new();
+    let fx = Fixture::file();
     drop(fx.desk);
     let bytes = std::fs::read(&fx.path).map_err(|e| Error::io("read", e))?;
     std::fs::write(dir.path().join("cut.db"), &bytes[..bytes.len() - 1000])
@@ -131,7 +131,7 @@ fn missing_empty_plain_and_truncated_files_are_refused_clearly() -> Result<()> {
 
 #[test]
 fn backup_restores_identical_content_and_keeps_the_passphrase() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     fx.desk.seed_demo(200, 7, &mut |_| {})?;
     let target = fx.dir.path().join("backup.db");
     fx.desk.backup(&target, &passphrase())?;
@@ -157,7 +157,7 @@ fn backup_restores_identical_content_and_keeps_the_passphrase() -> Result<()> {
 
 #[test]
 fn rekey_swaps_the_passphrase_and_keeps_the_content() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     let reference = fx.new_case("erasure", "Ana Ruiz", "ana@example.com", "2026-06-01")?;
     let new = Passphrase::new_for_creation("a brand new passphrase".into())?;
     fx.desk.rekey(&new)?;
@@ -187,7 +187,7 @@ fn demo_data_is_seeded_in_batches_with_progress_and_verifies() -> Result<()> {
 
 #[test]
 fn flipped_bytes_inside_the_file_are_reported_never_shown_as_valid() -> Result<()> {
-    let mut fx = Fixture::new();
+    let mut fx = Fixture::file();
     fx.desk.seed_demo(300, 9, &mut |_| {})?;
     drop(fx.desk);
     let mut bytes = std::fs::read(&fx.path).map_err(|e| Error::io("read", e))?;

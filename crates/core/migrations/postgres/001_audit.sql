@@ -1,10 +1,12 @@
 -- Team desk schema 1: the roles, and the audit trail as the server keeps it. Run by the
 -- server's administrator (`init`); what it grants is what an agent can do with any client.
 --
--- Roles (NOLOGIN groups; each agent is a LOGIN role that is a member of one):
---   privacydesk_viewer  reads
---   privacydesk_agent   reads, and appends events through append_event()
---   privacydesk_manager as an agent (reports, retention, the team follow in later schemas)
+-- Roles (NOLOGIN groups; each agent is a LOGIN role that is a member of one), named after the
+-- database (`@team@` is replaced by its name), since a server's roles are shared by all its
+-- databases: an agent of one team desk has no right on another on the same server.
+--   @team@_viewer  reads
+--   @team@_agent   reads, and appends events through append_event()
+--   @team@_manager as an agent (reports, retention, the team follow in later schemas)
 -- No role but the owner may insert, update or delete an event: appending goes through
 -- append_event(), which runs as the owner, takes the actor from session_user (so no one writes
 -- in someone else's name), serialises appends on the chain row (so the hash chain stays one
@@ -12,20 +14,31 @@
 
 DO $$
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'privacydesk_viewer') THEN
-        CREATE ROLE privacydesk_viewer NOLOGIN;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '@team@_viewer') THEN
+        CREATE ROLE @team@_viewer NOLOGIN;
     END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'privacydesk_agent') THEN
-        CREATE ROLE privacydesk_agent NOLOGIN;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '@team@_agent') THEN
+        CREATE ROLE @team@_agent NOLOGIN;
     END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'privacydesk_manager') THEN
-        CREATE ROLE privacydesk_manager NOLOGIN IN ROLE privacydesk_agent;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '@team@_manager') THEN
+        CREATE ROLE @team@_manager NOLOGIN IN ROLE @team@_agent;
     END IF;
 END
 $$;
 
+DO $$
+BEGIN
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO @team@_viewer, @team@_agent, @team@_manager',
+                   current_database());
+END
+$$;
+
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
-GRANT USAGE ON SCHEMA public TO privacydesk_viewer, privacydesk_agent, privacydesk_manager;
+GRANT USAGE ON SCHEMA public TO @team@_viewer, @team@_agent, @team@_manager;
+-- Every desktop checks the schema is the one it knows before anything else.
+REVOKE ALL ON schema_version FROM PUBLIC;
+GRANT SELECT ON schema_version TO @team@_viewer, @team@_agent, @team@_manager;
 
 CREATE TABLE events (
     seq       bigint PRIMARY KEY,
@@ -60,7 +73,7 @@ CREATE TRIGGER events_are_never_truncated BEFORE TRUNCATE ON events
 FOR EACH STATEMENT EXECUTE FUNCTION events_are_append_only();
 
 REVOKE ALL ON events, chain FROM PUBLIC;
-GRANT SELECT ON events, chain TO privacydesk_viewer, privacydesk_agent, privacydesk_manager;
+GRANT SELECT ON events, chain TO @team@_viewer, @team@_agent, @team@_manager;
 
 -- A field as core's seal feeds it: its byte length as 8 little-endian bytes, then its bytes.
 CREATE FUNCTION seal_field(value text) RETURNS bytea
@@ -95,4 +108,4 @@ END
 $$;
 REVOKE ALL ON FUNCTION append_event(bigint, text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION append_event(bigint, text, text, text)
-    TO privacydesk_agent, privacydesk_manager;
+    TO @team@_agent, @team@_manager;

@@ -14,14 +14,14 @@ CREATE TABLE agents (
 ALTER TABLE agents ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_wrapping ON agents FOR SELECT USING (name = session_user);
 REVOKE ALL ON agents FROM PUBLIC;
-GRANT SELECT ON agents TO privacydesk_viewer, privacydesk_agent, privacydesk_manager;
+GRANT SELECT ON agents TO @team@_viewer, @team@_agent, @team@_manager;
 
 -- Who is on the team, without the wrappings.
 CREATE VIEW team WITH (security_barrier) AS
     SELECT name, role, added_at, added_by FROM agents;
 ALTER VIEW team OWNER TO CURRENT_USER;
 REVOKE ALL ON team FROM PUBLIC;
-GRANT SELECT ON team TO privacydesk_viewer, privacydesk_agent, privacydesk_manager;
+GRANT SELECT ON team TO @team@_viewer, @team@_agent, @team@_manager;
 
 -- Adds an agent: their login role (with the SCRAM verifier the desktop computed), their group,
 -- and their wrapping of the team key. Managers (and the administrator, for the first manager).
@@ -42,15 +42,15 @@ BEGIN
     IF p_verifier !~ '^SCRAM-SHA-256\$' THEN
         RAISE EXCEPTION 'a SCRAM-SHA-256 verifier is expected, never a password' USING ERRCODE = '22023';
     END IF;
-    IF NOT (pg_has_role(who, 'privacydesk_manager', 'MEMBER')
+    IF NOT (pg_has_role(who, '@team@_manager', 'MEMBER')
             OR (SELECT rolcreaterole FROM pg_roles WHERE rolname = who)) THEN
         RAISE EXCEPTION 'only a manager adds agents' USING ERRCODE = '42501';
     END IF;
     EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I',
-                   p_name, p_verifier, 'privacydesk_' || p_role);
+                   p_name, p_verifier, '@team@_' || p_role);
     INSERT INTO agents (name, role, wrapped_team_key, added_at, added_by)
     VALUES (p_name, p_role, p_wrapped, p_at, who);
 END
 $$;
 REVOKE ALL ON FUNCTION add_agent(text, text, text, bytea, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION add_agent(text, text, text, bytea, text) TO privacydesk_manager;
+GRANT EXECUTE ON FUNCTION add_agent(text, text, text, bytea, text) TO @team@_manager;

@@ -18,6 +18,7 @@ mod opening;
 mod overview;
 mod reports;
 mod retention;
+mod team;
 mod verify;
 mod views;
 
@@ -36,9 +37,11 @@ pub use verify::{MAX_CASE_PROBLEMS, VerifyReport, VerifyStage};
 use crate::domain::calendar::company::CompanyCalendar;
 use crate::domain::events::EventKind;
 use crate::domain::new_case::ValidNewCase;
+use crate::domain::team::TeamSession;
 use crate::files::atomic::WrittenFile;
 use crate::files::company_calendar::{self, CompanyCalendarFile};
 use crate::files::templates::Templates;
+use crate::store::Location;
 use crate::store::{self, EventDraft, Store, Writes};
 use crate::{Agent, CaseId, Error, Passphrase, Result};
 
@@ -130,6 +133,76 @@ impl Desk {
         laws_are_readable()?;
         let store = store::open(path, passphrase)?;
         Ok(Desk::on(store, agent, path))
+    }
+
+    /// Sets up a team desk on a PostgreSQL server, as the server's administrator (`admin` is
+    /// the address with the administrator's login): schema, roles, team key and the first
+    /// manager, whose passphrase is `passphrase`.
+    pub fn init_team(admin: &str, manager: &str, passphrase: &Passphrase) -> Result<()> {
+        laws_are_readable()?;
+        store::init_team(admin, manager, passphrase, &timestamp())
+    }
+
+    /// Opens a team desk (`postgres://NAME@HOST[:PORT]/TEAM`) as NAME with their passphrase,
+    /// and does what opening does (retention, when NAME is a manager). The company's letter
+    /// templates and calendar settings are read from `company_files`.
+    pub fn open_team(address: &str, passphrase: &Passphrase, company_files: &Path) -> Result<Desk> {
+        let mut desk = Desk::open_team_as_is(address, passphrase, company_files)?;
+        desk.opened = desk.on_open();
+        Ok(desk)
+    }
+
+    /// Opens a team desk and changes nothing in it.
+    pub fn open_team_as_is(
+        address: &str,
+        passphrase: &Passphrase,
+        company_files: &Path,
+    ) -> Result<Desk> {
+        laws_are_readable()?;
+        let store = store::open_team(address, passphrase)?;
+        let session = store
+            .team_session()
+            .ok_or_else(|| Error::internal("a team desk without its session"))?;
+        // On a team desk the server names who writes; the desk names the same.
+        let agent = Agent::new(&session.agent)?;
+        Ok(Desk {
+            store,
+            agent,
+            today: None,
+            templates: Templates::in_folder(company_files.join("letters")),
+            calendars: CompanyCalendarFile::in_folder(company_files),
+            opened: None,
+        })
+    }
+
+    /// Opens the database at `location` as every adapter does: a file as `agent`, a team desk
+    /// as the login its address names (the server names who writes, so `agent` is not used).
+    pub fn open_at(location: &Location, passphrase: &Passphrase, agent: Agent) -> Result<Desk> {
+        match location {
+            Location::File(path) => Desk::open(path, passphrase, agent),
+            Location::Team(address) => {
+                Desk::open_team(address, passphrase, &location.company_files()?)
+            }
+        }
+    }
+
+    /// [`Desk::open_at`], changing nothing in the database.
+    pub fn open_at_as_is(
+        location: &Location,
+        passphrase: &Passphrase,
+        agent: Agent,
+    ) -> Result<Desk> {
+        match location {
+            Location::File(path) => Desk::open_as_is(path, passphrase, agent),
+            Location::Team(address) => {
+                Desk::open_team_as_is(address, passphrase, &location.company_files()?)
+            }
+        }
+    }
+
+    /// Who is connected, on a team desk; `None` on a single desk.
+    pub fn team_session(&self) -> Option<&TeamSession> {
+        self.store.team_session()
     }
 
     /// Opens an unencrypted copy made for the benchmarks (feature `bench` only).

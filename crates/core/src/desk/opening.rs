@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::Desk;
+use crate::domain::team::TeamRole;
 
 /// A sentence for the person about what opening did besides unlocking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -18,6 +19,13 @@ pub struct Notice {
 impl Desk {
     /// Runs what must happen at every opening; `None` when it had nothing to say.
     pub(super) fn on_open(&mut self) -> Option<Notice> {
+        // On a team desk retention is a manager's: the server would refuse anyone else.
+        if self
+            .team_session()
+            .is_some_and(|session| session.role != TeamRole::Manager)
+        {
+            return None;
+        }
         match self.apply_retention(&mut |_| {}) {
             Ok(report) if report.redacted == 0 => None,
             Ok(report) => Some(Notice {

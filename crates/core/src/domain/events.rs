@@ -39,6 +39,10 @@ spelled_enum! {
         SetCustomer = "set_customer",
         /// The retention period was set.
         SetRetention = "set_retention",
+        /// Someone joined the team desk.
+        TeamAdd = "team_add",
+        /// Someone left the team desk.
+        TeamRemove = "team_remove",
     }
 }
 

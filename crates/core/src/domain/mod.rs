@@ -25,6 +25,7 @@ pub mod reports;
 pub mod retention;
 pub mod secret;
 pub(crate) mod spelling;
+pub mod team;
 pub mod text;
 pub mod timeline;
 pub mod views;

@@ -21,16 +21,22 @@ impl Passphrase {
     /// Wraps a passphrase for a new database, refusing ones too short to protect it.
     pub fn new_for_creation(text: String) -> Result<Self, Error> {
         let passphrase = Passphrase::new(text);
-        if passphrase.0.chars().count() < Self::MIN_CHARS {
+        passphrase.check_new()?;
+        Ok(passphrase)
+    }
+
+    /// Refuses a passphrase too short (or holding NUL) to protect what it is made for.
+    pub(crate) fn check_new(&self) -> Result<(), Error> {
+        if self.0.chars().count() < Self::MIN_CHARS {
             return Err(Error::Invalid(format!(
                 "the passphrase must have at least {} characters",
                 Self::MIN_CHARS
             )));
         }
-        if passphrase.0.contains('\0') {
+        if self.0.contains('\0') {
             return Err(Error::invalid("the passphrase contains a NUL character"));
         }
-        Ok(passphrase)
+        Ok(())
     }
 
     /// Refuses, before any key derivation, a passphrase that cannot open any database: empty

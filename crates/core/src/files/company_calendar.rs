@@ -29,8 +29,13 @@ pub struct Read {
 impl CompanyCalendarFile {
     /// `calendars.toml` in the folder of the database file.
     pub fn beside(database: &Path) -> CompanyCalendarFile {
+        CompanyCalendarFile::in_folder(folder_of(database))
+    }
+
+    /// `calendars.toml` in `folder`.
+    pub fn in_folder(folder: &Path) -> CompanyCalendarFile {
         CompanyCalendarFile {
-            path: folder_of(database).join(FILE),
+            path: folder.join(FILE),
         }
     }
 

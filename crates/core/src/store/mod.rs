@@ -6,8 +6,11 @@
 //! action is allowed, what a due date is, what a report counts — that is `domain`; what a use
 //! case writes, in what order — that is `desk`. All SQL lives here, in each engine's module.
 
+mod location;
 pub mod postgres;
 pub mod sqlcipher;
+
+pub use location::Location;
 
 use std::any::Any;
 use std::fmt;
@@ -24,6 +27,7 @@ use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
+use crate::domain::team::{TeamMember, TeamRole, TeamSession};
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
 use crate::{Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, Passphrase, Reference};
@@ -37,6 +41,17 @@ pub fn create(path: &Path, passphrase: &Passphrase) -> Result<Box<dyn Store>> {
 /// Opens the database at `path` with its passphrase.
 pub fn open(path: &Path, passphrase: &Passphrase) -> Result<Box<dyn Store>> {
     Ok(Box::new(sqlcipher::SqlCipher::open(path, passphrase)?))
+}
+
+/// Sets up a team desk on a PostgreSQL server, as its administrator (the address names the
+/// administrator's login): the schema, the roles, a new team key and the first manager.
+pub fn init_team(admin: &str, manager: &str, passphrase: &Passphrase, at: &str) -> Result<()> {
+    postgres::init(admin, manager, passphrase, at)
+}
+
+/// Opens a team desk as the agent its address names, with their passphrase.
+pub fn open_team(address: &str, passphrase: &Passphrase) -> Result<Box<dyn Store>> {
+    Ok(Box::new(postgres::TeamStore::open(address, passphrase)?))
 }
 
 /// Opens an unencrypted copy made for the benchmarks (feature `bench` only).
@@ -240,6 +255,36 @@ pub trait Store: Send + fmt::Debug {
 
     /// The engine itself, for checks only it can answer (tests, benchmarks).
     fn as_any(&self) -> &dyn Any;
+
+    /// The team, on a team desk: who is connected, and the changes to its membership.
+    fn team(&mut self) -> Option<&mut dyn Team> {
+        None
+    }
+
+    /// Who is connected to a team desk; `None` on a single desk.
+    fn team_session(&self) -> Option<&TeamSession> {
+        None
+    }
+}
+
+/// A team desk's membership, as its server keeps and enforces it.
+pub trait Team {
+    /// Everyone on the team, by name.
+    fn members(&mut self) -> Result<Vec<TeamMember>>;
+
+    /// Adds `name` in `role`, their login made from `passphrase` (which never reaches the
+    /// server), and appends `event` in the same transaction; a manager's.
+    fn add_member(
+        &mut self,
+        name: &str,
+        role: TeamRole,
+        passphrase: &Passphrase,
+        event: &EventDraft<'_>,
+    ) -> Result<()>;
+
+    /// Removes `name` (their login and their wrapping of the team key) and appends `event` in
+    /// the same transaction; a manager's.
+    fn remove_member(&mut self, name: &str, event: &EventDraft<'_>) -> Result<()>;
 }
 
 /// One transaction's writes. Nothing is kept until the work that holds it returns `Ok`.

@@ -1,6 +1,8 @@
 //! Helpers shared by core's integration tests: real encrypted files in a temp folder.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -30,27 +32,88 @@ pub fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
-/// A fresh database in its own temp folder, "today" pinned to 2026-06-15.
+/// Which engine a test's desk is on: `PRIVACYDESK_TEST_ENGINE=postgres` runs every test that
+/// takes [`Fixture::new`] on a team desk (a fresh database and manager of its own), anything
+/// else on an encrypted file. `scripts/test` runs the core tests once each way.
+pub fn team_engine() -> bool {
+    std::env::var("PRIVACYDESK_TEST_ENGINE").is_ok_and(|e| e == "postgres")
+}
+
+/// A fresh desk in its own temp folder, "today" pinned to 2026-06-15: an encrypted file, or a
+/// team desk when the run asks for one ([`team_engine`]). The temp folder holds the file, or
+/// the team desk's company files.
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
     pub desk: Desk,
+    /// On a team desk: its server and the manager's address.
+    pub team: Option<TeamFixture>,
+}
+
+/// What a test's team desk is: where, and who the desk is logged in as.
+pub struct TeamFixture {
+    pub server: pg::Server,
+    pub database: String,
+    pub address: String,
 }
 
 impl Fixture {
+    /// A desk on the run's engine.
     pub fn new() -> Fixture {
+        if team_engine() {
+            Fixture::team()
+        } else {
+            Fixture::file()
+        }
+    }
+
+    /// A desk on an encrypted file, whatever the run's engine: for tests of the file itself.
+    pub fn file() -> Fixture {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("cases.db");
         let mut desk =
             Desk::create(&path, &passphrase(), agent()).unwrap_or_else(|e| panic!("{e}"));
         desk.set_today(date("2026-06-15"));
-        Fixture { dir, path, desk }
+        Fixture {
+            dir,
+            path,
+            desk,
+            team: None,
+        }
     }
 
-    /// Opens the file again, as it is: "today" is pinned, so what opening does by the real
+    /// A desk on a team desk of its own: a new database on the run's server, set up by the
+    /// administrator with a manager, and opened as that manager.
+    pub fn team() -> Fixture {
+        let server = pg::Server::get();
+        let database = pg::unique("t");
+        let manager = pg::unique("m");
+        Desk::init_team(&server.admin_on(&database), &manager, &passphrase())
+            .unwrap_or_else(|e| panic!("init: {e}"));
+        let address = server.address(&manager, &database);
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut desk = Desk::open_team_as_is(&address, &passphrase(), dir.path())
+            .unwrap_or_else(|e| panic!("open {address}: {e}"));
+        desk.set_today(date("2026-06-15"));
+        Fixture {
+            path: dir.path().join("cases.db"),
+            dir,
+            desk,
+            team: Some(TeamFixture {
+                server,
+                database,
+                address,
+            }),
+        }
+    }
+
+    /// Opens the desk again, as it is: "today" is pinned, so what opening does by the real
     /// date (retention) is left to the tests of it.
     pub fn reopen(&mut self) -> Result<()> {
-        let mut desk = Desk::open_as_is(&self.path, &passphrase(), agent())?;
+        let mut desk = match &self.team {
+            Some(team) => Desk::open_team_as_is(&team.address, &passphrase(), self.dir.path())?,
+            None => Desk::open_as_is(&self.path, &passphrase(), agent())?,
+        };
         desk.set_today(date("2026-06-15"));
         self.desk = desk;
         Ok(())

@@ -1,0 +1,90 @@
+//! A [`CaseFilter`] as the server's SQL. A search never sends what was typed: a whole reference
+//! is compared as it is (it is not personal), a whole address by its blind index, and each word
+//! by its keyed token, every word required.
+
+use chrono::NaiveDate;
+use postgres::types::ToSql;
+
+use super::sealed::Sealer;
+use crate::Reference;
+use crate::domain::filter::CaseFilter;
+use crate::domain::text::Email;
+use crate::team_crypto::words;
+
+/// A filter as SQL: its `WHERE` clause and the values bound to it, in order.
+pub(super) struct FilterSql {
+    pub where_sql: String,
+    pub values: Vec<Box<dyn ToSql + Sync>>,
+}
+
+impl FilterSql {
+    /// The SQL of `filter` on `today` (which "overdue" and "due within" count from).
+    pub(super) fn of(filter: &CaseFilter, seal: &Sealer, today: NaiveDate) -> FilterSql {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut values: Vec<Box<dyn ToSql + Sync>> = Vec::new();
+        let mut add = |clause: &str, value: Box<dyn ToSql + Sync>| {
+            values.push(value);
+            clauses.push(clause.replace('?', &format!("${}", values.len())));
+        };
+        if let Some(state) = filter.state {
+            add("state = ?", Box::new(state.as_str()));
+        }
+        if filter.open {
+            add("state <> ?", Box::new("closed"));
+        }
+        if let Some(kind) = filter.kind {
+            add("kind = ?", Box::new(kind.as_str()));
+        }
+        if filter.overdue {
+            add("attention_on < ?", Box::new(today));
+        }
+        if let Some(days) = filter.due_within {
+            let until = today
+                .checked_add_days(chrono::Days::new(days.into()))
+                .unwrap_or(NaiveDate::MAX);
+            add("attention_on <= ?", Box::new(until));
+        }
+        if let Some(search) = filter.search.as_deref() {
+            let text = search.trim();
+            let whole = !text.is_empty() && !text.contains(char::is_whitespace);
+            if let (true, Ok(reference)) = (whole, text.parse::<Reference>()) {
+                add("reference = ?", Box::new(reference.to_string()));
+            } else if let (true, Ok(email)) = (whole, Email::parse(text)) {
+                add(
+                    "email_index = ?",
+                    Box::new(seal.email_index(email.as_str())),
+                );
+            } else {
+                for word in words(text) {
+                    add(
+                        "id IN (SELECT case_id FROM case_words WHERE token = ANY(?))",
+                        Box::new(seal.query_tokens(&word)),
+                    );
+                }
+            }
+        }
+        if let Some(assignee) = &filter.assignee {
+            add("assignee = ?", Box::new(assignee.clone()));
+        }
+        if let Some(customer) = &filter.customer {
+            add("lower(customer) = lower(?)", Box::new(customer.clone()));
+        }
+        if let Some(first) = filter.received_from {
+            add("received_on >= ?", Box::new(first));
+        }
+        if let Some(last) = filter.received_to {
+            add("received_on <= ?", Box::new(last));
+        }
+        let where_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        FilterSql { where_sql, values }
+    }
+
+    /// The values as the client binds them.
+    pub(super) fn params(values: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
+        values.iter().map(|v| v.as_ref()).collect()
+    }
+}
