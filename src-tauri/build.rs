@@ -7,6 +7,7 @@ fn main() {
         "create_database",
         "unlock",
         "lock",
+        "changes",
         "touch",
         "catalog",
         "overview",

@@ -10,6 +10,9 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+#[path = "../crates/core/tests/common/pg.rs"]
+mod pg;
+
 const PASS: &str = "e2e passphrase 1";
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -1517,4 +1520,143 @@ async fn search_selection_form_errors_and_masks_behave_as_an_agent_expects() -> 
     let _ = (a, b);
     desk.screenshot("19-back-after-unlock").await?;
     desk.finish().await
+}
+
+#[tokio::test]
+#[ignore = "needs a display and tauri-driver: run through scripts/test"]
+async fn a_team_desk_opens_from_the_unlock_screen_and_shows_a_colleague_s_work() -> TestResult {
+    use privacydesk_core::{Action, ActionInput, NewCase, Passphrase, TeamRole};
+    // A team desk with a manager (who uses the app) and an agent (working from elsewhere).
+    let server = pg::Server::get();
+    let database = pg::unique("e2e");
+    let (mia, ana) = (pg::unique("mia"), pg::unique("ana"));
+    let passphrase = Passphrase::new(PASS.into());
+    let files = tempfile::tempdir()?;
+    let (mut manager, mut colleague, reference) = off_runtime(|| {
+        privacydesk_core::Desk::init_team(&server.admin_on(&database), &mia, &passphrase)?;
+        let mut manager = privacydesk_core::Desk::open_team(
+            &server.address(&mia, &database),
+            &passphrase,
+            files.path(),
+        )?;
+        manager.team_add(&ana, TeamRole::Agent, &passphrase)?;
+        let mut colleague = privacydesk_core::Desk::open_team(
+            &server.address(&ana, &database),
+            &passphrase,
+            files.path(),
+        )?;
+        let reference = colleague.new_case(&NewCase {
+            kind: "access".into(),
+            name: "Zoë O'Brien".into(),
+            email: "zoe@example.com".into(),
+            jurisdiction: Some("gdpr".into()),
+            ..NewCase::default()
+        })?;
+        Ok::<_, privacydesk_core::Error>((
+            OffRuntime(Some(manager)),
+            OffRuntime(Some(colleague)),
+            reference,
+        ))
+    })?;
+
+    // The app is pointed at the team desk: the unlock screen offers it, asking the passphrase.
+    let address = server.address(&mia, &database);
+    let desk = Desk::start_with(&[("PRIVACYDESK_DB", &address)]).await?;
+    desk.js_becomes(
+        "return document.getElementById('where-team').checked",
+        json!(true),
+    )
+    .await?;
+    desk.js_becomes(
+        "return document.getElementById('team-address').value",
+        json!(address.clone()),
+    )
+    .await?;
+    desk.text_contains("#unlock-button", "Log in").await?;
+    desk.screenshot("40-team-unlock").await?;
+    desk.type_into("#passphrase", "not the passphrase").await?;
+    desk.click("#unlock-button").await?;
+    desk.text_contains("#unlock-error", "wrong passphrase")
+        .await?;
+    desk.type_into("#passphrase", PASS).await?;
+    desk.click("#unlock-button").await?;
+    desk.visible("#desk").await?;
+    desk.text_contains("#agent", &format!("{mia} · manager"))
+        .await?;
+    desk.click(&format!("#case-list li[data-reference='{reference}']"))
+        .await?;
+    desk.text_contains("#detail-state", "new").await?;
+
+    // Ana verifies it from elsewhere: the open case shows it within seconds, no reload.
+    off_runtime(|| {
+        colleague
+            .get()
+            .act(&reference, Action::Verify, &ActionInput::default())
+    })?;
+    desk.text_contains("#detail-state", "in progress").await?;
+    desk.text_contains("#toast", &format!("changed by {ana}"))
+        .await?;
+
+    // Mia decides to ask the requester; Ana assigns the case before Mia submits: Mia is told in
+    // place who changed it, and nothing of hers is written.
+    desk.click("#detail button.action[data-action='ask_requester']")
+        .await?;
+    desk.visible("#ac-reason")
+        .await?
+        .send_keys("Which account?")
+        .await?;
+    off_runtime(|| {
+        colleague.get().act(
+            &reference,
+            Action::Assign,
+            &ActionInput {
+                to: Some(ana.clone()),
+                ..ActionInput::default()
+            },
+        )
+    })?;
+    desk.click("#dialog-ok").await?;
+    desk.text_contains("#dialog-error", &format!("changed by {ana}"))
+        .await?;
+    desk.text_contains("#dialog-error", "reload").await?;
+    desk.screenshot("41-team-changed-meanwhile").await?;
+    desk.click("#dialog-cancel").await?;
+    // Closed, the case shows as it now is: Ana's, still in progress; Mia's step was not taken.
+    desk.text_contains("#detail", &ana).await?;
+    desk.text_contains("#detail-state", "in progress").await?;
+    let events = off_runtime(|| manager.get().case(&reference))?.events;
+    assert_eq!(
+        events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["created", "verify", "assign"]
+    );
+    desk.finish().await
+}
+
+/// A team desk opened by the test itself, closed off the test's runtime when dropped.
+struct OffRuntime(Option<privacydesk_core::Desk>);
+
+impl OffRuntime {
+    fn get(&mut self) -> &mut privacydesk_core::Desk {
+        self.0
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("held until dropped"))
+    }
+}
+
+impl Drop for OffRuntime {
+    fn drop(&mut self) {
+        let desk = self.0.take();
+        off_runtime(move || drop(desk));
+    }
+}
+
+/// Runs `work` on a thread of its own: the team desk's client blocks on a runtime of its own,
+/// which cannot start on the test's.
+fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(work)
+            .join()
+            .unwrap_or_else(|_| panic!("the team desk's work panicked"))
+    })
 }

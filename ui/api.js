@@ -14,8 +14,10 @@ function invoke(command, args = {}) {
 export const api = {
   status: () => invoke("status"),
   createDatabase: (passphrase) => invoke("create_database", { passphrase }),
-  unlock: (passphrase) => invoke("unlock", { passphrase }),
+  // With `teamAddress`, logs in to that team desk; without, unlocks this computer's file.
+  unlock: (passphrase, teamAddress = null) => invoke("unlock", { passphrase, teamAddress }),
   lock: () => invoke("lock"),
+  changes: () => invoke("changes"),
   touch: () => invoke("touch"),
   catalog: () => invoke("catalog"),
   overview: () => invoke("overview"),

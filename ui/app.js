@@ -27,6 +27,9 @@ const state = {
   resume: null,
 };
 
+// How many changes the desk had seen when last read (see the polling below); null until known.
+let seenChanges = null;
+
 // ---------- unlock ----------
 
 const IDLE_LOCKED = "Locked after a period of inactivity. Unlock to go on.";
@@ -48,13 +51,9 @@ async function showUnlock(message = "", { notice = false } = {}) {
   document.querySelectorAll("dialog[open]").forEach((dialog) => dialog.close());
   clear($("dialog-body"));
   clear($("toast")).hidden = true;
-  const creating = state.status && !state.status.db_exists;
-  $("unlock-intro").textContent = creating
-    ? `No database yet. Choose a passphrase of at least ${catalog().limits.passphrase_min_chars} characters to create an encrypted one. It cannot be recovered if lost.`
-    : "Enter the passphrase to unlock the case database.";
-  $("confirm-row").hidden = !creating;
-  $("unlock-button").textContent = creating ? "Create database" : "Unlock";
-  $("db-path").textContent = state.status ? state.status.db_path : "";
+  $("team-address").value = state.status?.team_address || "";
+  $(state.status?.team_chosen ? "where-team" : "where-file").checked = true;
+  showWhere();
   $("unlock-error").textContent = message;
   $("unlock-error").classList.toggle("notice", notice);
   $("passphrase").value = "";
@@ -62,26 +61,56 @@ async function showUnlock(message = "", { notice = false } = {}) {
   $("passphrase").focus();
 }
 
+/** The unlock card for the choice made: this computer's file (made on first use) or a team desk. */
+function showWhere() {
+  const team = $("where-team").checked;
+  const creating = !team && state.status && !state.status.db_exists;
+  $("team-row").hidden = !team;
+  $("db-line").hidden = team;
+  $("unlock-intro").textContent = team
+    ? "Enter the team desk's address (your name before the server) and your own passphrase."
+    : creating
+      ? `No database yet. Choose a passphrase of at least ${catalog().limits.passphrase_min_chars} characters to create an encrypted one. It cannot be recovered if lost.`
+      : "Enter the passphrase to unlock the case database.";
+  $("confirm-row").hidden = !creating;
+  $("unlock-button").textContent = creating ? "Create database" : team ? "Log in" : "Unlock";
+  $("db-path").textContent = state.status ? state.status.db_path : "";
+}
+
+for (const id of ["where-file", "where-team"]) {
+  $(id).addEventListener("change", () => {
+    showWhere();
+    $($("where-team").checked && !$("team-address").value ? "team-address" : "passphrase").focus();
+  });
+}
+
 $("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const passphrase = $("passphrase").value;
   const creating = !$("confirm-row").hidden;
+  const team = $("where-team").checked;
+  const address = $("team-address").value.trim();
   const error = $("unlock-error");
   // From here on whatever it says is an error, not the notice it was opened with.
   error.classList.remove("notice");
+  if (team && !address) {
+    $("team-address").focus();
+    return (error.textContent = "Enter the team desk's address, e.g. postgres://you@server/team.");
+  }
   if (!passphrase) return (error.textContent = "Enter the passphrase.");
   const shortest = catalog().limits.passphrase_min_chars;
   if (creating && [...passphrase].length < shortest) return (error.textContent = `Use at least ${shortest} characters.`);
   if (creating && passphrase !== $("passphrase-confirm").value) return (error.textContent = "The two passphrases differ.");
   error.textContent = "";
   $("unlock-button").disabled = true;
-  $("unlock-button").textContent = creating ? "Creating…" : "Unlocking…";
+  const idle = $("unlock-button").textContent;
+  $("unlock-button").textContent = creating ? "Creating…" : team ? "Logging in…" : "Unlocking…";
   try {
-    const unlocked = await (creating ? api.createDatabase(passphrase) : api.unlock(passphrase));
+    const unlocked = await (creating ? api.createDatabase(passphrase) : api.unlock(passphrase, team ? address : null));
     await showDesk();
     if (unlocked && unlocked.notice) toast(unlocked.notice, unlocked.notice_is_error);
   } catch (e) {
-    $("unlock-button").textContent = creating ? "Create database" : "Unlock";
+    $("unlock-button").textContent = idle;
     error.textContent = e.message;
     $("passphrase").select();
   } finally {
@@ -106,9 +135,13 @@ export async function guarded(promise) {
 
 async function showDesk() {
   state.status = await api.status();
+  // Counted before anything is read: a change made while the desk loads is shown at the next poll.
+  seenChanges = await api.changes().catch(() => null);
   $("unlock-screen").hidden = true;
   $("desk").hidden = false;
-  $("agent").textContent = "Agent: " + state.status.agent;
+  const team = state.status.team;
+  $("agent").textContent = team ? `${team.agent} · ${team.role} · team desk ${team.team}` : "Agent: " + state.status.agent;
+  $("agent").title = team ? team.address : state.status.db_path;
   try {
     await refreshViews();
   } catch (e) {
@@ -567,6 +600,31 @@ setInterval(async () => {
   const status = await api.status().catch(() => null);
   if (status && !status.unlocked) await showUnlock(IDLE_LOCKED, { notice: true });
 }, 15000);
+
+// Others' work shows without a restart: the desk counts its changes (one audit event each), and
+// when the count moves the side bar, the page and the open case are read again. Not while a
+// dialog is open: what the person is writing stays as it is.
+const CHANGES_EVERY_MS = 5000;
+setInterval(async () => {
+  if ($("desk").hidden || document.querySelector("dialog[open]")) return;
+  const changes = await api.changes().catch(() => null);
+  if (changes === null || changes === seenChanges) return;
+  const first = seenChanges === null;
+  seenChanges = changes;
+  if (first) return;
+  await refreshViews().catch(() => {});
+  await loadPage(state.page);
+  const open = state.current;
+  if (!open || document.querySelector("dialog[open]")) return;
+  const now = await api.getCase(open.reference).catch(() => null);
+  if (!now || state.current !== open) return;
+  const revised = now.revision?.number !== open.revision?.number;
+  if (revised || now.events.length !== open.events.length) {
+    state.current = now;
+    state.keys = renderDetail($("detail"), now, detailOptions());
+    if (revised && now.revision.by !== state.status?.agent) toast(`${now.reference} was changed by ${now.revision.by || "someone"}.`);
+  }
+}, CHANGES_EVERY_MS);
 
 // ---------- start ----------
 

@@ -97,6 +97,8 @@ export function renderDetail(pane, view, { onChanged, exportDir = "", openRefere
   const doAction = async (spec) => {
     const updated = await openAction(c, spec);
     if (!updated) return;
+    // Someone else changed it meanwhile (the dialog said who and when): show it as it is now.
+    if (updated.reload) return onChanged(await api.getCase(c.reference));
     const followUp = updated.events.at(-1)?.details?.follow_up;
     if (followUp) notify(`Opened ${followUp}: erasure of the data we should not have collected (the person is under 18).`);
     await onChanged(updated);

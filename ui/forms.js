@@ -289,6 +289,7 @@ function formItems() {
 export function openAction(view, spec) {
   const c = view;
   const parts = [];
+  let changed = false;
   const bases = catalog().denial_bases;
   const reasonLabel = h("label", { for: "ac-reason" }, spec.reason_label);
   // Read from the form itself: it is checked before the dialog shows it.
@@ -350,6 +351,8 @@ export function openAction(view, spec) {
       identity: identity?.value || null,
       without_letter: Boolean(without && !without.hidden && document.getElementById("ac-without").checked),
       suspected_fraud: Boolean(document.getElementById("ac-fraud")?.checked),
+      // Decided on the case as shown: refused if someone changed it meanwhile.
+      seen_revision: c.revision?.number ?? null,
     };
     const problems = [];
     const reasonNeeded = spec.needs_reason || outcome?.needs_reason || identity?.needs_reason;
@@ -358,8 +361,14 @@ export function openAction(view, spec) {
     if (spec.needs_agent && !form.to) problems.push(["Name the agent.", "ac-to"]);
     if (without && !without.hidden && !form.without_letter) problems.push([`Send “${letter.title}” first (Letters), or tick this if the answer went out another way.`, "ac-without"]);
     if (problems.length) failAll(problems);
-    return await api.act(c.reference, spec.action, form);
-  });
+    try {
+      return await api.act(c.reference, spec.action, form);
+    } catch (e) {
+      // Someone else changed the case: say so here, and show it as it is now once closed.
+      if (e.code === "changed_meanwhile") changed = true;
+      throw e;
+    }
+  }).then((updated) => updated || (changed ? { reload: true } : null));
 }
 
 export async function openExport(state, listFilter) {

@@ -3,10 +3,12 @@
 use std::path::PathBuf;
 
 use privacydesk_core::domain::retention::DueCase;
+use privacydesk_core::files::location::remember_team_desk;
 use privacydesk_core::{
     Action, ActionForm, BulkOutcome, CaseFilter, CaseSummary, CaseView, Catalog, Customer,
-    CustomerView, Desk, ExportSummary, LetterDraft, LetterId, LetterKind, Month, NewCase, Overview,
-    Passphrase, PossibleDuplicate, Reference, RetentionReport, SavedView, WrittenFile, Year,
+    CustomerView, Desk, ExportSummary, LetterDraft, LetterId, LetterKind, Location, Month, NewCase,
+    Overview, Passphrase, PossibleDuplicate, Reference, RetentionReport, SavedView, TeamSession,
+    WrittenFile, Year,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -20,8 +22,14 @@ const MAX_PAGE: u32 = 200;
 #[derive(Debug, Serialize)]
 pub struct Status {
     unlocked: bool,
+    /// This machine's database file.
     db_path: String,
     db_exists: bool,
+    /// The team desk offered (its address, never a password), and whether it is the choice.
+    team_address: Option<String>,
+    team_chosen: bool,
+    /// Who is logged in to the open team desk, and as what.
+    team: Option<TeamSession>,
     agent: String,
     idle_seconds: u64,
     export_dir: String,
@@ -29,11 +37,18 @@ pub struct Status {
 
 #[tauri::command]
 pub fn status(session: State<'_, Session>) -> Status {
+    let (team_address, team_chosen) = session.team_choice();
+    let team = session.team_session();
     Status {
         unlocked: session.is_unlocked(),
         db_path: session.db_path.display().to_string(),
         db_exists: session.db_path.exists(),
-        agent: session.agent.to_string(),
+        team_address: team_address.map(|a| Location::Team(a).to_string()),
+        team_chosen,
+        agent: team
+            .as_ref()
+            .map_or_else(|| session.agent.to_string(), |t| t.agent.clone()),
+        team,
         idle_seconds: session.idle_limit.as_secs(),
         export_dir: session.export_dir().display().to_string(),
     }
@@ -53,13 +68,25 @@ async fn open_with(
     passphrase: String,
     create: bool,
 ) -> Result<Unlocked, ApiError> {
-    let (path, agent) = (session.db_path.clone(), session.agent.clone());
+    let (location, agent) = (session.location(), session.agent.clone());
     let mut desk = tauri::async_runtime::spawn_blocking(move || {
         if create {
+            let Location::File(path) = &location else {
+                return Err(privacydesk_core::Error::NotAllowed(
+                    "a team desk is set up by its server's administrator \
+                     (privacydesk --db postgres://ADMIN@HOST/TEAM init --manager NAME)"
+                        .into(),
+                ));
+            };
             let passphrase = Passphrase::new_for_creation(passphrase)?;
-            return Desk::create(&path, &passphrase, agent);
+            return Desk::create(path, &passphrase, agent);
         }
-        Desk::open(&path, &Passphrase::new(passphrase), agent)
+        let desk = Desk::open_at(&location, &Passphrase::new(passphrase), agent)?;
+        if let Location::Team(_) = &location {
+            // Offered again next time; a failure to remember costs nothing else.
+            let _ = remember_team_desk(&location.to_string());
+        }
+        Ok(desk)
     })
     .await
     .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))??;
@@ -79,9 +106,33 @@ pub async fn create_database(
     open_with(&session, passphrase, true).await
 }
 
+/// Unlocks this machine's file, or (with `team_address`) logs in to that team desk.
 #[tauri::command]
-pub async fn unlock(session: State<'_, Session>, passphrase: String) -> Result<Unlocked, ApiError> {
+pub async fn unlock(
+    session: State<'_, Session>,
+    passphrase: String,
+    team_address: Option<String>,
+) -> Result<Unlocked, ApiError> {
+    let address = team_address
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty());
+    if let Some(address) = &address
+        && !matches!(Location::parse(address), Location::Team(_))
+    {
+        return Err(privacydesk_core::Error::invalid(
+            "a team desk's address starts with postgres://, e.g. postgres://ana@db.example.com/acme?sslmode=require",
+        )
+        .into());
+    }
+    session.choose(address);
     open_with(&session, passphrase, false).await
+}
+
+/// How many changes the desk has seen, for the window to notice others' (not activity: it
+/// does not keep the database open).
+#[tauri::command]
+pub async fn changes(session: State<'_, Session>) -> Result<i64, ApiError> {
+    session.peek(|desk| desk.changes()).await
 }
 
 #[tauri::command]

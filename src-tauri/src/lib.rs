@@ -23,6 +23,7 @@ pub fn builder<R: Runtime>(session: Session) -> tauri::Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::status,
             commands::create_database,
+            commands::changes,
             commands::unlock,
             commands::lock,
             commands::touch,

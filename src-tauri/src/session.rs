@@ -1,11 +1,12 @@
-//! The unlocked database (or none, while locked), the agent, and the idle clock.
+//! The unlocked database (or none, while locked), where it is (this machine's file or a team
+//! desk chosen on the unlock screen), the agent, and the idle clock.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use privacydesk_core::files::location::{DEFAULT_FILE, default_database};
-use privacydesk_core::{Agent, Desk};
+use privacydesk_core::files::location::{DEFAULT_FILE, default_database, last_team_desk};
+use privacydesk_core::{Agent, Desk, Location};
 
 use crate::ApiError;
 
@@ -17,8 +18,11 @@ pub const DEFAULT_IDLE: Duration = Duration::from_secs(10 * 60);
 pub struct Session {
     desk: Arc<Mutex<Option<Desk>>>,
     last_activity: Arc<Mutex<Instant>>,
-    /// The database file.
+    /// This machine's database file (the single desk).
     pub db_path: PathBuf,
+    /// The team desk offered on the unlock screen (the last one opened here, or the one
+    /// `PRIVACYDESK_DB` names), and whether it is the one open or to open.
+    team: Arc<Mutex<(Option<String>, bool)>>,
     /// The agent recorded on events.
     pub agent: Agent,
     /// Idle time before locking.
@@ -32,6 +36,7 @@ impl Session {
             desk: Arc::new(Mutex::new(None)),
             last_activity: Arc::new(Mutex::new(Instant::now())),
             db_path,
+            team: Arc::new(Mutex::new((None, false))),
             agent,
             idle_limit,
         }
@@ -43,10 +48,19 @@ impl Session {
     pub fn from_environment() -> Self {
         // Without a data directory (no HOME) the file's name alone: the unlock screen shows
         // where it is, beside the working directory.
-        let db_path = std::env::var_os("PRIVACYDESK_DB")
-            .map(PathBuf::from)
-            .or_else(|| default_database().ok())
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
+        let named = std::env::var("PRIVACYDESK_DB")
+            .ok()
+            .map(|db| Location::parse(&db));
+        let db_path = match &named {
+            Some(Location::File(path)) => Some(path.clone()),
+            _ => None,
+        }
+        .or_else(|| default_database().ok())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
+        let team = match named {
+            Some(Location::Team(address)) => (Some(address), true),
+            _ => (last_team_desk(), false),
+        };
         let agent = std::env::var("PRIVACYDESK_AGENT")
             .ok()
             .and_then(|name| Agent::new(&name).ok())
@@ -57,7 +71,37 @@ impl Session {
             .and_then(|s| s.parse().ok())
             .map(Duration::from_secs)
             .unwrap_or(DEFAULT_IDLE);
-        Session::new(db_path, agent, idle_limit)
+        let session = Session::new(db_path, agent, idle_limit);
+        if let Ok(mut slot) = session.team.lock() {
+            *slot = team;
+        }
+        session
+    }
+
+    /// The team desk offered, and whether it (rather than the file) is the one to open.
+    pub fn team_choice(&self) -> (Option<String>, bool) {
+        self.team
+            .lock()
+            .map(|slot| slot.clone())
+            .unwrap_or((None, false))
+    }
+
+    /// Chooses what the next unlock opens: the team desk at `address`, or the file.
+    pub fn choose(&self, address: Option<String>) {
+        if let Ok(mut slot) = self.team.lock() {
+            match address {
+                Some(address) => *slot = (Some(address), true),
+                None => slot.1 = false,
+            }
+        }
+    }
+
+    /// What the next unlock opens (or what is open).
+    pub fn location(&self) -> Location {
+        match self.team_choice() {
+            (Some(address), true) => Location::Team(address),
+            _ => Location::File(self.db_path.clone()),
+        }
     }
 
     fn slot(&self) -> Result<MutexGuard<'_, Option<Desk>>, ApiError> {
@@ -84,6 +128,14 @@ impl Session {
         if let Ok(mut last) = self.last_activity.lock() {
             *last = Instant::now();
         }
+    }
+
+    /// Who is logged in to the open team desk; `None` on a file or while locked.
+    pub fn team_session(&self) -> Option<privacydesk_core::TeamSession> {
+        self.slot()
+            .ok()?
+            .as_ref()
+            .and_then(|desk| desk.team_session().cloned())
     }
 
     /// Whether a database is unlocked.
@@ -115,6 +167,23 @@ impl Session {
             .slot()
             .map(|mut slot| slot.take().is_some())
             .unwrap_or(false)
+    }
+
+    /// Runs `work` on the unlocked desk without counting as activity (the window's own polling
+    /// must not keep the database open).
+    pub async fn peek<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Desk) -> Result<T, privacydesk_core::Error> + Send + 'static,
+    {
+        let session = self.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut slot = session.slot()?;
+            let desk = slot.as_mut().ok_or_else(ApiError::locked)?;
+            work(desk).map_err(ApiError::from)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))?
     }
 
     /// Runs `work` on the unlocked desk, on a blocking thread so the window never waits.

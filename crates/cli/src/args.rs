@@ -425,6 +425,10 @@ pub struct ActArgs {
     /// yet; where the law says so (Utah), its clock stops until it is
     #[arg(long)]
     pub suspected_fraud: bool,
+    /// Only if the case is still at this revision (`revision.number` in `case show --json`):
+    /// refused with exit code 6 if someone changed it since it was looked at
+    #[arg(long, value_name = "N")]
+    pub seen: Option<i64>,
 }
 
 #[derive(Debug, Subcommand)]

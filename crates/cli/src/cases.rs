@@ -165,6 +165,7 @@ fn act(context: &Context, args: ActArgs) -> Result<()> {
             .then(|| Identity::NotNeeded.as_str().to_string()),
         without_letter: args.without_letter,
         suspected_fraud: args.suspected_fraud,
+        seen_revision: args.seen,
     }
     .parse()?;
     let view = context.open()?.act(&reference, action, &input)?;

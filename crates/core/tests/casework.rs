@@ -8,10 +8,9 @@ use privacydesk_core::{
     Action, ActionInput, CaseFilter, DenialBasis, Error, Month, NewCase, Outcome, Result, State,
 };
 
-/// A fixture holding `count` demo cases (seeded), and all of them as the list returns them.
-/// Undoes schemas 13 and 14 (the appeal's columns, the case's calendar), for tests that bring a database back to an older
-/// schema and let the migrations run again.
-const SCHEMA_13_UNDONE: &str = "DROP INDEX cases_by_appeal;
+/// Undoes schemas 13 to 15 (the appeal's columns, the case's calendar, its revision), for tests
+/// that bring a database back to an older schema and let the migrations run again.
+const SCHEMAS_13_ON_UNDONE: &str = "DROP INDEX cases_by_appeal;
     ALTER TABLE cases DROP COLUMN appeal_received_on;
     ALTER TABLE cases DROP COLUMN appeal_due_on;
     ALTER TABLE cases DROP COLUMN appeal_extended_until;
@@ -19,8 +18,11 @@ const SCHEMA_13_UNDONE: &str = "DROP INDEX cases_by_appeal;
     ALTER TABLE cases DROP COLUMN appeal_against;
     ALTER TABLE cases DROP COLUMN appeal_decided_on;
     ALTER TABLE cases DROP COLUMN appeal_granted;
-    ALTER TABLE cases DROP COLUMN calendar;";
+    ALTER TABLE cases DROP COLUMN calendar;
+    ALTER TABLE cases DROP COLUMN revision;
+    ALTER TABLE cases DROP COLUMN updated_by;";
 
+/// A fixture holding `count` demo cases (seeded), and all of them as the list returns them.
 fn demo_cases(count: u64, seed: u64) -> Result<(Fixture, Vec<privacydesk_core::Case>)> {
     let mut fx = Fixture::new();
     fx.desk.seed_demo(count, seed, &mut |_| {})?;
@@ -859,7 +861,7 @@ fn migration_009_marks_the_verified_cases_of_an_older_database() -> Result<()> {
         "ALTER TABLE cases DROP COLUMN identity;
          ALTER TABLE cases DROP COLUMN agent_name;
          ALTER TABLE cases DROP COLUMN agent_proof;
-         {SCHEMA_13_UNDONE}
+         {SCHEMAS_13_ON_UNDONE}
          PRAGMA user_version = 8;",
     ))?;
     drop(conn);
@@ -912,7 +914,7 @@ fn migration_010_moves_stored_due_dates_off_public_holidays() -> Result<()> {
     conn.execute_batch(&format!(
         "ALTER TABLE cases DROP COLUMN agent_name;
          ALTER TABLE cases DROP COLUMN agent_proof;
-         {SCHEMA_13_UNDONE}
+         {SCHEMAS_13_ON_UNDONE}
          PRAGMA user_version = 9;",
     ))?;
     drop(conn);
@@ -1008,7 +1010,7 @@ fn migration_011_gives_ccpa_opt_outs_their_business_day_deadline() -> Result<()>
     conn.execute_batch(&format!(
         "ALTER TABLE cases DROP COLUMN agent_name;
          ALTER TABLE cases DROP COLUMN agent_proof;
-         {SCHEMA_13_UNDONE}
+         {SCHEMAS_13_ON_UNDONE}
          PRAGMA user_version = 10;",
     ))?;
     drop(conn);

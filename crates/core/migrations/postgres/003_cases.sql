@@ -10,7 +10,7 @@
 --   agent   logs and works cases, writes notes and letters (a sent letter stays as sent),
 --           keeps their own saved views (row-level security);
 --   manager also sets the retention period, the customers' settings, and redacts (retention).
--- Every update of a case records who made it (session_user) and counts a version, in a
+-- Every update of a case records who made it (session_user) and counts a revision, in a
 -- trigger the writer cannot skip: the lost-update check reads them.
 
 CREATE TABLE cases (
@@ -57,7 +57,7 @@ CREATE TABLE cases (
     created_at                  text    NOT NULL,
     updated_at                  text    NOT NULL,
     updated_by                  text    NOT NULL DEFAULT session_user,
-    version                     bigint  NOT NULL DEFAULT 1
+    revision                    bigint  NOT NULL DEFAULT 1
 );
 CREATE SEQUENCE cases_id OWNED BY cases.id;
 CREATE INDEX cases_by_queue ON cases (queue_on, id);
@@ -79,7 +79,7 @@ CREATE FUNCTION cases_record_the_writer() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     NEW.updated_by := session_user;
-    NEW.version := OLD.version + 1;
+    NEW.revision := OLD.revision + 1;
     RETURN NEW;
 END
 $$;
@@ -90,7 +90,7 @@ CREATE FUNCTION cases_record_the_creator() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     NEW.updated_by := session_user;
-    NEW.version := 1;
+    NEW.revision := 1;
     RETURN NEW;
 END
 $$;

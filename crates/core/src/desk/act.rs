@@ -34,8 +34,16 @@ impl Desk {
     ) -> Result<CaseView> {
         let today = self.today();
         let stamp = self.stamp();
+        // What the action is decided on: the case as the person saw it, or as it reads now.
+        let seen = match input.seen_revision {
+            Some(seen) => seen,
+            None => self.store.find_case(reference)?.revision.number,
+        };
         let case = self.write(|tx| {
+            // Read again inside the transaction (under the team desk's row lock): a change
+            // made since by anyone else is never overwritten.
             let case = tx.find_case(reference)?;
+            case.revision.check_seen(seen, reference)?;
             let change = workflow::apply(&case, action, input, today)?;
             Ok(carry_out(tx, &stamp, &case, change)?.case)
         })?;
@@ -52,7 +60,7 @@ pub(super) fn carry_out(
     change: Change,
 ) -> Result<Carried> {
     let Change {
-        case,
+        mut case,
         action,
         mut details,
         text,
@@ -63,7 +71,9 @@ pub(super) fn carry_out(
         let note_id = tx.insert_note(&case, &note(kind, text, stamp))?;
         details["note_id"] = json!(note_id);
     }
-    tx.update_case(&case, &stamp.at)?;
+    tx.update_case(&case, &stamp.at, &stamp.actor)?;
+    // The case handed back is the one now stored: its next revision, as the store counted it.
+    case.revision = before.revision.next(&stamp.actor, &stamp.at);
     let mut opened = Vec::new();
     for effect in effects {
         match effect {
@@ -87,7 +97,7 @@ fn fold_into(tx: &mut dyn Writes, stamp: &Stamp, into: &Reference, duplicate: &C
     let kept = tx.find_case(into)?;
     let fold = duplicates::fold(duplicate, &kept)?;
     if fold.items_decided > 0 {
-        tx.update_case(&fold.kept, &stamp.at)?;
+        tx.update_case(&fold.kept, &stamp.at, &stamp.actor)?;
     }
     tx.add_items(kept.id, &fold.new_items)?;
     let kind = EventKind::OnCase(CaseEvent::MergedFrom);

@@ -200,6 +200,12 @@ impl Desk {
         }
     }
 
+    /// How many changes the desk has seen (every write appends one audit event): a window
+    /// polls it to show what others did without a restart.
+    pub fn changes(&self) -> Result<i64> {
+        Ok(self.store.chain_head()?.1)
+    }
+
     /// Who is connected, on a team desk; `None` on a single desk.
     pub fn team_session(&self) -> Option<&TeamSession> {
         self.store.team_session()

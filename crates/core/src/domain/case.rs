@@ -69,6 +69,57 @@ pub struct Appeal {
     pub granted: Option<bool>,
 }
 
+/// Which write of a case was read: what an action decided on that reading compares, so that it
+/// never overwrites a change made since by someone else.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    /// How many times the case was written (1 when logged).
+    pub number: i64,
+    /// Who wrote it last (empty for a case never changed since it was logged).
+    pub by: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+impl Revision {
+    /// The revision a write by `by` at `at` makes of this one (as every engine counts it).
+    pub fn next(&self, by: &str, at: &str) -> Revision {
+        Revision {
+            number: self.number + 1,
+            by: by.to_string(),
+            at: at.to_string(),
+        }
+    }
+
+    /// Refuses to go on from `seen` (the revision an action was decided on) when the case is
+    /// now at another one: someone changed it meanwhile, and it must be looked at again.
+    pub fn check_seen(&self, seen: i64, reference: &Reference) -> Result<(), crate::Error> {
+        if self.number == seen {
+            return Ok(());
+        }
+        Err(crate::Error::Changed {
+            reference: reference.to_string(),
+            by: if self.by.is_empty() {
+                "someone".into()
+            } else {
+                self.by.clone()
+            },
+            at: readable_time(&self.at),
+        })
+    }
+}
+
+/// An RFC 3339 time as a person reads it in a sentence: `2026-12-02 07:15 UTC`.
+fn readable_time(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_string())
+}
+
 /// A case as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Case {
@@ -129,6 +180,8 @@ pub struct Case {
     /// in place of the law's own; kept with the case so that a later change to the file moves
     /// no due date already given.
     pub calendar: Option<String>,
+    /// The write it was read at.
+    pub revision: Revision,
     /// The kinds of letter marked sent on it (loaded with the case whole; empty in lists).
     #[serde(skip)]
     pub sent_letters: Vec<LetterKind>,
@@ -161,6 +214,7 @@ impl Case {
             legal_hold: None,
             closed_on: None,
             redacted_on: None,
+            revision: Revision::default(),
             items: valid
                 .items
                 .into_iter()

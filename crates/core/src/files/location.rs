@@ -23,6 +23,28 @@ pub fn team_files(team: &str) -> Result<PathBuf> {
     Ok(data_dir()?.join("teams").join(team))
 }
 
+/// The file remembering the last team desk opened on this machine (its address, never a
+/// password), so the app's unlock screen offers it again.
+const LAST_TEAM_DESK: &str = "last-team-desk";
+
+/// The address of the last team desk opened here, if one was.
+pub fn last_team_desk() -> Option<String> {
+    let text = std::fs::read_to_string(data_dir().ok()?.join(LAST_TEAM_DESK)).ok()?;
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// Remembers `address` (shown without any password) as the last team desk opened here.
+pub fn remember_team_desk(address: &str) -> Result<()> {
+    let folder = data_dir()?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| Error::io(format!("cannot create {}", folder.display()), e))?;
+    crate::files::atomic::write_atomically(&folder.join(LAST_TEAM_DESK), |out| {
+        use std::io::Write;
+        writeln!(out, "{address}").map_err(|e| Error::io("cannot remember the team desk", e))
+    })?;
+    Ok(())
+}
+
 /// The default database file.
 pub fn default_database() -> Result<PathBuf> {
     Ok(data_dir()?.join(DEFAULT_FILE))

@@ -298,8 +298,9 @@ pub trait Writes {
     /// Stores a new case and its items; returns its id.
     fn insert_case(&mut self, case: &Case, at: &str) -> Result<CaseId>;
 
-    /// Writes back everything an action may change on a case and its items.
-    fn update_case(&mut self, case: &Case, at: &str) -> Result<()>;
+    /// Writes back everything an action may change on a case and its items, as its next
+    /// revision, by `by` (a team desk's server names the writer itself).
+    fn update_case(&mut self, case: &Case, at: &str, by: &str) -> Result<()>;
 
     /// Adds items after a case's last one.
     fn add_items(&mut self, case: CaseId, items: &[Item]) -> Result<()>;

@@ -107,6 +107,30 @@ impl Fixture {
         }
     }
 
+    /// Another person working on the same desk: on a file, the same file opened as `name`; on
+    /// a team desk, `name` added to the team as an agent and logged in.
+    pub fn colleague(&mut self, name: &str) -> Desk {
+        let mut desk = match &self.team {
+            None => Desk::open_as_is(
+                &self.path,
+                &passphrase(),
+                Agent::new(name).unwrap_or_else(|e| panic!("{e}")),
+            )
+            .unwrap_or_else(|e| panic!("{e}")),
+            Some(team) => {
+                let login = pg::unique(name);
+                self.desk
+                    .team_add(&login, privacydesk_core::TeamRole::Agent, &passphrase())
+                    .unwrap_or_else(|e| panic!("team add {login}: {e}"));
+                let address = team.server.address(&login, &team.database);
+                Desk::open_team_as_is(&address, &passphrase(), self.dir.path())
+                    .unwrap_or_else(|e| panic!("open {address}: {e}"))
+            }
+        };
+        desk.set_today(date("2026-06-15"));
+        desk
+    }
+
     /// Opens the desk again, as it is: "today" is pinned, so what opening does by the real
     /// date (retention) is left to the tests of it.
     pub fn reopen(&mut self) -> Result<()> {

@@ -33,6 +33,9 @@ pub struct ActionInput {
     /// Asking for ID (request-id) because the request is reasonably suspected fraudulent,
     /// where the law stops its clock for that (Utah).
     pub suspected_fraud: bool,
+    /// The revision of the case the person decided on (as they were shown it): refused if the
+    /// case has changed since. `None`: the case as it reads when the action starts.
+    pub seen_revision: Option<i64>,
 }
 
 /// An [`ActionInput`] as typed into a form or on a command line: every field text.
@@ -59,6 +62,8 @@ pub struct ActionForm {
     pub without_letter: bool,
     /// Whether the request is suspected fraudulent (request-id, where the law provides).
     pub suspected_fraud: bool,
+    /// The case's revision as the person was shown it.
+    pub seen_revision: Option<i64>,
 }
 
 impl ActionForm {
@@ -78,6 +83,7 @@ impl ActionForm {
             identity: given(self.identity).map(|i| i.parse()).transpose()?,
             without_letter: self.without_letter,
             suspected_fraud: self.suspected_fraud,
+            seen_revision: self.seen_revision,
         })
     }
 }

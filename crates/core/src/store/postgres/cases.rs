@@ -7,7 +7,7 @@ use postgres::{GenericClient, Row};
 
 use super::filter::FilterSql;
 use super::sealed::Sealer;
-use crate::domain::case::{Appeal, AuthorizedAgent, Item, Requester};
+use crate::domain::case::{Appeal, AuthorizedAgent, Item, Requester, Revision};
 use crate::domain::deadline::{Extension, Pause};
 use crate::domain::filter::CaseFilter;
 use crate::domain::text::Email;
@@ -21,7 +21,8 @@ pub(super) const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, deni
     details, received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
     assignee, purge_on, legal_hold, closed_on, requester_phone, identity, agent_name, agent_proof, \
     appeal_received_on, appeal_due_on, appeal_extended_until, appeal_extension_granted_on, \
-    appeal_against, appeal_decided_on, appeal_granted, calendar, redacted_on";
+    appeal_against, appeal_decided_on, appeal_granted, calendar, redacted_on, revision, updated_by, \
+    updated_at";
 
 /// A stored spelling read back as its vocabulary.
 pub(super) fn spelled<T: std::str::FromStr<Err = Error>>(row: &Row, at: usize) -> Result<T> {
@@ -104,6 +105,11 @@ pub(super) fn read_case(row: &Row, seal: &Sealer) -> Result<Case> {
         legal_hold: open_opt("legal_hold", 22)?,
         closed_on: row.try_get(23)?,
         redacted_on: row.try_get(36)?,
+        revision: Revision {
+            number: row.try_get(37)?,
+            by: row.try_get(38)?,
+            at: row.try_get(39)?,
+        },
         items: Vec::new(),
         identity: spelled(row, 25)?,
         sent_letters: Vec::new(),

@@ -49,7 +49,7 @@ impl Writes for Tx<'_, '_> {
         cases::insert_case(self.tx, self.seal, case, at)
     }
 
-    fn update_case(&mut self, case: &Case, at: &str) -> Result<()> {
+    fn update_case(&mut self, case: &Case, at: &str, _by: &str) -> Result<()> {
         cases::update_case(self.tx, self.seal, case, at)
     }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::filter::FilterSql;
-use crate::domain::case::{Appeal, AuthorizedAgent, Item, Requester};
+use crate::domain::case::{Appeal, AuthorizedAgent, Item, Requester, Revision};
 use crate::domain::deadline::{Extension, Pause};
 use crate::domain::filter::CaseFilter;
 use crate::domain::text::Email;
@@ -25,8 +25,13 @@ const APPEAL_AT: usize = 28;
 const CALENDAR_AT: usize = APPEAL_AT + 7;
 /// Where `redacted_on`, selected after [`CASE_COLUMNS`], is.
 const REDACTED_AT: usize = CALENDAR_AT + 1;
+/// Where the revision's columns, selected after `redacted_on`, are.
+const REVISION_AT: usize = REDACTED_AT + 1;
 
-/// Reads a row of `SELECT {CASE_COLUMNS}, redacted_on`.
+/// What a case is read with: [`CASE_COLUMNS`], then `redacted_on` and the revision.
+const READ_COLUMNS: &str = "redacted_on, revision, updated_by, updated_at";
+
+/// Reads a row of `SELECT {CASE_COLUMNS}, {READ_COLUMNS}`.
 fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
     let bad = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
@@ -73,6 +78,11 @@ fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
         legal_hold: row.get(22)?,
         closed_on: row.get(23)?,
         redacted_on: row.get(REDACTED_AT)?,
+        revision: Revision {
+            number: row.get(REVISION_AT)?,
+            by: row.get(REVISION_AT + 1)?,
+            at: row.get(REVISION_AT + 2)?,
+        },
         items: Vec::new(),
         identity: row.get(25)?,
         sent_letters: Vec::new(),
@@ -116,7 +126,7 @@ fn read_appeal(row: &Row<'_>) -> rusqlite::Result<Option<Appeal>> {
 pub(super) fn find_case(conn: &Connection, reference: &Reference) -> Result<Case> {
     let mut case = conn
         .prepare_cached(&format!(
-            "SELECT {CASE_COLUMNS}, redacted_on FROM cases WHERE reference = ?1"
+            "SELECT {CASE_COLUMNS}, {READ_COLUMNS} FROM cases WHERE reference = ?1"
         ))?
         .query_row([reference.as_str()], read_case)
         .optional()?
@@ -160,7 +170,7 @@ pub(super) fn for_each_case(
         None => String::new(),
     };
     let sql = format!(
-        "SELECT {CASE_COLUMNS}, redacted_on FROM {from} {where_sql} ORDER BY queue_on, id {page}"
+        "SELECT {CASE_COLUMNS}, {READ_COLUMNS} FROM {from} {where_sql} ORDER BY queue_on, id {page}"
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
@@ -194,7 +204,7 @@ pub(super) fn open_cases_from(
     limit: u32,
 ) -> Result<Vec<Case>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {CASE_COLUMNS}, redacted_on FROM cases INDEXED BY cases_by_email
+        "SELECT {CASE_COLUMNS}, {READ_COLUMNS} FROM cases INDEXED BY cases_by_email
          WHERE requester_email = ?1 COLLATE NOCASE AND state <> 'closed' AND id IS NOT ?2
          ORDER BY id LIMIT ?3"
     ))?;
@@ -310,7 +320,7 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
 }
 
 /// Writes back everything an action may change.
-pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<()> {
+pub(super) fn update_case(conn: &Connection, case: &Case, now: &str, by: &str) -> Result<()> {
     let appeal = case.appeal.as_ref();
     conn.prepare_cached(
         "UPDATE cases SET state = ?2, outcome = ?3, denial_basis = ?4, denial_reason = ?5,
@@ -319,7 +329,7 @@ pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<(
              legal_hold = ?14, closed_on = ?15, updated_at = ?16, queue_on = ?17, identity = ?18,
              appeal_received_on = ?19, appeal_due_on = ?20, appeal_extended_until = ?21,
              appeal_extension_granted_on = ?22, appeal_against = ?23, appeal_decided_on = ?24,
-             appeal_granted = ?25
+             appeal_granted = ?25, revision = revision + 1, updated_by = ?26
          WHERE id = ?1",
     )?
     .execute(params![
@@ -348,6 +358,7 @@ pub(super) fn update_case(conn: &Connection, case: &Case, now: &str) -> Result<(
         appeal.map(|a| a.against),
         appeal.and_then(|a| a.decided_on),
         appeal.and_then(|a| a.granted),
+        by,
     ])?;
     let mut item_stmt = conn.prepare_cached(
         "UPDATE items SET outcome = ?3, reason = ?4 WHERE case_id = ?1 AND position = ?2",

@@ -59,6 +59,9 @@ const MIGRATIONS: &[Migration] = &[
     Sql(include_str!(
         "../../../migrations/sqlcipher/014_case_calendar.sql"
     )),
+    Sql(include_str!(
+        "../../../migrations/sqlcipher/015_case_revision.sql"
+    )),
 ];
 
 /// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such

@@ -92,8 +92,8 @@ impl Writes for Tx<'_> {
         Ok(id)
     }
 
-    fn update_case(&mut self, case: &Case, at: &str) -> Result<()> {
-        cases::update_case(self.conn, case, at)
+    fn update_case(&mut self, case: &Case, at: &str, by: &str) -> Result<()> {
+        cases::update_case(self.conn, case, at, by)
     }
 
     fn add_items(&mut self, case: CaseId, items: &[Item]) -> Result<()> {

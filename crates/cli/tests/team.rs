@@ -1,0 +1,249 @@
+//! The `privacydesk` contract on a team desk, on a real PostgreSQL server (the run's throwaway
+//! cluster, or one of this test's own): setting it up, the team, what each role may do with its
+//! exit code, the lost-update refusal, a wrong passphrase, hostile text, and a server that
+//! cannot be reached.
+
+#[path = "../../core/tests/common/pg.rs"]
+mod pg;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const MIA: &str = "mia's long passphrase";
+const ANA: &str = "ana's long passphrase";
+const VERA: &str = "vera's long passphrase";
+
+/// A team desk of this test's own on the run's server.
+struct Team {
+    server: pg::Server,
+    database: String,
+    dir: tempfile::TempDir,
+}
+
+impl Team {
+    fn new() -> Team {
+        Team {
+            server: pg::Server::get(),
+            database: pg::unique("cli"),
+            dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+        }
+    }
+
+    /// `privacydesk` on `address` with `passphrase`, in a home of its own (the company files
+    /// and the remembered desk go there).
+    fn cmd(&self, address: &str, passphrase: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("privacydesk").unwrap_or_else(|e| panic!("{e}"));
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("PRIVACYDESK_PASSPHRASE", passphrase)
+            .env_remove("PRIVACYDESK_DB")
+            .env_remove("PRIVACYDESK_NEW_PASSPHRASE")
+            .env_remove("PGPASSWORD")
+            .arg("--db")
+            .arg(address)
+            .args(args);
+        cmd
+    }
+
+    fn login(&self, name: &str) -> String {
+        self.server.address(name, &self.database)
+    }
+
+    fn admin(&self) -> String {
+        self.server.admin_on(&self.database)
+    }
+
+    /// Runs as `name` and returns stdout; the command must succeed.
+    fn run(&self, name: &str, passphrase: &str, args: &[&str]) -> String {
+        let out = self
+            .cmd(&self.login(name), passphrase, args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{name} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+#[test]
+fn a_team_desk_is_set_up_worked_and_guarded_through_the_command_line() {
+    let team = Team::new();
+    let (mia, ana, vera) = (pg::unique("mia"), pg::unique("ana"), pg::unique("vera"));
+    // The administrator sets it up once, with the first manager.
+    team.cmd(&team.admin(), "", &["init", "--manager", &mia])
+        .env("PRIVACYDESK_NEW_PASSPHRASE", MIA)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("{mia} opens it with")));
+    team.cmd(&team.admin(), "", &["init", "--manager", "someone"])
+        .env("PRIVACYDESK_NEW_PASSPHRASE", MIA)
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains("already set up"));
+    // The manager adds an agent and a viewer, each with the passphrase they will use.
+    for (name, role, passphrase) in [(&ana, "agent", ANA), (&vera, "viewer", VERA)] {
+        team.cmd(
+            &team.login(&mia),
+            MIA,
+            &["team", "add", name, "--role", role],
+        )
+        .env("PRIVACYDESK_NEW_PASSPHRASE", passphrase)
+        .assert()
+        .success();
+    }
+    let list = team.run(&mia, MIA, &["team", "list"]);
+    for (name, role) in [(&mia, "manager"), (&ana, "agent"), (&vera, "viewer")] {
+        assert!(
+            list.lines()
+                .any(|l| l.starts_with(name.as_str()) && l.contains(role)),
+            "{list}"
+        );
+    }
+
+    // An agent works a case; what it holds comes back whole, hostile text included.
+    let hostile = "Robert'); DROP TABLE cases;-- \"quoted\" <b>x</b> ".repeat(2000);
+    let reference = team
+        .run(
+            &ana,
+            ANA,
+            &[
+                "case",
+                "new",
+                "--kind",
+                "access",
+                "--name",
+                "Zoë O'Brien",
+                "--email",
+                "zoe@example.com",
+                "--details",
+                &hostile,
+            ],
+        )
+        .trim()
+        .to_string();
+    let shown: Value =
+        serde_json::from_str(&team.run(&ana, ANA, &["case", "show", &reference, "--json"]))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(shown["details"].as_str(), Some(hostile.trim_end()));
+    assert_eq!(shown["requester"]["name"], "Zoë O'Brien");
+    for search in ["o'brien", "DROP TABLE", "zoe@example.com", "'; --"] {
+        let found = team.run(&vera, VERA, &["case", "list", "--search", search]);
+        assert!(
+            found.contains(&reference) || search == "'; --",
+            "{search}: {found}"
+        );
+    }
+
+    // What a role may not do is refused by the server with exit code 7, and changes nothing.
+    team.cmd(
+        &team.login(&vera),
+        VERA,
+        &["case", "note", &reference, "hello"],
+    )
+    .assert()
+    .code(7)
+    .stderr(predicate::str::contains("needs the agent or manager role"));
+    team.cmd(&team.login(&ana), ANA, &["retention", "--months", "36"])
+        .assert()
+        .code(7)
+        .stderr(predicate::str::contains("needs the manager role"));
+    team.cmd(
+        &team.login(&ana),
+        ANA,
+        &["team", "add", "bob", "--role", "agent"],
+    )
+    .assert()
+    .code(7)
+    .stderr(predicate::str::contains("manager role"));
+    // A wrong passphrase is exit code 3; --agent cannot speak for someone else.
+    team.cmd(&team.login(&ana), "not ana's passphrase", &["case", "list"])
+        .assert()
+        .code(3);
+    team.cmd(&team.login(&ana), ANA, &["--agent", &mia, "case", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--agent does not apply"));
+
+    // Ana looked at the case; Mia changed it since: Ana's step is refused with exit code 6.
+    let seen = shown["revision"]["number"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("revision in {shown}"));
+    team.run(&mia, MIA, &["case", "act", &reference, "verify"]);
+    team.cmd(
+        &team.login(&ana),
+        ANA,
+        &[
+            "case",
+            "act",
+            &reference,
+            "assign",
+            "--to",
+            &ana,
+            "--seen",
+            &seen.to_string(),
+        ],
+    )
+    .assert()
+    .code(6)
+    .stderr(predicate::str::contains(format!("changed by {mia}")));
+
+    // Every event names who logged in; the trail, the states and the letters verify.
+    let events = shown_events(&team, &mia, &reference);
+    assert_eq!(events, [ana.clone(), mia.clone()]);
+    team.run(&vera, VERA, &["verify"]);
+
+    // Ana changes her passphrase; then she is removed and can no longer log in.
+    team.cmd(&team.login(&ana), ANA, &["team", "passphrase"])
+        .env("PRIVACYDESK_NEW_PASSPHRASE", "ana's new passphrase")
+        .assert()
+        .success();
+    team.cmd(&team.login(&ana), ANA, &["case", "list"])
+        .assert()
+        .code(3);
+    team.run(&ana, "ana's new passphrase", &["case", "list"]);
+    team.run(&mia, MIA, &["team", "remove", &ana]);
+    team.cmd(&team.login(&ana), "ana's new passphrase", &["case", "list"])
+        .assert()
+        .code(3);
+}
+
+/// Who each event of a case names, oldest first.
+fn shown_events(team: &Team, name: &str, reference: &str) -> Vec<String> {
+    let passphrase = if name.starts_with("mia") { MIA } else { ANA };
+    let shown: Value =
+        serde_json::from_str(&team.run(name, passphrase, &["case", "show", reference, "--json"]))
+            .unwrap_or_else(|e| panic!("{e}"));
+    shown["events"]
+        .as_array()
+        .unwrap_or_else(|| panic!("events in {shown}"))
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_server_that_cannot_be_reached_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // Nothing listens on port 9 of this machine.
+    Command::cargo_bin("privacydesk")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .env("HOME", dir.path())
+        .env("PRIVACYDESK_PASSPHRASE", ANA)
+        .args(["--db", "postgres://ana@127.0.0.1:9/acme", "case", "list"])
+        .assert()
+        .code(8)
+        .stderr(predicate::str::contains("cannot be reached"));
+    // Another machine without TLS is refused before anything is sent.
+    Command::cargo_bin("privacydesk")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .env("HOME", dir.path())
+        .env("PRIVACYDESK_PASSPHRASE", ANA)
+        .args(["--db", "postgres://ana@db.example.com/acme", "case", "list"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("TLS only"));
+}
