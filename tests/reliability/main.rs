@@ -13,4 +13,5 @@ mod hostile_input;
 mod plaintext;
 mod retention;
 mod tamper;
+mod team_server;
 mod two_writers;

@@ -2,7 +2,8 @@
 //! each commit, so a test can kill it at any moment and check that what it was told survived.
 //!
 //! Usage (passphrase in `PRIVACYDESK_PASSPHRASE`):
-//! - `privacydesk-torture write DB TAG` writes until killed;
+//! - `privacydesk-torture write DB TAG` writes until killed (DB: a file, or a team desk's
+//!   address);
 //! - `privacydesk-torture write DB TAG COUNT` writes COUNT cases and exits 0.
 //!
 //! After each committed case it prints `case REFERENCE ITEMS`; after each committed note,
@@ -12,7 +13,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use privacydesk_core::{Agent, Desk, Error, NewCase, Passphrase};
+use privacydesk_core::{Agent, Desk, Error, Location, NewCase, Passphrase};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,7 +55,11 @@ fn write(
     passphrase: &Passphrase,
 ) -> Result<(), Error> {
     let agent = Agent::new(&format!("torture-{tag}"))?;
-    let mut desk = Desk::open(db, passphrase, agent)?;
+    let location = match db.to_str() {
+        Some(text) => Location::parse(text),
+        None => Location::File(db.to_path_buf()),
+    };
+    let mut desk = Desk::open_at(&location, passphrase, agent)?;
     let mut out = std::io::stdout().lock();
     let mut n = 0u64;
     while count.is_none_or(|c| n < c) {

@@ -70,22 +70,31 @@ impl Cluster {
                 format!("--pwfile={}", pwfile.display()),
             ],
         );
-        cluster.run(
+        cluster.serve(tls);
+        cluster
+    }
+
+    /// Starts the server on the cluster's port (again, after a kill: it recovers from its
+    /// write-ahead log as after any crash).
+    fn serve(&self, tls: bool) {
+        let data = self.dir.path().join("data");
+        self.run(
             "pg_ctl",
             &[
                 "-D".into(),
                 data.display().to_string(),
                 "-w".into(),
                 "-l".into(),
-                cluster.dir.path().join("log").display().to_string(),
+                self.dir.path().join("log").display().to_string(),
                 "-o".into(),
                 format!(
-                    "-p {port} -k {} -c listen_addresses=127.0.0.1{}",
-                    cluster.dir.path().display(),
+                    "-p {} -k {} -c listen_addresses=127.0.0.1{}",
+                    self.port,
+                    self.dir.path().display(),
                     if tls {
                         format!(
                             " -c ssl=on -c ssl_cert_file={0}/server.crt -c ssl_key_file={0}/server.key",
-                            cluster.dir.path().display()
+                            self.dir.path().display()
                         )
                     } else {
                         String::new()
@@ -94,7 +103,51 @@ impl Cluster {
                 "start".into(),
             ],
         );
-        cluster
+    }
+
+    /// Kills the server with SIGKILL, its backends first then the postmaster, as a machine
+    /// losing power would stop it: no shutdown, no checkpoint.
+    pub fn kill(&self) {
+        let pid = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid"))
+            .ok()
+            .and_then(|text| text.lines().next().map(str::to_string))
+            .unwrap_or_else(|| panic!("no postmaster.pid: the server is not running"));
+        let children = Command::new("pgrep")
+            .args(["-P", &pid])
+            .output()
+            .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+            .unwrap_or_default();
+        let mut all: Vec<String> = children.split_whitespace().map(str::to_string).collect();
+        all.push(pid.clone());
+        // Some backends may end by themselves meanwhile: what is left is killed.
+        let _ = Command::new("kill").arg("-KILL").args(&all).status();
+        // The server starts again only once every one of them is gone (a killed process that
+        // nobody reaped yet, a zombie, is gone all the same).
+        let alive = |pid: &String| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                stat.rsplit(')')
+                    .next()
+                    .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+            })
+        };
+        let started = std::time::Instant::now();
+        while all.iter().any(alive) && started.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // A machine that lost power reboots with no process of that number; here the killed
+        // postmaster may linger as a zombie (a container's first process may never reap it),
+        // which PostgreSQL would take for a server still running: its pid file goes, as the
+        // process itself has.
+        let _ = std::fs::remove_file(self.dir.path().join("data/postmaster.pid"));
+        for socket in [".s.PGSQL.{}", ".s.PGSQL.{}.lock"] {
+            let name = socket.replace("{}", &self.port.to_string());
+            let _ = std::fs::remove_file(self.dir.path().join(name));
+        }
+    }
+
+    /// Starts the server again after [`Cluster::kill`].
+    pub fn restart(&self) {
+        self.serve(false);
     }
 
     fn run(&self, program: &str, args: &[String]) {
@@ -134,17 +187,22 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let data = self.dir.path().join("data").display().to_string();
-        self.run(
-            "pg_ctl",
-            &[
-                "-D".into(),
-                data,
-                "-m".into(),
-                "immediate".into(),
-                "stop".into(),
-            ],
-        );
+        // Stopped however it stands (a test that failed may leave it killed); never a panic
+        // while a failing test unwinds.
+        let data = self.dir.path().join("data");
+        let pg_ctl = self.bin.join("pg_ctl");
+        let mut command = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&pg_ctl);
+            c
+        } else {
+            Command::new(&pg_ctl)
+        };
+        let _ = command
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "immediate", "stop"])
+            .output();
     }
 }
 
@@ -266,6 +324,15 @@ impl Server {
         let _ = url.set_username(user);
         url.to_string()
     }
+}
+
+/// One of PostgreSQL's own programs (`pg_dump`, `psql`), from Debian's installation.
+pub fn tool(name: &str) -> PathBuf {
+    ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin"]
+        .iter()
+        .map(|dir| PathBuf::from(dir).join(name))
+        .find(|path| path.exists())
+        .unwrap_or_else(|| panic!("{name} is not installed: apt-get install postgresql"))
 }
 
 /// A name no other test of this run has: `prefix`, the process and a counter.

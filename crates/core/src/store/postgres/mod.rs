@@ -35,6 +35,9 @@ use crate::{Error, Passphrase, Result};
 pub struct TeamStore {
     /// The store's reads take `&self`; one connection serves them one at a time.
     client: RefCell<Client>,
+    /// How to log in again when the server went away and came back (the login password is
+    /// derived, never the passphrase; it is wiped when the store is dropped).
+    login: Address,
     seal: sealed::Sealer,
     session: TeamSession,
 }
@@ -52,9 +55,10 @@ impl TeamStore {
     /// agent's passphrase.
     pub fn open(address: &str, passphrase: &Passphrase) -> Result<TeamStore> {
         let parsed = Address::parse(address)?;
-        let (client, key, agent, role) = team::log_in(&parsed, passphrase)?;
+        let (client, key, agent, role, login) = team::log_in(&parsed, passphrase)?;
         Ok(TeamStore {
             client: RefCell::new(client),
+            login,
             seal: sealed::Sealer::new(key),
             session: TeamSession {
                 team: parsed.team.clone(),
@@ -78,9 +82,29 @@ impl TeamStore {
     /// The connection, for one read at a time (a read started inside another's callback is
     /// refused rather than interleaved).
     fn conn(&self) -> Result<RefMut<'_, Client>> {
-        self.client.try_borrow_mut().map_err(|_| {
+        let mut client = self.client.try_borrow_mut().map_err(|_| {
             Error::internal("the team desk's connection is already reading; this is a bug")
-        })
+        })?;
+        self.reconnect_if_lost(&mut client)?;
+        Ok(client)
+    }
+
+    /// Before a write: the connection, logged in again if the server had closed it.
+    fn ensure_connected(&mut self) -> Result<()> {
+        if self.client.get_mut().is_closed() {
+            *self.client.get_mut() = self.login.connect()?;
+        }
+        Ok(())
+    }
+
+    /// Logs in again when the server closed the connection (it restarted, or the network
+    /// dropped): the step that found it closed failed and was said so; the next one works
+    /// once the server is back.
+    fn reconnect_if_lost(&self, client: &mut Client) -> Result<()> {
+        if client.is_closed() {
+            *client = self.login.connect()?;
+        }
+        Ok(())
     }
 }
 

@@ -287,6 +287,7 @@ impl Store for TeamStore {
     }
 
     fn rekey(&mut self, new: &Passphrase) -> Result<()> {
+        self.ensure_connected()?;
         team::change_passphrase(
             self.client.get_mut(),
             &self.session.team,
@@ -315,6 +316,7 @@ impl Store for TeamStore {
 
 impl Team for TeamStore {
     fn members(&mut self) -> Result<Vec<TeamMember>> {
+        self.ensure_connected()?;
         team::members(self.client.get_mut())
     }
 
@@ -325,6 +327,7 @@ impl Team for TeamStore {
         passphrase: &Passphrase,
         event: &EventDraft<'_>,
     ) -> Result<()> {
+        self.ensure_connected()?;
         team::add_member(
             self.client.get_mut(),
             &self.session.team,
@@ -335,6 +338,7 @@ impl Team for TeamStore {
     }
 
     fn remove_member(&mut self, name: &str, event: &EventDraft<'_>) -> Result<()> {
+        self.ensure_connected()?;
         team::remove_member(self.client.get_mut(), name, event)
     }
 }

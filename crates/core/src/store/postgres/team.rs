@@ -89,7 +89,7 @@ fn add(
 pub(super) fn log_in(
     address: &Address,
     passphrase: &Passphrase,
-) -> Result<(Client, TeamKey, String, TeamRole)> {
+) -> Result<(Client, TeamKey, String, TeamRole, Address)> {
     let name = address.user.clone().ok_or_else(|| {
         Error::invalid(format!(
             "{} names nobody: write your name before the server, postgres://NAME@HOST/{}",
@@ -104,7 +104,8 @@ pub(super) fn log_in(
     member_name(&name)?;
     passphrase.check_can_open()?;
     let secrets = AgentSecrets::derive(passphrase, &KdfParams::for_agent(&address.team, &name))?;
-    let mut client = address.as_user(&name, secrets.login_password()).connect()?;
+    let login = address.as_user(&name, secrets.login_password());
+    let mut client = login.connect()?;
     let found = schema_version(&mut client)?;
     if found > SCHEMA_VERSION {
         return Err(Error::SchemaTooNew {
@@ -130,7 +131,7 @@ pub(super) fn log_in(
         .parse()
         .map_err(|_| Error::Damaged(format!("{name}'s role on the team cannot be read")))?;
     let key = TeamKey::unwrap_for(&name, &WrappedKey(row.try_get(1)?), &secrets)?;
-    Ok((client, key, name, role))
+    Ok((client, key, name, role, login))
 }
 
 /// Everyone on the team.

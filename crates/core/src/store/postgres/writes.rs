@@ -26,6 +26,7 @@ impl TeamStore {
         &mut self,
         work: &mut dyn FnMut(&mut dyn Writes) -> Result<()>,
     ) -> Result<()> {
+        self.ensure_connected()?;
         let mut tx = self.client.get_mut().transaction()?;
         work(&mut Tx {
             tx: &mut tx,
