@@ -13,7 +13,6 @@ use rand::Rng;
 use crate::harness::{self, PASS};
 
 #[path = "../../crates/core/tests/common/pg.rs"]
-#[allow(dead_code)]
 mod pg;
 
 #[test]
