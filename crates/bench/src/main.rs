@@ -7,6 +7,7 @@ mod ops;
 mod results;
 mod shell;
 mod suite;
+mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,9 @@ struct Cli {
 enum Command {
     /// Build (or reuse) the demo databases and measure everything; print and save the tables
     Run(suite::RunArgs),
+    /// The team desk under load: ten agents at once on a PostgreSQL server, and one agent's
+    /// reads beside an encrypted file of the same cases (`scripts/bench-team`)
+    Team(team::TeamArgs),
     /// One measured operation, run in its own process (used by `run`)
     #[command(hide = true)]
     Op(ops::OpArgs),
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => suite::run(&args),
+        Command::Team(args) => team::run(&args),
         Command::Op(args) => ops::run(&args),
         Command::Measure { program } => measure::measure_child(&program),
     };

@@ -117,7 +117,13 @@ pub struct WrappedKey(pub Vec<u8>);
 
 /// The team's data key; wiped from memory when dropped.
 #[derive(Clone)]
-pub struct TeamKey(Zeroizing<[u8; KEY_BYTES]>);
+pub struct TeamKey {
+    key: Zeroizing<[u8; KEY_BYTES]>,
+    /// The key fields are sealed with, derived once (a list page opens hundreds of values).
+    fields: Zeroizing<[u8; KEY_BYTES]>,
+    /// The key search indexes are made with, derived once.
+    search: Zeroizing<[u8; KEY_BYTES]>,
+}
 
 impl std::fmt::Debug for TeamKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -131,7 +137,17 @@ impl TeamKey {
         let key = XChaCha20Poly1305::generate_key(&mut OsRng);
         let mut bytes = Zeroizing::new([0u8; KEY_BYTES]);
         bytes.copy_from_slice(&key);
-        TeamKey(bytes)
+        TeamKey::from_bytes(bytes)
+    }
+
+    fn from_bytes(key: Zeroizing<[u8; KEY_BYTES]>) -> TeamKey {
+        let fields = derived(&key, "fields");
+        let search = derived(&key, "search");
+        TeamKey {
+            key,
+            fields,
+            search,
+        }
     }
 
     /// The key wrapped for `agent` under their secrets (the name is bound in: a wrapping
@@ -140,7 +156,7 @@ impl TeamKey {
         WrappedKey(seal_with(
             &secrets.wrapping,
             &place("team_key", agent),
-            self.0.as_slice(),
+            self.key.as_slice(),
         ))
     }
 
@@ -158,30 +174,18 @@ impl TeamKey {
         }
         let mut key = Zeroizing::new([0u8; KEY_BYTES]);
         key.copy_from_slice(&bytes);
-        Ok(TeamKey(key))
-    }
-
-    /// A key for one purpose, derived from the team key (so that the field key and the index
-    /// key never coincide, and neither is the team key itself).
-    fn derived(&self, purpose: &str) -> Zeroizing<[u8; KEY_BYTES]> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.0.as_slice())
-            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-        mac.update(b"privacydesk team key v1\0");
-        mac.update(purpose.as_bytes());
-        let mut out = Zeroizing::new([0u8; KEY_BYTES]);
-        out.copy_from_slice(&mac.finalize().into_bytes());
-        out
+        Ok(TeamKey::from_bytes(key))
     }
 
     /// Seals `plaintext` for its `place` (e.g. `cases.requester_name:PR-2026-00001`).
     pub fn seal(&self, place: &str, plaintext: &[u8]) -> Vec<u8> {
-        seal_with(&self.derived("fields"), place.as_bytes(), plaintext)
+        seal_with(&self.fields, place.as_bytes(), plaintext)
     }
 
     /// Opens what [`seal`](Self::seal) sealed for `place`; anything else — another place,
     /// another key, a changed byte — is damage.
     pub fn open(&self, place: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
-        open_with(&self.derived("fields"), place.as_bytes(), sealed)
+        open_with(&self.fields, place.as_bytes(), sealed)
             .map_err(|_| Error::Damaged(format!("a sealed value for {place} does not open")))
     }
 
@@ -231,7 +235,7 @@ impl TeamKey {
     }
 
     fn index_mac(&self, kind: &str) -> Hmac<Sha256> {
-        let key = self.derived("search");
+        let key = &self.search;
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_slice())
             .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
         mac.update(kind.as_bytes());
@@ -259,6 +263,18 @@ fn without_accents(word: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
     word.nfd().filter(|c| !is_combining_mark(*c)).collect()
+}
+
+/// A key for one purpose, derived from the team key (so that the field key and the index key
+/// never coincide, and neither is the team key itself).
+fn derived(key: &[u8; KEY_BYTES], purpose: &str) -> Zeroizing<[u8; KEY_BYTES]> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_slice())
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(b"privacydesk team key v1\0");
+    mac.update(purpose.as_bytes());
+    let mut out = Zeroizing::new([0u8; KEY_BYTES]);
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    out
 }
 
 /// `kind:name` as associated data.
