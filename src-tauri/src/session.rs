@@ -193,13 +193,6 @@ impl Session {
         F: FnOnce(&mut Desk) -> Result<T, privacydesk_core::Error> + Send + 'static,
     {
         self.touch();
-        let session = self.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let mut slot = session.slot()?;
-            let desk = slot.as_mut().ok_or_else(ApiError::locked)?;
-            work(desk).map_err(ApiError::from)
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))?
+        self.peek(work).await
     }
 }

@@ -84,11 +84,14 @@ fn login(admin: &str, name: &str, database: &str) -> String {
 pub fn run(args: &TeamArgs) -> Result<(), BenchError> {
     std::fs::create_dir_all(&args.dir)?;
     let passphrase = Passphrase::new(PASSPHRASE.into());
-    let database = format!("bench_{}", std::process::id());
-    Desk::init_team(&on_database(&args.admin, &database), "boss", &passphrase)?;
+    // Logins are the server's, shared by its databases: this run's names are its own.
+    let run = std::process::id();
+    let database = format!("bench_{run}");
+    let boss = format!("boss_{run}");
+    Desk::init_team(&on_database(&args.admin, &database), &boss, &passphrase)?;
     let files = args.dir.join("company");
     std::fs::create_dir_all(&files)?;
-    let mut manager = Desk::open_team(&login(&args.admin, "boss", &database), &passphrase, &files)?;
+    let mut manager = Desk::open_team(&login(&args.admin, &boss, &database), &passphrase, &files)?;
 
     // The same demo cases on the team desk and on a file.
     let started = Instant::now();
@@ -172,12 +175,12 @@ pub fn run(args: &TeamArgs) -> Result<(), BenchError> {
         .collect();
     drop(single);
     for n in 0..args.agents {
-        manager.team_add(&format!("agent{n}"), TeamRole::Agent, &passphrase)?;
+        manager.team_add(&format!("agent{n}_{run}"), TeamRole::Agent, &passphrase)?;
     }
     let until = Instant::now() + Duration::from_secs(args.seconds);
     let workers: Vec<_> = (0..args.agents)
         .map(|n| {
-            let address = login(&args.admin, &format!("agent{n}"), &database);
+            let address = login(&args.admin, &format!("agent{n}_{run}"), &database);
             let references = references.clone();
             let files = files.clone();
             std::thread::spawn(move || work(n, &address, &files, &references, until))

@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::domain::audit::{ChainBreak, Event};
+use crate::domain::audit::{ChainBreak, ChainChecker, Event};
 use crate::domain::case::Item;
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
@@ -430,6 +430,34 @@ pub struct ChainReport {
     pub head: String,
     /// The first problem, if any.
     pub broken: Option<ChainBreak>,
+}
+
+impl ChainReport {
+    /// A walk of the trail that stopped at its first broken event.
+    pub(crate) fn broken_at(checker: &ChainChecker, broken: ChainBreak) -> ChainReport {
+        ChainReport {
+            events: checker.count(),
+            head: checker.head().into(),
+            broken: Some(broken),
+        }
+    }
+
+    /// A walk that reached the last event: sound if it ends where the recorded head and
+    /// length say (events cut off the end are noticed here).
+    pub(crate) fn at_end(checker: &ChainChecker, (head, count): (String, i64)) -> ChainReport {
+        let broken = (head != checker.head() || count != checker.count()).then(|| ChainBreak {
+            seq: checker.count() + 1,
+            problem: format!(
+                "the trail ends at event {} but {count} events were recorded (events were cut off the end)",
+                checker.count()
+            ),
+        });
+        ChainReport {
+            events: checker.count(),
+            head: checker.head().into(),
+            broken,
+        }
+    }
 }
 
 /// The engine's own checks of the stored data.

@@ -5,7 +5,7 @@
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, GenericClient, Row};
 
-use crate::domain::audit::{ChainBreak, ChainChecker, Event};
+use crate::domain::audit::{ChainChecker, Event};
 use crate::domain::events::EventKind;
 use crate::store::{Appended, ChainReport, EventDraft};
 use crate::{CaseId, Result};
@@ -84,7 +84,7 @@ pub(super) fn verify_chain(
     let mut tx = conn.transaction()?;
     // One snapshot: events appended meanwhile by others neither count nor break it.
     tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
-    let (head, count) = chain_head(&mut tx)?;
+    let recorded = chain_head(&mut tx)?;
     let mut rows = tx.query_raw(
         &format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"),
         std::iter::empty::<i64>(),
@@ -92,26 +92,11 @@ pub(super) fn verify_chain(
     while let Some(row) = rows.next()? {
         let event = read_event(&row)?;
         if let Err(broken) = checker.check(&event) {
-            return Ok(ChainReport {
-                events: checker.count(),
-                head: checker.head().into(),
-                broken: Some(broken),
-            });
+            return Ok(ChainReport::broken_at(&checker, broken));
         }
         observe(&event);
     }
     drop(rows);
     tx.commit()?;
-    let broken = (head != checker.head() || count != checker.count()).then(|| ChainBreak {
-        seq: checker.count() + 1,
-        problem: format!(
-            "the trail ends at event {} but {count} events were recorded (events were cut off the end)",
-            checker.count()
-        ),
-    });
-    Ok(ChainReport {
-        events: checker.count(),
-        head: checker.head().into(),
-        broken,
-    })
+    Ok(ChainReport::at_end(&checker, recorded))
 }

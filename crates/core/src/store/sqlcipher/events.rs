@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::domain::audit::{ChainBreak, ChainChecker, Event, seal};
+use crate::domain::audit::{ChainChecker, Event, seal};
 use crate::domain::events::EventKind;
 use crate::store::{Appended, ChainReport, EventDraft};
 use crate::{CaseId, Result};
@@ -115,25 +115,9 @@ pub(super) fn verify_chain(
     while let Some(row) = rows.next()? {
         let event = read_event(row)?;
         if let Err(broken) = checker.check(&event) {
-            return Ok(ChainReport {
-                events: checker.count(),
-                head: checker.head().into(),
-                broken: Some(broken),
-            });
+            return Ok(ChainReport::broken_at(&checker, broken));
         }
         observe(&event);
     }
-    let (head, count) = chain_head(conn)?;
-    let broken = (head != checker.head() || count != checker.count()).then(|| ChainBreak {
-        seq: checker.count() + 1,
-        problem: format!(
-            "the trail ends at event {} but {count} events were recorded (events were cut off the end)",
-            checker.count()
-        ),
-    });
-    Ok(ChainReport {
-        events: checker.count(),
-        head: checker.head().into(),
-        broken,
-    })
+    Ok(ChainReport::at_end(&checker, chain_head(conn)?))
 }
