@@ -174,6 +174,31 @@ fn the_server_enforces_the_roles_for_any_client() {
     let view = fx.desk.case(&reference).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(view.case.revision.by, agent);
 
+    // Exports and reports are a manager's: the desktop says so before writing anything, and
+    // the server would refuse their audit record from anyone else.
+    let team = fx.team.as_ref().unwrap_or_else(|| unreachable!());
+    let mut as_agent = Desk::open_team(
+        &team.server.address(&agent, &team.database),
+        &passphrase(),
+        fx.dir.path(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = fx.dir.path().join("cases.csv");
+    let export = as_agent.export_cases(&CaseFilter::default(), &out, false, &mut |_| {});
+    assert!(
+        matches!(export, Err(privacydesk_core::Error::RoleNeeded(ref m)) if m.contains("manager role")),
+        "{export:?}"
+    );
+    assert!(!out.exists(), "nothing written");
+    for action in ["export_cases", "report_monthly", "set_retention"] {
+        let sql = format!("SELECT append_event(NULL, 'x', '{action}', '{{}}')");
+        assert!(
+            refused(&mut psql, &sql).contains("only a manager"),
+            "{action}"
+        );
+    }
+    drop(as_agent);
+
     // A viewer reads, and writes nothing at all.
     let mut reader = plain_client(&fx, &viewer);
     for sql in [
@@ -197,7 +222,6 @@ fn the_server_enforces_the_roles_for_any_client() {
         .team_remove(&agent)
         .unwrap_or_else(|e| panic!("{e}"));
     drop(psql);
-    let team = fx.team.as_ref().unwrap_or_else(|| unreachable!());
     let again = Desk::open_team(
         &team.server.address(&agent, &team.database),
         &passphrase(),

@@ -45,6 +45,7 @@ impl Desk {
         contact: Option<&str>,
         forward_within_business_days: Option<u32>,
     ) -> Result<Customer> {
+        self.managers_only("changing a customer's settings")?;
         let changed = self
             .customer(name)?
             .changed(contact, forward_within_business_days)?;

@@ -21,6 +21,7 @@ impl Desk {
         bom: bool,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ExportSummary> {
+        self.managers_only("exporting cases")?;
         let today = self.today();
         let store = self.store();
         let (file, rows) = case_csv::write_cases(path, bom, today, progress, |each| {

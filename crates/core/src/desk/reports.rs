@@ -59,6 +59,7 @@ impl Desk {
 
     /// Writes the monthly report CSV to `path`.
     pub fn monthly_report(&mut self, month: Month, path: &Path) -> Result<ExportSummary> {
+        self.managers_only("the monthly report")?;
         let rows = self.monthly_rows(month)?;
         let file = report_csv::write_monthly(path, month, &rows)?;
         let details = json!({ "month": month.to_string(), "sha256": file.sha256 });
@@ -88,6 +89,7 @@ impl Desk {
 
     /// Writes the year's metrics as CSV to `path`.
     pub fn yearly_report(&mut self, year: Year, path: &Path) -> Result<ExportSummary> {
+        self.managers_only("the yearly metrics")?;
         let rows = self.yearly_rows(year)?;
         let file = report_csv::write_yearly(path, year, &rows)?;
         let details = json!({ "year": year.number(), "sha256": file.sha256 });

@@ -22,6 +22,7 @@ impl Desk {
 
     /// Sets the retention period; refuses one outside the allowed range.
     pub fn set_retention_months(&mut self, months: u32) -> Result<()> {
+        self.managers_only("setting the retention period")?;
         let months = retention::check_months(months)?;
         let stamp = self.stamp();
         self.write(|tx| {

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/002_team.sql"),
     include_str!("../../../migrations/postgres/003_cases.sql"),
     include_str!("../../../migrations/postgres/004_team_changes.sql"),
+    include_str!("../../../migrations/postgres/005_manager_events.sql"),
 ];
 
 /// The schema version this build writes.

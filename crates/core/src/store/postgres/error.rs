@@ -53,7 +53,15 @@ impl From<postgres::Error> for Error {
 fn role_needed(message: &str) -> String {
     let needs =
         |what: &str, role: &str| format!("the server refuses: {what} needs the {role} role");
-    if message.contains("append_event") {
+    if let Some(action) = message.strip_prefix("only a manager may record ") {
+        let what = match action {
+            "export_cases" | "report_monthly" | "report_yearly" => "exporting cases and reports",
+            "set_retention" => "changing the retention period",
+            "set_customer" => "changing a customer's settings",
+            _ => "changing the team",
+        };
+        needs(what, "manager")
+    } else if message.contains("append_event") {
         needs("writing to the audit trail", "agent or manager")
     } else if message.contains("add_agent")
         || message.contains("remove_agent")
