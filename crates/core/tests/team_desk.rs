@@ -232,3 +232,57 @@ fn the_server_enforces_the_roles_for_any_client() {
         "{again:?}"
     );
 }
+
+#[test]
+fn verify_names_what_the_server_s_owner_changed_behind_the_desk() {
+    let mut fx = Fixture::team();
+    let ana = fx
+        .new_case("access", "Ana Ruiz", "ana@example.com", "2026-06-01")
+        .unwrap_or_else(|e| panic!("{e}"));
+    fx.new_case("access", "Ben Okafor", "ben@example.org", "2026-06-02")
+        .unwrap_or_else(|e| panic!("{e}"));
+    fx.desk
+        .act(&ana, privacydesk_core::Action::Verify, &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(fx.desk.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
+    // The owner drops the append-only guard, edits an event, moves a sealed name to another
+    // case and sets a state no event explains.
+    let team = fx.team.as_ref().unwrap_or_else(|| unreachable!());
+    let mut owner =
+        privacydesk_core::store::postgres::connect(&team.server.admin_on(&team.database))
+            .unwrap_or_else(|e| panic!("{e}"));
+    owner
+        .batch_execute(
+            "ALTER TABLE events DISABLE TRIGGER events_are_never_changed;
+             UPDATE events SET details = '{}' WHERE seq = 3;
+             UPDATE cases SET requester_name = (SELECT requester_name FROM cases WHERE id = 1)
+              WHERE id = 2;
+             UPDATE cases SET state = 'closed' WHERE id = 2;",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = fx.desk.verify().unwrap_or_else(|e| panic!("{e}"));
+    assert!(!report.is_ok());
+    assert!(
+        report
+            .file
+            .integrity
+            .iter()
+            .any(|p| p.contains("append-only")),
+        "{:?}",
+        report.file.integrity
+    );
+    assert!(
+        report
+            .file
+            .cipher
+            .iter()
+            .any(|p| p.starts_with("PR-2026-00002")),
+        "the name moved to another case does not open there: {:?}",
+        report.file.cipher
+    );
+    let broken = report
+        .chain
+        .broken
+        .unwrap_or_else(|| panic!("the edited event"));
+    assert_eq!(broken.seq, 3);
+}
