@@ -79,6 +79,22 @@ fn a_team_desk_is_set_up_worked_and_guarded_through_the_command_line() {
         .assert()
         .success()
         .stdout(predicate::str::contains(format!("{mia} opens it with")));
+    // Without the administrator's password, or with a wrong one, it says so.
+    let mut no_password = url::Url::parse(&team.admin()).unwrap_or_else(|e| panic!("{e}"));
+    let _ = no_password.set_password(None);
+    team.cmd(no_password.as_str(), "", &["init", "--manager", "someone"])
+        .env("PRIVACYDESK_NEW_PASSPHRASE", MIA)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("asks for a password"));
+    let _ = no_password.set_password(Some("not the password"));
+    team.cmd(no_password.as_str(), "", &["init", "--manager", "someone"])
+        .env("PRIVACYDESK_NEW_PASSPHRASE", MIA)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "refused the administrator's login",
+        ));
     team.cmd(&team.admin(), "", &["init", "--manager", "someone"])
         .env("PRIVACYDESK_NEW_PASSPHRASE", MIA)
         .assert()

@@ -8,8 +8,17 @@ use crate::Error;
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Self {
         let Some(db) = e.as_db_error() else {
+            let text = plain(&e);
+            // The server asked for a password the address did not give (an administrator's
+            // login; an agent's is always derived from the passphrase).
+            if text.contains("password missing") {
+                return Error::Invalid(
+                    "the server asks for a password: give it in PGPASSWORD or in the address"
+                        .into(),
+                );
+            }
             // No answer from the server: it is down, gone, or the connection was cut.
-            return Error::Unreachable(plain(&e));
+            return Error::Unreachable(text);
         };
         let code = db.code();
         if code == &SqlState::INSUFFICIENT_PRIVILEGE {

@@ -26,12 +26,23 @@ pub(crate) fn init(admin: &str, manager: &str, passphrase: &Passphrase, at: &str
     let address = Address::parse(admin)?;
     member_name(manager)?;
     let secrets = secrets(&address.team, manager, passphrase)?;
-    let mut client = match address.connect() {
+    // The administrator logs in with a password of their own, not a passphrase.
+    let admin_login = |e: Error| match e {
+        Error::WrongPassphrase => Error::invalid(
+            "the server refused the administrator's login: check the password (PGPASSWORD or \
+             the address)",
+        ),
+        other => other,
+    };
+    let mut client = match address.connect().map_err(admin_login) {
         Err(Error::Invalid(message)) if message.contains("no such database") => {
-            let mut maintenance = address.on_database("postgres").connect()?;
+            let mut maintenance = address
+                .on_database("postgres")
+                .connect()
+                .map_err(admin_login)?;
             // The name was checked to be plain letters, digits and _.
             maintenance.batch_execute(&format!("CREATE DATABASE {}", address.team))?;
-            address.connect()?
+            address.connect().map_err(admin_login)?
         }
         other => other?,
     };
