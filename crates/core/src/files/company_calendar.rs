@@ -77,6 +77,10 @@ impl CompanyCalendarFile {
             return Ok(false);
         }
         let path = &self.path;
+        // A team desk's company files live in a folder of this machine's own, made on first use.
+        let folder = folder_of(path);
+        fs::create_dir_all(folder)
+            .map_err(|e| Error::io(format!("cannot create {}", folder.display()), e))?;
         write_atomically(path, |w| {
             std::io::Write::write_all(w, EXAMPLE.as_bytes())
                 .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
@@ -88,6 +92,18 @@ impl CompanyCalendarFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_example_is_written_into_a_folder_made_for_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = CompanyCalendarFile::in_folder(&dir.path().join("teams").join("acme"));
+        assert!(file.write_example().unwrap_or_else(|e| panic!("{e}")));
+        assert!(file.path().exists());
+        assert!(
+            !file.write_example().unwrap_or_else(|e| panic!("{e}")),
+            "kept"
+        );
+    }
 
     #[test]
     fn a_missing_file_is_the_built_in_calendars_and_a_broken_one_is_named_with_its_line() {
