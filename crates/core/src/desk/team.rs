@@ -24,13 +24,10 @@ impl Desk {
     /// Refuses, before anything is asked of the person, what only a manager of a team desk
     /// may do (the server refuses it anyway; this says so before a passphrase is typed).
     pub fn require_manager(&self, what: &str) -> Result<()> {
-        match self.team_session() {
-            Some(session) if session.role == TeamRole::Manager => Ok(()),
-            Some(_) => Err(Error::RoleNeeded(format!(
-                "{what} needs the manager role on this team desk"
-            ))),
-            None => Err(Error::NotAllowed(SINGLE_DESK.into())),
+        if self.team_session().is_none() {
+            return Err(Error::NotAllowed(SINGLE_DESK.into()));
         }
+        self.managers_only(what)
     }
 
     /// Refuses on a team desk what only its managers may do (exports, reports, retention,

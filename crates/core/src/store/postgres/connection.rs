@@ -108,7 +108,7 @@ impl Address {
         }
     }
 
-    /// Whether a password was given, in the address or in `PGPASSWORD`.
+    /// The address's settings, with the password from `PGPASSWORD` when the address gives none.
     fn with_environment_password(&self) -> Config {
         let mut config = self.config.clone();
         if config.get_password().is_none()

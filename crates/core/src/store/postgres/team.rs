@@ -67,7 +67,7 @@ pub(crate) fn init(admin: &str, manager: &str, passphrase: &Passphrase, at: &str
 
 /// Adds `name` to the team: their login role with the SCRAM verifier of their login password,
 /// and the team key wrapped for them.
-fn add(
+pub(super) fn add(
     conn: &mut impl GenericClient,
     key: &TeamKey,
     name: &str,
