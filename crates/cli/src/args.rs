@@ -85,6 +85,17 @@ pub enum Command {
     },
     /// Change the passphrase (new one from PRIVACYDESK_NEW_PASSPHRASE or a prompt)
     Rekey,
+    /// Copy the whole desk into a new one: a file into a new team desk (set up with `init`,
+    /// before anyone works on it), or a team desk into an archive file. Cases, notes, letters,
+    /// customers, views, settings and the audit trail with its chain; the copy is verified
+    #[command(name = "copy-to")]
+    CopyTo {
+        /// A new file (its passphrase from PRIVACYDESK_NEW_PASSPHRASE or a prompt), or a team
+        /// desk's address naming its manager (their passphrase from
+        /// PRIVACYDESK_TARGET_PASSPHRASE or a prompt)
+        #[arg(value_name = "FILE|URL")]
+        target: PathBuf,
+    },
     /// Redact requester details on cases closed longer ago than the retention period
     /// (default 24 months), keeping the request record and the audit trail
     Retention {

@@ -104,6 +104,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Verify => upkeep::verify(&context)?,
         Command::Backup { out } => upkeep::backup(&context, &out)?,
         Command::Rekey => upkeep::rekey(&context)?,
+        Command::CopyTo { target } => upkeep::copy_to(&context, &target)?,
         Command::Retention { dry_run, months } => upkeep::retention(&context, dry_run, months)?,
     }
     Ok(ExitCode::SUCCESS)

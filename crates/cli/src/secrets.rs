@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 const ENV: &str = "PRIVACYDESK_PASSPHRASE";
 const NEW_ENV: &str = "PRIVACYDESK_NEW_PASSPHRASE";
+const TARGET_ENV: &str = "PRIVACYDESK_TARGET_PASSPHRASE";
 
 fn from_file(path: &Path) -> Result<String, Error> {
     let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::Io {
@@ -78,4 +79,18 @@ pub fn for_rekey() -> Result<Passphrase, Error> {
         Err(_) => confirmed("New passphrase: ")?,
     };
     Passphrase::new_for_creation(text)
+}
+
+/// The passphrase that logs `name` in to the team desk a copy goes into.
+pub fn for_copy_target(name: &str) -> Result<Passphrase, Error> {
+    match std::env::var(TARGET_ENV) {
+        Ok(value) => Ok(Passphrase::new(value)),
+        Err(_) if std::io::stdin().is_terminal() => Ok(Passphrase::new(prompt(&format!(
+            "{name}'s passphrase on the team desk copied into: "
+        ))?)),
+        Err(_) => Err(Error::Invalid(format!(
+            "no passphrase for the team desk copied into: set {TARGET_ENV} (there is no \
+             terminal to ask on)"
+        ))),
+    }
 }

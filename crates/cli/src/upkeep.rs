@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use privacydesk_core::Location;
-use privacydesk_core::{Desk, Error, Result, TeamRole, VerifyStage};
+use privacydesk_core::{CopyStage, Desk, Error, Result, TeamRole, VerifyStage};
 
 use crate::args::TeamCommand;
 
@@ -122,6 +122,71 @@ pub fn backup(context: &Context, out: &Path) -> Result<()> {
     let passphrase = secrets::existing(context.passphrase_file.as_deref())?;
     context.unlock(&passphrase)?.backup(out, &passphrase)?;
     println!("backed up to {} (same passphrase)", out.display());
+    Ok(())
+}
+
+/// Copies the whole desk into a new file or a new team desk, with a bar, then shows how the
+/// copy verified.
+pub fn copy_to(context: &Context, target: &Path) -> Result<()> {
+    let target = match target.to_str() {
+        Some(text) => Location::parse(text),
+        None => Location::File(target.to_path_buf()),
+    };
+    let mut desk = context.open()?;
+    desk.managers_only("copying the whole desk")?;
+    let passphrase = match &target {
+        Location::File(path) if path.exists() => {
+            return Err(Error::invalid(format!(
+                "{} already exists: a copy goes into a new file",
+                path.display()
+            )));
+        }
+        Location::File(_) => secrets::for_rekey()?,
+        Location::Team(_) => {
+            let name = target.login().ok_or_else(|| {
+                Error::invalid(format!(
+                    "{target} names nobody: write the manager's name before the server, \
+                     postgres://NAME@HOST/TEAM"
+                ))
+            })?;
+            secrets::for_copy_target(&name)?
+        }
+    };
+    let bar = indicatif::ProgressBar::new_spinner();
+    let summary = desk.copy_to(&target, &passphrase, &mut |stage| match stage {
+        CopyStage::Copying {
+            carried,
+            total_cases,
+            total_events,
+        } => {
+            as_bar(&bar, total_cases + total_events, "copying");
+            bar.set_position(carried.cases + carried.events);
+        }
+        CopyStage::Verifying(VerifyStage::File) => {
+            bar.set_style(indicatif::ProgressStyle::default_spinner());
+            bar.set_message("verifying the copy");
+        }
+        CopyStage::Verifying(VerifyStage::Chain { done, total }) => {
+            as_bar(&bar, total, "verifying the copy's audit trail");
+            bar.set_position(done);
+        }
+    });
+    bar.finish_and_clear();
+    let summary = summary?;
+    println!(
+        "copied {} cases, {} notes, {} letters and {} audit events to {}",
+        summary.carried.cases,
+        summary.carried.notes,
+        summary.carried.letters,
+        summary.carried.events,
+        summary.target
+    );
+    render::verify(&summary.verified);
+    if !summary.verified.is_ok() {
+        return Err(Error::Damaged(
+            "the copy did not verify (problems listed above)".into(),
+        ));
+    }
     Ok(())
 }
 

@@ -263,3 +263,121 @@ fn a_server_that_cannot_be_reached_is_said_plainly() {
         .code(2)
         .stderr(predicate::str::contains("TLS only"));
 }
+
+/// `privacydesk` on a single desk's file in the team's home.
+fn on_file(team: &Team, file: &std::path::Path, passphrase: &str, args: &[&str]) -> Command {
+    let mut cmd = team.cmd(&file.to_string_lossy(), passphrase, args);
+    cmd.arg("--agent").arg("sam");
+    cmd
+}
+
+#[test]
+fn a_file_is_copied_into_a_new_team_desk_and_the_team_desk_into_an_archive() {
+    let team = Team::new();
+    let file = team.dir.path().join("cases.db");
+    let archive = team.dir.path().join("archive.db");
+    on_file(
+        &team,
+        &file,
+        "sam's file passphrase",
+        &["demo", "--cases", "25"],
+    )
+    .assert()
+    .success();
+    let (mia, ana) = (pg::unique("mia"), pg::unique("ana"));
+    team.cmd(&team.admin(), "", &["init", "--manager", &mia])
+        .env("PRIVACYDESK_NEW_PASSPHRASE", MIA)
+        .assert()
+        .success();
+    // The file's person copies it into the new team desk, logging in there as its manager.
+    let copied = on_file(
+        &team,
+        &file,
+        "sam's file passphrase",
+        &["copy-to", &team.login(&mia)],
+    )
+    .env("PRIVACYDESK_TARGET_PASSPHRASE", MIA)
+    .output()
+    .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&copied.stdout);
+    assert!(
+        copied.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&copied.stderr)
+    );
+    assert!(stdout.contains("copied 25 cases"), "{stdout}");
+    assert!(stdout.contains("audit chain:            ok"), "{stdout}");
+    team.run(&mia, MIA, &["verify"]);
+    let listed = |out: String| -> usize {
+        let cases: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+        cases.as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(listed(team.run(&mia, MIA, &["case", "list", "--json"])), 25);
+    // A second copy into it is refused: it is no longer new.
+    on_file(
+        &team,
+        &file,
+        "sam's file passphrase",
+        &["copy-to", &team.login(&mia)],
+    )
+    .env("PRIVACYDESK_TARGET_PASSPHRASE", MIA)
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("a copy goes into a new team desk"));
+    // Copying the team desk out is a manager's: an agent is told which role it needs.
+    team.cmd(
+        &team.login(&mia),
+        MIA,
+        &["team", "add", &ana, "--role", "agent"],
+    )
+    .env("PRIVACYDESK_NEW_PASSPHRASE", ANA)
+    .assert()
+    .success();
+    team.cmd(
+        &team.login(&ana),
+        ANA,
+        &["copy-to", &archive.to_string_lossy()],
+    )
+    .env("PRIVACYDESK_NEW_PASSPHRASE", "an archive's passphrase")
+    .assert()
+    .code(7)
+    .stderr(predicate::str::contains("needs the manager role"));
+    assert!(!archive.exists());
+    // The manager copies it into an archive file with a passphrase of its own.
+    team.cmd(
+        &team.login(&mia),
+        MIA,
+        &["copy-to", &archive.to_string_lossy()],
+    )
+    .env("PRIVACYDESK_NEW_PASSPHRASE", "an archive's passphrase")
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("copied 25 cases"));
+    on_file(&team, &archive, "an archive's passphrase", &["verify"])
+        .assert()
+        .success();
+    assert_eq!(
+        listed(
+            on_file(
+                &team,
+                &archive,
+                "an archive's passphrase",
+                &["case", "list", "--json"]
+            )
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+        ),
+        25
+    );
+    // An archive that exists is never overwritten.
+    team.cmd(
+        &team.login(&mia),
+        MIA,
+        &["copy-to", &archive.to_string_lossy()],
+    )
+    .env("PRIVACYDESK_NEW_PASSPHRASE", "an archive's passphrase")
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("already exists"));
+}

@@ -16,8 +16,8 @@ pub mod store;
 pub mod team_crypto;
 
 pub use desk::{
-    CaseSummary, CaseView, CustomerView, Desk, ExportSummary, ImportSummary, Notice, TimelineEntry,
-    VerifyReport, VerifyStage,
+    CaseSummary, CaseView, CopyStage, CopySummary, CustomerView, Desk, ExportSummary,
+    ImportSummary, Notice, TimelineEntry, VerifyReport, VerifyStage,
 };
 pub use domain::bulk::BulkOutcome;
 pub use domain::case::{Case, Item, Requester};

@@ -8,6 +8,7 @@
 mod act;
 mod bulk;
 mod cases;
+mod copy;
 mod customers;
 mod demo;
 mod duplicates;
@@ -29,6 +30,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use cases::{CaseSummary, CaseView, TimelineEntry};
+pub use copy::{CopyStage, CopySummary};
 pub use customers::CustomerView;
 pub use import::ImportSummary;
 pub use opening::Notice;

@@ -33,7 +33,7 @@ impl Desk {
     /// Refuses on a team desk what only its managers may do (exports, reports, retention,
     /// customers): said before anything is written, where the server would refuse its record.
     /// A single desk's person may do everything.
-    pub(crate) fn managers_only(&self, what: &str) -> Result<()> {
+    pub fn managers_only(&self, what: &str) -> Result<()> {
         match self.team_session() {
             Some(session) if session.role != TeamRole::Manager => Err(Error::RoleNeeded(format!(
                 "{what} needs the manager role on this team desk"

@@ -43,6 +43,10 @@ spelled_enum! {
         TeamAdd = "team_add",
         /// Someone left the team desk.
         TeamRemove = "team_remove",
+        /// This desk began as a copy of another, whose trail it continues (`copy-to`).
+        CopiedIn = "copied_in",
+        /// The whole desk was copied to another (`copy-to`).
+        CopiedOut = "copied_out",
     }
 }
 

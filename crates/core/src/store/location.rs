@@ -68,6 +68,14 @@ impl Location {
         }
     }
 
+    /// Who a team desk's address logs in as, if it names anyone.
+    pub fn login(&self) -> Option<String> {
+        match self {
+            Location::File(_) => None,
+            Location::Team(address) => super::postgres::Address::parse(address).ok()?.user,
+        }
+    }
+
     /// The file, on a single desk.
     pub fn file(&self) -> Option<&Path> {
         match self {

@@ -6,10 +6,12 @@
 //! action is allowed, what a due date is, what a report counts — that is `domain`; what a use
 //! case writes, in what order — that is `desk`. All SQL lives here, in each engine's module.
 
+mod copy;
 mod location;
 pub mod postgres;
 pub mod sqlcipher;
 
+pub use copy::{Carried, Feed, Put, Record};
 pub use location::Location;
 
 use std::any::Any;
@@ -238,6 +240,17 @@ pub trait Store: Send + fmt::Debug {
     /// Redaction starts (`true`) or ends: while it runs the engine overwrites the space freed
     /// by redacted text, and at its end drops the old copies of what it rewrote.
     fn redaction_mode(&mut self, on: bool) -> Result<()>;
+
+    // ---- copies (`copy-to`)
+
+    /// Hands every record kept to `each`, in [`Record`]'s order, read in one snapshot.
+    fn for_each_record(&self, each: &mut dyn FnMut(Record) -> Result<()>) -> Result<()>;
+
+    /// Loads a copy into this database, which must hold no case and no event yet: `feed`
+    /// hands every record to the function it is given (ids and events kept as they are, each
+    /// event checked against the one before), then `last` is appended. All of it is kept, or
+    /// none.
+    fn load(&mut self, feed: &mut Feed<'_>, last: &EventDraft<'_>) -> Result<Appended>;
 
     // ---- the database itself
 

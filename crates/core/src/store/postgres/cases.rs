@@ -296,11 +296,53 @@ pub(super) fn insert_case(
     let id: i64 = conn
         .query_one("SELECT nextval('cases_id')", &[])?
         .try_get(0)?;
+    insert_row(conn, seal, id, case, (now, now))?;
+    let id = CaseId(id);
+    insert_items(conn, seal, id, 1, &case.items)?;
+    index_words(conn, id, case_tokens(seal, case))?;
+    Ok(id)
+}
+
+/// A copied case as it was (`copy-to`), its id and dates kept (its items follow); its words
+/// indexed as they would be here, a redacted case by its reference only.
+pub(super) fn load_case(
+    conn: &mut impl GenericClient,
+    seal: &Sealer,
+    case: &Case,
+    created_at: &str,
+) -> Result<()> {
+    insert_row(conn, seal, case.id.0, case, (created_at, &case.revision.at))?;
+    let tokens = if case.redacted_on.is_some() {
+        seal.tokens(case.reference.as_str())
+    } else {
+        case_tokens(seal, case)
+    };
+    index_words(conn, case.id, tokens)
+}
+
+/// What a case is found by: its requester's name and address, its details, its reference.
+fn case_tokens(seal: &Sealer, case: &Case) -> Vec<Vec<u8>> {
+    let mut tokens = seal.tokens(&case.requester.name);
+    tokens.extend(seal.tokens(case.requester.email.as_str()));
+    tokens.extend(seal.tokens(&case.details));
+    tokens.extend(seal.tokens(case.reference.as_str()));
+    tokens
+}
+
+/// Writes every column of a case as row `id`, its personal values sealed for that row.
+fn insert_row(
+    conn: &mut impl GenericClient,
+    seal: &Sealer,
+    id: i64,
+    case: &Case,
+    (created_at, updated_at): (&str, &str),
+) -> Result<()> {
     let sealed = |column: &str, text: &str| seal.seal(&format!("cases.{column}"), id, text);
     let sealed_opt =
         |column: &str, text: Option<&str>| seal.seal_opt(&format!("cases.{column}"), id, text);
     let agent = case.authorized_agent.as_ref();
-    let values: [&(dyn ToSql + Sync); 35] = [
+    let appeal = case.appeal.as_ref();
+    let values: [&(dyn ToSql + Sync); 42] = [
         &id,
         &case.reference.as_str(),
         &case.kind.as_str(),
@@ -333,9 +375,16 @@ pub(super) fn insert_case(
         &sealed_opt("agent_name", agent.map(|a| a.name.as_str())),
         &sealed_opt("agent_proof", agent.map(|a| a.proof.as_str())),
         &case.calendar,
-        &now,
-        &now,
+        &created_at,
+        &updated_at,
         &case.redacted_on,
+        &appeal.map(|a| a.received_on),
+        &appeal.map(|a| a.due_on),
+        &appeal.and_then(|a| a.extension).map(|e| e.until),
+        &appeal.and_then(|a| a.extension).map(|e| e.granted_on),
+        &appeal.map(|a| a.against.as_str()),
+        &appeal.and_then(|a| a.decided_on),
+        &appeal.and_then(|a| a.granted),
     ];
     conn.execute(
         "INSERT INTO cases (id, reference, kind, state, outcome, denial_basis, denial_reason,
@@ -343,20 +392,14 @@ pub(super) fn insert_case(
              channel, jurisdiction, details, received_on, due_on, attention_on, queue_on, pauses,
              extended_until, extension_granted_on, extension_reason, assignee, purge_on,
              legal_hold, closed_on, identity, agent_name, agent_proof, calendar, created_at,
-             updated_at, redacted_on)
+             updated_at, redacted_on, appeal_received_on, appeal_due_on, appeal_extended_until,
+             appeal_extension_granted_on, appeal_against, appeal_decided_on, appeal_granted)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
                  $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34,
-                 $35)",
+                 $35, $36, $37, $38, $39, $40, $41, $42)",
         &values,
     )?;
-    let id = CaseId(id);
-    insert_items(conn, seal, id, 1, &case.items)?;
-    let mut tokens = seal.tokens(&case.requester.name);
-    tokens.extend(seal.tokens(case.requester.email.as_str()));
-    tokens.extend(seal.tokens(&case.details));
-    tokens.extend(seal.tokens(case.reference.as_str()));
-    index_words(conn, id, tokens)?;
-    Ok(id)
+    Ok(())
 }
 
 /// Adds search tokens to a case (each once).
@@ -463,7 +506,7 @@ pub(super) fn add_items(
 }
 
 /// Writes `items` at positions from `first` on.
-fn insert_items(
+pub(super) fn insert_items(
     conn: &mut impl GenericClient,
     seal: &Sealer,
     case: CaseId,

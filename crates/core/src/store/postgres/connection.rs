@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/003_cases.sql"),
     include_str!("../../../migrations/postgres/004_team_changes.sql"),
     include_str!("../../../migrations/postgres/005_manager_events.sql"),
+    include_str!("../../../migrations/postgres/006_copy_in.sql"),
 ];
 
 /// The schema version this build writes.

@@ -10,9 +10,9 @@ use crate::domain::events::EventKind;
 use crate::store::{Appended, ChainReport, EventDraft};
 use crate::{CaseId, Result};
 
-const EVENT_COLUMNS: &str = "seq, case_id, at, actor, action, details, prev_hash, hash";
+pub(super) const EVENT_COLUMNS: &str = "seq, case_id, at, actor, action, details, prev_hash, hash";
 
-fn read_event(row: &Row) -> Result<Event> {
+pub(super) fn read_event(row: &Row) -> Result<Event> {
     Ok(Event {
         seq: row.try_get(0)?,
         case_id: row.try_get::<_, Option<i64>>(1)?.map(CaseId),

@@ -7,6 +7,7 @@
 
 mod cases;
 mod connection;
+mod copy;
 mod error;
 mod events;
 mod filter;

@@ -50,13 +50,13 @@ pub(super) fn note_body(
 
 // ---- letters
 
-const LETTER_COLUMNS: &str = "id, kind, body, author, saved_at, sent_at, case_id";
+pub(super) const LETTER_COLUMNS: &str = "id, kind, body, author, saved_at, sent_at, case_id";
 
-fn letter_place(kind: LetterKind) -> String {
+pub(super) fn letter_place(kind: LetterKind) -> String {
     format!("letters.body.{}", kind.as_str())
 }
 
-fn read_letter(row: &Row, seal: &Sealer) -> Result<Letter> {
+pub(super) fn read_letter(row: &Row, seal: &Sealer) -> Result<Letter> {
     let kind: LetterKind = spelled(row, 1)?;
     Ok(Letter {
         id: LetterId(row.try_get(0)?),
@@ -191,7 +191,7 @@ pub(super) fn sent_letters(
 
 // ---- customers
 
-fn contact_place(name: &str) -> String {
+pub(super) fn contact_place(name: &str) -> String {
     format!("customers.contact:{}", name.to_lowercase())
 }
 
@@ -266,7 +266,7 @@ pub(super) fn save_customer(
 
 // ---- saved views
 
-fn view_place(agent: &str, name: &str) -> String {
+pub(super) fn view_place(agent: &str, name: &str) -> String {
     format!("saved_views.filter:{agent}/{name}")
 }
 

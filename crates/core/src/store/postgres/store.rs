@@ -19,7 +19,10 @@ use crate::domain::retention::DueCase;
 use crate::domain::team::{TeamMember, TeamRole, TeamSession};
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
-use crate::store::{ChainReport, EventDraft, FileCheck, OpenGroup, Setting, Store, Team, Writes};
+use crate::store::{
+    Appended, ChainReport, EventDraft, Feed, FileCheck, OpenGroup, Record, Setting, Store, Team,
+    Writes,
+};
 use crate::{Agent, Case, CaseId, Customer, Error, Kind, LetterId, NoteId, Passphrase};
 use crate::{Reference, Result, State};
 
@@ -230,6 +233,14 @@ impl Store for TeamStore {
         // Nothing to switch: what redaction overwrites was sealed, so the row versions the
         // server keeps until its autovacuum reclaims them hold ciphertext only.
         Ok(())
+    }
+
+    fn for_each_record(&self, each: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
+        self.records(each)
+    }
+
+    fn load(&mut self, feed: &mut Feed<'_>, last: &EventDraft<'_>) -> Result<Appended> {
+        TeamStore::load(self, feed, last)
     }
 
     fn check_file(&self) -> Result<FileCheck> {

@@ -12,7 +12,7 @@ use crate::domain::text::Email;
 use crate::store::OpenGroup;
 use crate::{Case, CaseId, Error, ItemOutcome, Outcome, Reference, Result, State};
 
-const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, denial_reason, \
+pub(super) const CASE_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, denial_reason, \
     requester_name, requester_email, is_minor, customer, channel, jurisdiction, details, \
     received_on, due_on, pauses, extended_until, extension_granted_on, extension_reason, \
     assignee, purge_on, legal_hold, closed_on, requester_phone, identity, agent_name, agent_proof, \
@@ -26,13 +26,13 @@ const CALENDAR_AT: usize = APPEAL_AT + 7;
 /// Where `redacted_on`, selected after [`CASE_COLUMNS`], is.
 const REDACTED_AT: usize = CALENDAR_AT + 1;
 /// Where the revision's columns, selected after `redacted_on`, are.
-const REVISION_AT: usize = REDACTED_AT + 1;
+pub(super) const REVISION_AT: usize = REDACTED_AT + 1;
 
 /// What a case is read with: [`CASE_COLUMNS`], then `redacted_on` and the revision.
-const READ_COLUMNS: &str = "redacted_on, revision, updated_by, updated_at";
+pub(super) const READ_COLUMNS: &str = "redacted_on, revision, updated_by, updated_at";
 
 /// Reads a row of `SELECT {CASE_COLUMNS}, {READ_COLUMNS}`.
-fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
+pub(super) fn read_case(row: &Row<'_>) -> rusqlite::Result<Case> {
     let bad = |i: usize, e: Box<dyn std::error::Error + Send + Sync>| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e)
     };
@@ -275,13 +275,55 @@ fn pauses_json(case: &Case) -> Result<String> {
 
 /// Inserts a new case and its items; returns its id.
 pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<CaseId> {
+    let written = Written {
+        id: None,
+        created_at: now,
+        updated_at: now,
+        revision: 1,
+        updated_by: "",
+    };
+    let id = insert_row(conn, case, &written)?;
+    insert_items(conn, id, 1, &case.items)?;
+    Ok(id)
+}
+
+/// A copied case as it was (`copy-to`): its id, dates and revision kept; its items follow.
+pub(super) fn load_case(conn: &Connection, case: &Case, created_at: &str) -> Result<()> {
+    insert_row(
+        conn,
+        case,
+        &Written {
+            id: Some(case.id.0),
+            created_at,
+            updated_at: &case.revision.at,
+            revision: case.revision.number,
+            updated_by: &case.revision.by,
+        },
+    )?;
+    Ok(())
+}
+
+/// What a row records of its writing, beside the case.
+struct Written<'a> {
+    /// The id to keep; `None` lets the file give the next.
+    id: Option<i64>,
+    created_at: &'a str,
+    updated_at: &'a str,
+    revision: i64,
+    updated_by: &'a str,
+}
+
+/// Writes every column of a case (not its items).
+fn insert_row(conn: &Connection, case: &Case, written: &Written<'_>) -> Result<CaseId> {
+    let appeal = case.appeal.as_ref();
     conn.prepare_cached(&format!(
-        "INSERT INTO cases ({CASE_COLUMNS}, attention_on, queue_on, created_at, updated_at)
-         VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?27, ?28, ?29, ?30, NULL, NULL, NULL, NULL,
-                 NULL, NULL, NULL, ?31, ?24, ?25, ?26, ?26)"
+        "INSERT INTO cases ({CASE_COLUMNS}, {READ_COLUMNS}, attention_on, queue_on, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34,
+                 ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43)"
     ))?
     .execute(params![
+        written.id,
         case.reference.as_str(),
         case.kind,
         case.state,
@@ -305,18 +347,27 @@ pub(super) fn insert_case(conn: &Connection, case: &Case, now: &str) -> Result<C
         case.purge_on,
         case.legal_hold,
         case.closed_on,
-        case.attention_on(),
-        case.queue_on(),
-        now,
         case.requester.phone,
         case.identity,
         case.authorized_agent.as_ref().map(|a| a.name.as_str()),
         case.authorized_agent.as_ref().map(|a| a.proof.as_str()),
+        appeal.map(|a| a.received_on),
+        appeal.map(|a| a.due_on),
+        appeal.and_then(|a| a.extension).map(|e| e.until),
+        appeal.and_then(|a| a.extension).map(|e| e.granted_on),
+        appeal.map(|a| a.against),
+        appeal.and_then(|a| a.decided_on),
+        appeal.and_then(|a| a.granted),
         case.calendar,
+        case.redacted_on,
+        written.revision,
+        written.updated_by,
+        written.updated_at,
+        case.attention_on(),
+        case.queue_on(),
+        written.created_at,
     ])?;
-    let id = CaseId(conn.last_insert_rowid());
-    insert_items(conn, id, 1, &case.items)?;
-    Ok(id)
+    Ok(CaseId(conn.last_insert_rowid()))
 }
 
 /// Writes back everything an action may change.
@@ -388,7 +439,12 @@ pub(super) fn add_items(conn: &Connection, case: CaseId, items: &[Item]) -> Resu
 }
 
 /// Writes `items` at positions from `first` on.
-fn insert_items(conn: &Connection, case: CaseId, first: i64, items: &[Item]) -> Result<()> {
+pub(super) fn insert_items(
+    conn: &Connection,
+    case: CaseId,
+    first: i64,
+    items: &[Item],
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO items (case_id, position, url, outcome, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;

@@ -61,7 +61,7 @@ impl ChainCursor {
     }
 }
 
-fn read_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+pub(super) fn read_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     Ok(Event {
         seq: row.get(0)?,
         case_id: row.get::<_, Option<i64>>(1)?.map(CaseId),
@@ -74,7 +74,7 @@ fn read_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     })
 }
 
-const EVENT_COLUMNS: &str = "seq, case_id, at, actor, action, details, prev_hash, hash";
+pub(super) const EVENT_COLUMNS: &str = "seq, case_id, at, actor, action, details, prev_hash, hash";
 
 /// The current chain head and length, as recorded.
 pub(super) fn chain_head(conn: &Connection) -> Result<(String, i64)> {

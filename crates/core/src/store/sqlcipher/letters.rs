@@ -5,9 +5,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::domain::letters::{Letter, LetterKind};
 use crate::{CaseId, Error, LetterId, Result};
 
-const COLUMNS: &str = "id, kind, body, author, saved_at, sent_at";
+pub(super) const COLUMNS: &str = "id, kind, body, author, saved_at, sent_at";
 
-fn letter(row: &Row<'_>) -> rusqlite::Result<Result<Letter>> {
+pub(super) fn letter(row: &Row<'_>) -> rusqlite::Result<Result<Letter>> {
     let kind: String = row.get(1)?;
     let Ok(kind) = kind.parse::<LetterKind>() else {
         return Ok(Err(Error::Damaged(format!(

@@ -5,6 +5,7 @@
 #[cfg(feature = "bench")]
 mod benchmark;
 mod cases;
+mod copy;
 mod customers;
 mod error;
 mod events;

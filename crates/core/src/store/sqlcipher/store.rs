@@ -15,7 +15,9 @@ use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen
 use crate::domain::retention::DueCase;
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
-use crate::store::{ChainReport, FileCheck, OpenGroup, Setting, Store, Writes};
+use crate::store::{
+    Appended, ChainReport, EventDraft, Feed, FileCheck, OpenGroup, Record, Setting, Store, Writes,
+};
 use crate::{Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, Passphrase, Reference};
 use crate::{Result, State};
 
@@ -207,6 +209,14 @@ impl Store for SqlCipher {
 
     fn redaction_mode(&mut self, on: bool) -> Result<()> {
         self.secure_delete(on)
+    }
+
+    fn for_each_record(&self, each: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
+        self.records(each)
+    }
+
+    fn load(&mut self, feed: &mut Feed<'_>, last: &EventDraft<'_>) -> Result<Appended> {
+        SqlCipher::load(self, feed, last)
     }
 
     fn check_file(&self) -> Result<FileCheck> {

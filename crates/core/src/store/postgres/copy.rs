@@ -1,0 +1,268 @@
+//! The team desk as the two ends of a copy (`copy-to`): every record read, its sealed values
+//! opened, in one snapshot; and a copy loaded into a new team desk, each value sealed here for
+//! its row, each event kept verbatim through the server's `load_event` (which checks its seal
+//! and its place in the chain), all in one transaction the server opens with `begin_copy_in`
+//! (a manager's, into a desk with no case and no event) and closes with `finish_copy_in`.
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{GenericClient, Row, Transaction};
+
+use super::TeamStore;
+use super::cases::{self, index_words, item_place, spelled};
+use super::events::{self, EVENT_COLUMNS, read_event};
+use super::records::{self, LETTER_COLUMNS, contact_place, letter_place, read_letter, view_place};
+use super::sealed::Sealer;
+use crate::domain::case::Item;
+use crate::domain::views::SavedView;
+use crate::store::{Appended, EventDraft, Feed, Record};
+use crate::{CaseId, Customer, Error, NoteId, Result};
+
+impl TeamStore {
+    /// Hands every record to `each`, in [`Record`]'s order, from one snapshot of the desk.
+    pub(super) fn records(&self, each: &mut dyn FnMut(Record) -> Result<()>) -> Result<()> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        read_all(&mut tx, &self.seal, each)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Loads a copy into this team desk, which must be new; appends `last` as the connected
+    /// manager.
+    pub(super) fn load(&mut self, feed: &mut Feed<'_>, last: &EventDraft<'_>) -> Result<Appended> {
+        self.ensure_connected()?;
+        let seal = &self.seal;
+        let mut tx = self.client.get_mut().transaction()?;
+        tx.execute("SELECT begin_copy_in($1)", &[&last.at])?;
+        feed(&mut |record| put(&mut tx, seal, record, last.at))?;
+        tx.execute("SELECT finish_copy_in($1)", &[&last.at])?;
+        let appended = events::append(&mut tx, last)?;
+        tx.commit()?;
+        Ok(appended)
+    }
+}
+
+/// Writes one record, its personal values sealed for their place.
+fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Result<()> {
+    match record {
+        Record::Setting { key, value } => {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )?;
+        }
+        Record::Counter { year, last } => {
+            tx.execute(
+                "INSERT INTO reference_counters (year, last) VALUES ($1, $2)",
+                &[&year, &last],
+            )?;
+        }
+        Record::Customer(customer) => records::save_customer(tx, seal, &customer, at)?,
+        Record::Case { case, created_at } => cases::load_case(tx, seal, &case, &created_at)?,
+        Record::Item {
+            case,
+            position,
+            item,
+        } => cases::insert_items(tx, seal, case, position, std::slice::from_ref(&item))?,
+        Record::Note {
+            id,
+            case,
+            kind,
+            body,
+            at,
+            author,
+        } => {
+            tx.execute(
+                "INSERT INTO notes (id, case_id, at, author, kind, body)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    &id.0,
+                    &case.0,
+                    &at,
+                    &author,
+                    &kind,
+                    &seal.seal("notes.body", id.0, &body),
+                ],
+            )?;
+            index_words(tx, case, seal.tokens(&body))?;
+        }
+        Record::Letter { case, letter } => {
+            tx.execute(
+                "INSERT INTO letters (id, case_id, kind, body, author, saved_at, sent_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[
+                    &letter.id.0,
+                    &case.0,
+                    &letter.kind.as_str(),
+                    &seal.seal(&letter_place(letter.kind), case.0, &letter.body),
+                    &letter.author,
+                    &letter.saved_at,
+                    &letter.sent_at,
+                ],
+            )?;
+        }
+        Record::View { agent, view } => {
+            let filter = serde_json::to_string(&view.filter)
+                .map_err(|e| Error::invalid(format!("a saved view cannot be copied: {e}")))?;
+            tx.execute(
+                "INSERT INTO saved_views (agent, name, filter, saved_at) VALUES ($1, $2, $3, $4)",
+                &[
+                    &agent,
+                    &view.name,
+                    &seal.seal_at(&view_place(&agent, &view.name), &filter),
+                    &view.saved_at,
+                ],
+            )?;
+        }
+        Record::Event(event) => {
+            tx.execute(
+                "SELECT load_event($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &event.seq,
+                    &event.case_id.map(|c| c.0),
+                    &event.at,
+                    &event.actor,
+                    &event.action,
+                    &event.details,
+                    &event.prev_hash,
+                    &event.hash,
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Streams the rows of `sql` (the desk may be large) to `each`.
+fn each_row(
+    conn: &mut impl GenericClient,
+    sql: &str,
+    each: &mut dyn FnMut(&Row) -> Result<()>,
+) -> Result<()> {
+    let mut rows = conn.query_raw(sql, std::iter::empty::<i64>())?;
+    while let Some(row) = rows.next()? {
+        each(&row)?;
+    }
+    Ok(())
+}
+
+/// Reads every record, table by table, in [`Record`]'s order.
+fn read_all(
+    tx: &mut Transaction<'_>,
+    seal: &Sealer,
+    each: &mut dyn FnMut(Record) -> Result<()>,
+) -> Result<()> {
+    each_row(
+        tx,
+        "SELECT key, value FROM settings ORDER BY key",
+        &mut |r| {
+            each(Record::Setting {
+                key: r.try_get(0)?,
+                value: r.try_get(1)?,
+            })
+        },
+    )?;
+    each_row(
+        tx,
+        "SELECT year, last FROM reference_counters ORDER BY year",
+        &mut |r| {
+            each(Record::Counter {
+                year: r.try_get(0)?,
+                last: r.try_get(1)?,
+            })
+        },
+    )?;
+    each_row(
+        tx,
+        "SELECT name, contact, forward_within_business_days FROM customers ORDER BY lower(name)",
+        &mut |r| {
+            let name: String = r.try_get(0)?;
+            let contact = r
+                .try_get::<_, Option<&[u8]>>(1)?
+                .map(|c| seal.open_at(&contact_place(&name), c))
+                .transpose()?;
+            each(Record::Customer(Customer {
+                contact: contact.filter(|c| !c.is_empty()),
+                forward_within_business_days: u32::try_from(r.try_get::<_, i32>(2)?)
+                    .map_err(|_| Error::Damaged("a customer's forwarding time".into()))?,
+                configured: true,
+                name,
+            }))
+        },
+    )?;
+    let sql = format!(
+        "SELECT {}, created_at FROM cases ORDER BY id",
+        cases::CASE_COLUMNS
+    );
+    let created_at = cases::CASE_COLUMNS.split(", ").count();
+    each_row(tx, &sql, &mut |r| {
+        each(Record::Case {
+            case: Box::new(cases::read_case(r, seal)?),
+            created_at: r.try_get(created_at)?,
+        })
+    })?;
+    each_row(
+        tx,
+        "SELECT case_id, position, url, outcome, reason FROM items ORDER BY case_id, position",
+        &mut |r| {
+            let case: i64 = r.try_get(0)?;
+            let position = i64::from(r.try_get::<_, i32>(1)?);
+            each(Record::Item {
+                case: CaseId(case),
+                position,
+                item: Item {
+                    url: seal.open(&item_place("url", position), case, r.try_get(2)?)?,
+                    outcome: spelled(r, 3)?,
+                    reason: seal.open_opt(&item_place("reason", position), case, r.try_get(4)?)?,
+                },
+            })
+        },
+    )?;
+    each_row(
+        tx,
+        "SELECT id, case_id, kind, body, at, author FROM notes ORDER BY id",
+        &mut |r| {
+            let id: i64 = r.try_get(0)?;
+            each(Record::Note {
+                id: NoteId(id),
+                case: CaseId(r.try_get(1)?),
+                kind: r.try_get(2)?,
+                body: seal.open("notes.body", id, r.try_get(3)?)?,
+                at: r.try_get(4)?,
+                author: r.try_get(5)?,
+            })
+        },
+    )?;
+    let sql = format!("SELECT {LETTER_COLUMNS} FROM letters ORDER BY id");
+    each_row(tx, &sql, &mut |r| {
+        each(Record::Letter {
+            case: CaseId(r.try_get(6)?),
+            letter: read_letter(r, seal)?,
+        })
+    })?;
+    // A manager reads every agent's views (row-level security shows others only their own).
+    each_row(
+        tx,
+        "SELECT agent, name, filter, saved_at FROM saved_views ORDER BY agent, name",
+        &mut |r| {
+            let agent: String = r.try_get(0)?;
+            let name: String = r.try_get(1)?;
+            let filter = seal.open_at(&view_place(&agent, &name), r.try_get(2)?)?;
+            let filter = serde_json::from_str(&filter).map_err(|e| {
+                Error::Damaged(format!("the saved view {name:?} cannot be read: {e}"))
+            })?;
+            each(Record::View {
+                agent,
+                view: SavedView {
+                    name,
+                    filter,
+                    saved_at: r.try_get(3)?,
+                },
+            })
+        },
+    )?;
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq");
+    each_row(tx, &sql, &mut |r| each(Record::Event(read_event(r)?)))
+}
