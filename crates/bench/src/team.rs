@@ -10,7 +10,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use privacydesk_core::{Action, ActionInput, CaseFilter, Desk, Passphrase, Reference, TeamRole};
+use privacydesk_core::{
+    Action, ActionInput, CaseFilter, Desk, Location, Passphrase, Reference, TeamRole,
+};
 
 use crate::BenchError;
 
@@ -91,25 +93,32 @@ pub fn run(args: &TeamArgs) -> Result<(), BenchError> {
     Desk::init_team(&on_database(&args.admin, &database), &boss, &passphrase)?;
     let files = args.dir.join("company");
     std::fs::create_dir_all(&files)?;
-    let mut manager = Desk::open_team(&login(&args.admin, &boss, &database), &passphrase, &files)?;
+    let address = login(&args.admin, &boss, &database);
 
-    // The same demo cases on the team desk and on a file.
-    let started = Instant::now();
-    manager.seed_demo(args.cases, 1, &mut |_| {})?;
-    let seeded = started.elapsed();
+    // The demo cases on a file, then that file copied into the new team desk (`copy-to`): the
+    // same cases on both engines.
     let file = args.dir.join(format!("file-{}.db", args.cases));
     let _ = std::fs::remove_file(&file);
     let mut single = Desk::create(&file, &passphrase, privacydesk_core::Agent::new("boss")?)?;
     let started = Instant::now();
     single.seed_demo(args.cases, 1, &mut |_| {})?;
     let seeded_file = started.elapsed();
+    let started = Instant::now();
+    let copy = single.copy_to(&Location::Team(address.clone()), &passphrase, &mut |_| {})?;
+    let copied = started.elapsed();
+    if !copy.verified.is_ok() {
+        return Err(BenchError::new("the copy on the team desk did not verify"));
+    }
     println!(
-        "seeded {} demo cases: team desk {:.0} s ({:.0} cases/s), file {:.0} s",
+        "seeded {} demo cases on a file in {:.0} s; copied to the team desk in {:.0} s \
+         ({:.0} cases/s, {} events, verified)",
         args.cases,
-        seeded.as_secs_f64(),
-        args.cases as f64 / seeded.as_secs_f64(),
-        seeded_file.as_secs_f64()
+        seeded_file.as_secs_f64(),
+        copied.as_secs_f64(),
+        args.cases as f64 / copied.as_secs_f64(),
+        copy.carried.events
     );
+    let mut manager = Desk::open_team(&address, &passphrase, &files)?;
 
     // One agent, the same reads on both engines.
     println!("\none agent, median of 20 (ms)   team desk   file   ratio");

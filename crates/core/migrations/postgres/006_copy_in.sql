@@ -46,42 +46,52 @@ $$;
 REVOKE ALL ON FUNCTION begin_copy_in(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION begin_copy_in(text) TO @team@_manager;
 
--- Keeps one copied event as it was, once its seal is checked to follow the chain.
-CREATE FUNCTION load_event(p_seq bigint, p_case_id bigint, p_at text, p_actor text,
-                           p_action text, p_details text, p_prev_hash text, p_hash text)
+-- Keeps copied events as they were, oldest first, once each seal is checked to follow the
+-- chain (given as arrays, a batch at a time: the chain's row is written once per batch).
+CREATE FUNCTION load_events(p_seq bigint[], p_case_id bigint[], p_at text[], p_actor text[],
+                            p_action text[], p_details text[], p_prev_hash text[],
+                            p_hash text[])
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public AS $$
 DECLARE
     previous text;
-    next_seq bigint;
+    last_seq bigint;
     sealed   text;
+    i        integer;
 BEGIN
     IF NOT copying_in() THEN
         RAISE EXCEPTION 'events are loaded only into a new team desk, by the manager copying into it'
             USING ERRCODE = '42501';
     END IF;
-    SELECT c.head, c.count + 1 INTO previous, next_seq FROM chain AS c WHERE c.id = 1 FOR UPDATE;
-    IF p_seq <> next_seq OR p_prev_hash <> previous THEN
-        RAISE EXCEPTION 'event % does not follow the trail loaded so far', p_seq
-            USING ERRCODE = '22023';
-    END IF;
-    sealed := encode(sha256(
-        seal_field(previous) || seal_field(p_seq::text)
-        || seal_field(coalesce(p_case_id::text, '')) || seal_field(p_at)
-        || seal_field(p_actor) || seal_field(p_action) || seal_field(p_details)), 'hex');
-    IF sealed <> p_hash THEN
-        RAISE EXCEPTION 'event %''s seal does not match what it records', p_seq
-            USING ERRCODE = '22023';
-    END IF;
-    INSERT INTO events (seq, case_id, at, actor, action, details, prev_hash, hash)
-    VALUES (p_seq, p_case_id, p_at, p_actor, p_action, p_details, previous, sealed);
-    UPDATE chain SET head = sealed, count = p_seq WHERE id = 1;
+    SELECT c.head, c.count INTO previous, last_seq FROM chain AS c WHERE c.id = 1 FOR UPDATE;
+    FOR i IN 1 .. coalesce(array_length(p_seq, 1), 0) LOOP
+        IF p_seq[i] <> last_seq + 1 OR p_prev_hash[i] <> previous THEN
+            RAISE EXCEPTION 'event % does not follow the trail loaded so far', p_seq[i]
+                USING ERRCODE = '22023';
+        END IF;
+        sealed := encode(sha256(
+            seal_field(previous) || seal_field(p_seq[i]::text)
+            || seal_field(coalesce(p_case_id[i]::text, '')) || seal_field(p_at[i])
+            || seal_field(p_actor[i]) || seal_field(p_action[i]) || seal_field(p_details[i])),
+            'hex');
+        IF sealed <> p_hash[i] THEN
+            RAISE EXCEPTION 'event %''s seal does not match what it records', p_seq[i]
+                USING ERRCODE = '22023';
+        END IF;
+        INSERT INTO events (seq, case_id, at, actor, action, details, prev_hash, hash)
+        VALUES (p_seq[i], p_case_id[i], p_at[i], p_actor[i], p_action[i], p_details[i],
+                previous, sealed);
+        previous := sealed;
+        last_seq := p_seq[i];
+    END LOOP;
+    UPDATE chain SET head = previous, count = last_seq WHERE id = 1;
 END
 $$;
-REVOKE ALL ON FUNCTION load_event(bigint, bigint, text, text, text, text, text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION load_event(bigint, bigint, text, text, text, text, text, text)
-    TO @team@_manager;
+REVOKE ALL ON FUNCTION load_events(bigint[], bigint[], text[], text[], text[], text[], text[],
+                                   text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION load_events(bigint[], bigint[], text[], text[], text[], text[], text[],
+                                      text[]) TO @team@_manager;
 
 -- Ends the copy: the ids handed out next follow the copied ones.
 CREATE FUNCTION finish_copy_in(p_at text) RETURNS void

@@ -12,6 +12,7 @@ use super::cases::{self, index_words, item_place, spelled};
 use super::events::{self, EVENT_COLUMNS, read_event};
 use super::records::{self, LETTER_COLUMNS, contact_place, letter_place, read_letter, view_place};
 use super::sealed::Sealer;
+use crate::domain::audit::Event;
 use crate::domain::case::Item;
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, Feed, Record};
@@ -32,10 +33,17 @@ impl TeamStore {
     /// manager.
     pub(super) fn load(&mut self, feed: &mut Feed<'_>, last: &EventDraft<'_>) -> Result<Appended> {
         self.ensure_connected()?;
-        let seal = &self.seal;
         let mut tx = self.client.get_mut().transaction()?;
         tx.execute("SELECT begin_copy_in($1)", &[&last.at])?;
-        feed(&mut |record| put(&mut tx, seal, record, last.at))?;
+        let mut loader = Loader {
+            tx,
+            seal: &self.seal,
+            at: last.at,
+            events: Vec::with_capacity(EVENT_BATCH),
+        };
+        feed(&mut |record| loader.put(record))?;
+        loader.load_events()?;
+        let mut tx = loader.tx;
         tx.execute("SELECT finish_copy_in($1)", &[&last.at])?;
         let appended = events::append(&mut tx, last)?;
         tx.commit()?;
@@ -43,7 +51,61 @@ impl TeamStore {
     }
 }
 
-/// Writes one record, its personal values sealed for their place.
+/// Events sent to the server at once: each call writes the chain's row once, and a row written
+/// many times in one transaction grows slower to find with each version.
+const EVENT_BATCH: usize = 2_000;
+
+/// A copy being loaded in its transaction.
+struct Loader<'t, 's> {
+    tx: Transaction<'t>,
+    seal: &'s Sealer,
+    /// When the copy is made (a customer's settings are saved then).
+    at: &'s str,
+    /// Events not yet sent.
+    events: Vec<Event>,
+}
+
+impl Loader<'_, '_> {
+    /// Writes one record, its personal values sealed for their place.
+    fn put(&mut self, record: Record) -> Result<()> {
+        if let Record::Event(event) = record {
+            self.events.push(event);
+            if self.events.len() >= EVENT_BATCH {
+                self.load_events()?;
+            }
+            return Ok(());
+        }
+        put(&mut self.tx, self.seal, record, self.at)
+    }
+
+    /// Sends the pending events to the server's `load_events`, which checks each seal.
+    fn load_events(&mut self) -> Result<()> {
+        if self.events.is_empty() {
+            return Ok(());
+        }
+        let column =
+            |f: fn(&Event) -> String| -> Vec<String> { self.events.iter().map(f).collect() };
+        let seq: Vec<i64> = self.events.iter().map(|e| e.seq).collect();
+        let case: Vec<Option<i64>> = self.events.iter().map(|e| e.case_id.map(|c| c.0)).collect();
+        self.tx.execute(
+            "SELECT load_events($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &seq,
+                &case,
+                &column(|e| e.at.clone()),
+                &column(|e| e.actor.clone()),
+                &column(|e| e.action.clone()),
+                &column(|e| e.details.clone()),
+                &column(|e| e.prev_hash.clone()),
+                &column(|e| e.hash.clone()),
+            ],
+        )?;
+        self.events.clear();
+        Ok(())
+    }
+}
+
+/// Writes one record other than an event, its personal values sealed for their place.
 fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Result<()> {
     match record {
         Record::Setting { key, value } => {
@@ -116,20 +178,8 @@ fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Res
                 ],
             )?;
         }
-        Record::Event(event) => {
-            tx.execute(
-                "SELECT load_event($1, $2, $3, $4, $5, $6, $7, $8)",
-                &[
-                    &event.seq,
-                    &event.case_id.map(|c| c.0),
-                    &event.at,
-                    &event.actor,
-                    &event.action,
-                    &event.details,
-                    &event.prev_hash,
-                    &event.hash,
-                ],
-            )?;
+        Record::Event(_) => {
+            return Err(Error::internal("an event reached the one-by-one loader"));
         }
     }
     Ok(())
