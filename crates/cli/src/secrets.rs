@@ -20,9 +20,14 @@ fn from_file(path: &Path) -> Result<String, Error> {
 }
 
 fn prompt(label: &str) -> Result<String, Error> {
+    prompt_or(label, &format!("set {ENV} or use --passphrase-file"))
+}
+
+/// Asks at the terminal; without one, says what to set instead (`instead`).
+fn prompt_or(label: &str, instead: &str) -> Result<String, Error> {
     if !std::io::stdin().is_terminal() {
         return Err(Error::Invalid(format!(
-            "no passphrase: set {ENV} or use --passphrase-file (there is no terminal to ask on)"
+            "no passphrase: {instead} (there is no terminal to ask on)"
         )));
     }
     rpassword::prompt_password(label).map_err(|e| Error::Io {
@@ -43,8 +48,13 @@ pub fn existing(file: Option<&Path>) -> Result<Passphrase, Error> {
 }
 
 fn confirmed(label: &str) -> Result<String, Error> {
-    let first = Zeroizing::new(prompt(label)?);
-    let second = Zeroizing::new(prompt("Repeat it: ")?);
+    confirmed_or(label, &format!("set {ENV} or use --passphrase-file"))
+}
+
+/// A new passphrase typed twice; without a terminal, says what to set instead.
+fn confirmed_or(label: &str, instead: &str) -> Result<String, Error> {
+    let first = Zeroizing::new(prompt_or(label, instead)?);
+    let second = Zeroizing::new(prompt_or("Repeat it: ", instead)?);
     if *first != *second {
         return Err(Error::invalid(
             "the two passphrases differ; nothing was changed",
@@ -67,16 +77,19 @@ pub fn for_new_database(file: Option<&Path>) -> Result<Passphrase, Error> {
 pub fn for_new_member(name: &str) -> Result<Passphrase, Error> {
     let text = match std::env::var(NEW_ENV) {
         Ok(value) => value,
-        Err(_) => confirmed(&format!("Passphrase for {name}: "))?,
+        Err(_) => confirmed_or(
+            &format!("Passphrase for {name}: "),
+            &format!("set {NEW_ENV}"),
+        )?,
     };
     Passphrase::new_for_creation(text)
 }
 
-/// The new passphrase of a rekey.
+/// The new passphrase of a rekey, or of a new file a copy goes into.
 pub fn for_rekey() -> Result<Passphrase, Error> {
     let text = match std::env::var(NEW_ENV) {
         Ok(value) => value,
-        Err(_) => confirmed("New passphrase: ")?,
+        Err(_) => confirmed_or("New passphrase: ", &format!("set {NEW_ENV}"))?,
     };
     Passphrase::new_for_creation(text)
 }
@@ -85,12 +98,9 @@ pub fn for_rekey() -> Result<Passphrase, Error> {
 pub fn for_copy_target(name: &str) -> Result<Passphrase, Error> {
     match std::env::var(TARGET_ENV) {
         Ok(value) => Ok(Passphrase::new(value)),
-        Err(_) if std::io::stdin().is_terminal() => Ok(Passphrase::new(prompt(&format!(
-            "{name}'s passphrase on the team desk copied into: "
-        ))?)),
-        Err(_) => Err(Error::Invalid(format!(
-            "no passphrase for the team desk copied into: set {TARGET_ENV} (there is no \
-             terminal to ask on)"
-        ))),
+        Err(_) => Ok(Passphrase::new(prompt_or(
+            &format!("{name}'s passphrase on the team desk copied into: "),
+            &format!("set {TARGET_ENV} for the team desk copied into"),
+        )?)),
     }
 }
