@@ -15,6 +15,19 @@ CREATE TABLE copy_in (
 REVOKE ALL ON copy_in FROM PUBLIC;
 GRANT SELECT ON copy_in TO @team@_viewer, @team@_agent, @team@_manager;
 
+-- An event's seal, exactly as core's domain::audit::seal computes it: the SHA-256 of its fields,
+-- each length-prefixed, after the previous event's seal. One definition for appends and loads.
+CREATE FUNCTION event_seal(p_previous text, p_seq bigint, p_case_id bigint, p_at text,
+                           p_actor text, p_action text, p_details text) RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, public AS $$
+    SELECT encode(sha256(
+        seal_field(p_previous) || seal_field(p_seq::text)
+        || seal_field(coalesce(p_case_id::text, '')) || seal_field(p_at)
+        || seal_field(p_actor) || seal_field(p_action) || seal_field(p_details)), 'hex')
+$$;
+REVOKE ALL ON FUNCTION event_seal(text, bigint, bigint, text, text, text, text) FROM PUBLIC;
+
 -- Whether the connected manager is loading a copy now.
 CREATE FUNCTION copying_in() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
@@ -70,11 +83,8 @@ BEGIN
             RAISE EXCEPTION 'event % does not follow the trail loaded so far', p_seq[i]
                 USING ERRCODE = '22023';
         END IF;
-        sealed := encode(sha256(
-            seal_field(previous) || seal_field(p_seq[i]::text)
-            || seal_field(coalesce(p_case_id[i]::text, '')) || seal_field(p_at[i])
-            || seal_field(p_actor[i]) || seal_field(p_action[i]) || seal_field(p_details[i])),
-            'hex');
+        sealed := event_seal(previous, p_seq[i], p_case_id[i], p_at[i], p_actor[i], p_action[i],
+                             p_details[i]);
         IF sealed <> p_hash[i] THEN
             RAISE EXCEPTION 'event %''s seal does not match what it records', p_seq[i]
                 USING ERRCODE = '22023';
@@ -114,7 +124,7 @@ GRANT EXECUTE ON FUNCTION finish_copy_in(text) TO @team@_manager;
 CREATE POLICY copied_views ON saved_views FOR INSERT TO @team@_manager WITH CHECK (copying_in());
 CREATE POLICY managers_read_views ON saved_views FOR SELECT TO @team@_manager USING (true);
 
--- Copying a desk out or in is a manager's, as an export is.
+-- Copying a desk out or in is a manager's, as an export is; the seal is event_seal's.
 CREATE OR REPLACE FUNCTION append_event(p_case_id bigint, p_at text, p_action text, p_details text)
 RETURNS TABLE (seq bigint, hash text)
 LANGUAGE plpgsql SECURITY DEFINER
@@ -132,10 +142,7 @@ BEGIN
         RAISE EXCEPTION 'only a manager may record %', p_action USING ERRCODE = '42501';
     END IF;
     SELECT c.head, c.count + 1 INTO previous, next_seq FROM chain AS c WHERE c.id = 1 FOR UPDATE;
-    sealed := encode(sha256(
-        seal_field(previous) || seal_field(next_seq::text)
-        || seal_field(coalesce(p_case_id::text, '')) || seal_field(p_at)
-        || seal_field(who) || seal_field(p_action) || seal_field(p_details)), 'hex');
+    sealed := event_seal(previous, next_seq, p_case_id, p_at, who, p_action, p_details);
     INSERT INTO events (seq, case_id, at, actor, action, details, prev_hash, hash)
     VALUES (next_seq, p_case_id, p_at, who, p_action, p_details, previous, sealed);
     UPDATE chain SET head = sealed, count = next_seq WHERE id = 1;
