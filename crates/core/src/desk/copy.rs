@@ -6,6 +6,8 @@
 //! the last copied one, so the copy's trail continues the original's. The original records the
 //! copy (`copied_out`) once it is whole; then the copy is verified as `verify` would.
 
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 use serde_json::json;
 
@@ -90,9 +92,12 @@ impl Desk {
             &event,
         );
         drop(copy);
-        let appended = match loaded {
+        let appended = match loaded.and_then(|appended| put_in_place(target).map(|()| appended)) {
             Ok(appended) => appended,
-            Err(e) => return Err(discard(target, e)),
+            Err(e) => {
+                remove_file_and_companions(&partial(target));
+                return Err(e);
+            }
         };
         let details = json!({
             "to": target.to_string(),
@@ -101,7 +106,10 @@ impl Desk {
         });
         // The copy holds everything: were its leaving unrecorded here, it may not stay.
         if let Err(e) = self.record(None, EventKind::Desk(DeskEvent::CopiedOut), details) {
-            return Err(discard(target, e));
+            if let Location::File(path) = target {
+                remove_file_and_companions(path);
+            }
+            return Err(e);
         }
         let copy = Desk::open_at_as_is(target, passphrase, self.agent.clone())?;
         let verified =
@@ -134,7 +142,11 @@ fn open_target(target: &Location, passphrase: &Passphrase) -> Result<Box<dyn Sto
                     path.display()
                 )));
             }
-            store::create(path, passphrase)
+            // Made under another name and renamed once whole: a copy cut off (a crash, a
+            // kill) leaves no file at the target to block the next try.
+            let partial = partial(target);
+            remove_file_and_companions(&partial);
+            store::create(&partial, passphrase)
         }
         Location::Team(address) => {
             let copy = store::open_team(address, passphrase)?;
@@ -148,16 +160,46 @@ fn open_target(target: &Location, passphrase: &Passphrase) -> Result<Box<dyn Sto
     }
 }
 
-/// A copy that failed leaves nothing behind: a new file is deleted (a team desk's transaction
-/// was rolled back by its server). Returns the error that stopped it.
-fn discard(target: &Location, error: Error) -> Error {
-    if let Location::File(path) = target {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            // Absent is fine: not every companion file is made.
-            let _ = std::fs::remove_file(std::path::PathBuf::from(name));
+/// Where a file copy is written until it is whole: beside the target, hidden. (A team desk's
+/// copy is its server's one transaction.)
+fn partial(target: &Location) -> PathBuf {
+    match target {
+        Location::File(path) => {
+            let name = path
+                .file_name()
+                .map_or_else(|| "copy".into(), |n| n.to_string_lossy().into_owned());
+            path.with_file_name(format!(".{name}.copying"))
         }
+        Location::Team(_) => PathBuf::new(),
     }
-    error
+}
+
+/// Renames a whole file copy into place, never over a file that appeared meanwhile.
+fn put_in_place(target: &Location) -> Result<()> {
+    let Location::File(path) = target else {
+        return Ok(());
+    };
+    if path.exists() {
+        return Err(Error::invalid(format!(
+            "{} appeared while the copy was made: a copy goes into a new file",
+            path.display()
+        )));
+    }
+    std::fs::rename(partial(target), path).map_err(|source| Error::Io {
+        context: format!("the copy could not be put in place at {}", path.display()),
+        source,
+    })
+}
+
+/// Deletes a database file and the files SQLite keeps beside it; absent ones are fine.
+fn remove_file_and_companions(path: &Path) {
+    if path.as_os_str().is_empty() {
+        return;
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        // Not every companion is made; one that cannot be removed leaves only ciphertext.
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
 }
