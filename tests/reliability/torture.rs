@@ -60,6 +60,8 @@ fn write(
         None => Location::File(db.to_path_buf()),
     };
     let mut desk = Desk::open_at(&location, passphrase, agent)?;
+    // For a test that kills the writer at a moment of its writing, not of its opening.
+    eprintln!("opened");
     let mut out = std::io::stdout().lock();
     let mut n = 0u64;
     while count.is_none_or(|c| n < c) {
