@@ -1,6 +1,6 @@
 //! The team desk as the two ends of a copy (`copy-to`): every record read, its sealed values
 //! opened, in one snapshot; and a copy loaded into a new team desk, each value sealed here for
-//! its row, each event kept verbatim through the server's `load_event` (which checks its seal
+//! its row, each event kept verbatim through the server's `load_events` (which checks each seal
 //! and its place in the chain), all in one transaction the server opens with `begin_copy_in`
 //! (a manager's, into a desk with no case and no event) and closes with `finish_copy_in`.
 
