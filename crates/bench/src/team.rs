@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use privacydesk_core::{
-    Action, ActionInput, CaseFilter, Desk, Location, Passphrase, Reference, TeamRole,
+    Action, ActionInput, CaseFilter, CopyStage, Desk, Location, Passphrase, Reference, TeamRole,
 };
 
 use crate::BenchError;
@@ -104,19 +104,31 @@ pub fn run(args: &TeamArgs) -> Result<(), BenchError> {
     single.seed_demo(args.cases, 1, &mut |_| {})?;
     let seeded_file = started.elapsed();
     let started = Instant::now();
-    let copy = single.copy_to(&Location::Team(address.clone()), &passphrase, &mut |_| {})?;
+    let mut verifying_from = None;
+    let copy = single.copy_to(
+        &Location::Team(address.clone()),
+        &passphrase,
+        &mut |stage| {
+            if matches!(stage, CopyStage::Verifying(_)) && verifying_from.is_none() {
+                verifying_from = Some(Instant::now());
+            }
+        },
+    )?;
     let copied = started.elapsed();
+    let loaded = verifying_from.map_or(copied, |at| at - started);
     if !copy.verified.is_ok() {
         return Err(BenchError::new("the copy on the team desk did not verify"));
     }
     println!(
         "seeded {} demo cases on a file in {:.0} s; copied to the team desk in {:.0} s \
-         ({:.0} cases/s, {} events, verified)",
+         ({:.0} cases/s, {} events; loaded in {:.0} s, verified in {:.0} s)",
         args.cases,
         seeded_file.as_secs_f64(),
         copied.as_secs_f64(),
         args.cases as f64 / copied.as_secs_f64(),
-        copy.carried.events
+        copy.carried.events,
+        loaded.as_secs_f64(),
+        (copied - loaded).as_secs_f64(),
     );
     let mut manager = Desk::open_team(&address, &passphrase, &files)?;
 

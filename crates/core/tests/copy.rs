@@ -234,7 +234,7 @@ fn a_copy_goes_only_into_a_new_desk_and_a_refused_one_leaves_nothing() {
     let events = events + 1; // its copied_out
 
     // A team desk that already holds a case is not a new desk: the copy is refused whole.
-    let (server, team) = new_team();
+    let (_server, team) = new_team();
     let mut other = open(&team, fx.dir.path());
     other
         .new_case(&privacydesk_core::NewCase {
@@ -256,7 +256,7 @@ fn a_copy_goes_only_into_a_new_desk_and_a_refused_one_leaves_nothing() {
     );
 
     // An agent of a new team desk may not copy into it: it is its manager's (exit 7).
-    let (_server, fresh) = new_team();
+    let (fresh_server, fresh) = new_team();
     let mut manager = open(&fresh, fx.dir.path());
     let agent_name = pg::unique("agent");
     manager
@@ -266,7 +266,7 @@ fn a_copy_goes_only_into_a_new_desk_and_a_refused_one_leaves_nothing() {
         unreachable!()
     };
     let database = address.rsplit('/').next().unwrap_or_default().to_string();
-    let as_agent = Location::Team(server.address(&agent_name, &database));
+    let as_agent = Location::Team(fresh_server.address(&agent_name, &database));
     let refused = fx.desk.copy_to(&as_agent, &passphrase(), &mut |_| {});
     match refused {
         Err(e @ Error::RoleNeeded(_)) => assert_eq!(e.exit_code(), 7),

@@ -2,7 +2,9 @@
 //! throwaway cluster of its own (Debian's `postgresql`; `initdb` in a temporary folder, loopback
 //! only, stopped when the test ends). An agent connected with any client cannot change or delete
 //! an event, write one directly, or write one in someone else's name; a viewer cannot append;
-//! concurrent appends stay one chain; and the server seals each event exactly as core does.
+//! concurrent appends stay one chain; the server seals each event exactly as core does, and
+//! checks every event of a copied trail before it keeps it; notes and letters are their
+//! writer's.
 
 mod common;
 
@@ -160,6 +162,178 @@ fn the_server_keeps_one_chain_of_events_no_agent_can_rewrite_or_sign_for_someone
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((head, count), (previous, 81));
     drop((ana, vera, admin));
+}
+
+/// An event as `load_events` takes it: seq, case, at, actor, action, details, prev_hash, hash.
+type Loaded = (
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// A trail of `count` events as core seals them, from the genesis.
+fn trail(count: i64) -> Vec<Loaded> {
+    let mut previous = "0".repeat(64);
+    (1..=count)
+        .map(|seq| {
+            let (at, actor, action, details) = (
+                format!("2026-06-01T09:00:{:02}Z", seq % 60),
+                if seq % 2 == 0 { "ana" } else { "ben" }.to_string(),
+                "note_added".to_string(),
+                format!(r#"{{"n":{seq}}}"#),
+            );
+            let hash = seal(&previous, seq, Some(seq), &at, &actor, &action, &details);
+            let event = (
+                seq,
+                Some(seq),
+                at,
+                actor,
+                action,
+                details,
+                previous.clone(),
+                hash.clone(),
+            );
+            previous = hash;
+            event
+        })
+        .collect()
+}
+
+/// Calls `load_events` with `events`, column by column.
+fn load(
+    client: &mut impl postgres::GenericClient,
+    events: &[Loaded],
+) -> Result<u64, postgres::Error> {
+    let seq: Vec<i64> = events.iter().map(|e| e.0).collect();
+    let case: Vec<Option<i64>> = events.iter().map(|e| e.1).collect();
+    let text =
+        |f: fn(&Loaded) -> &String| events.iter().map(|e| f(e).clone()).collect::<Vec<String>>();
+    client.execute(
+        "SELECT load_events($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[
+            &seq,
+            &case,
+            &text(|e| &e.2),
+            &text(|e| &e.3),
+            &text(|e| &e.4),
+            &text(|e| &e.5),
+            &text(|e| &e.6),
+            &text(|e| &e.7),
+        ],
+    )
+}
+
+#[test]
+fn a_copied_trail_is_kept_only_as_one_chain_the_server_has_checked_and_authors_are_the_writers() {
+    let cluster = Cluster::start();
+    let mut admin = cluster.admin();
+    team::migrate(&mut admin).unwrap_or_else(|e| panic!("{e}"));
+    add_login(&mut admin, "mia", "postgres_manager", "mia-login");
+    add_login(&mut admin, "ana", "postgres_agent", "ana-login");
+    let mut mia = team::connect(&cluster.url("mia", "mia-login")).unwrap_or_else(|e| panic!("{e}"));
+    let mut ana = team::connect(&cluster.url("ana", "ana-login")).unwrap_or_else(|e| panic!("{e}"));
+    let events = trail(5);
+
+    // Outside a copy, nobody loads events, a manager included.
+    assert!(refused(load(&mut mia, &events)).contains("only into a new team desk"));
+
+    let mut tx = mia.transaction().unwrap_or_else(|e| panic!("{e}"));
+    tx.execute("SELECT begin_copy_in('2026-12-02T09:00:00Z')", &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Each refusal is tried in a savepoint, so that the copy goes on after it.
+    let attempt = |tx: &mut postgres::Transaction<'_>, batch: &[_]| -> String {
+        let mut savepoint = tx.transaction().unwrap_or_else(|e| panic!("{e}"));
+        let message = refused(load(&mut savepoint, batch));
+        drop(savepoint);
+        message
+    };
+    // A batch that does not start at the chain's head, one with a gap, one whose links are
+    // broken, one with an edited field, and one with a column short: each refused whole.
+    assert!(attempt(&mut tx, &events[1..3]).contains("event 2 does not follow"));
+    let gap = [events[0].clone(), events[2].clone()];
+    assert!(attempt(&mut tx, &gap).contains("event 3 does not follow"));
+    let mut relinked = events[..3].to_vec();
+    relinked[2].6 = relinked[0].7.clone();
+    assert!(attempt(&mut tx, &relinked).contains("event 3 does not follow"));
+    let mut edited = events[..3].to_vec();
+    edited[1].3 = "mia".into();
+    assert!(attempt(&mut tx, &edited).contains("event 2's seal does not match"));
+    let mut savepoint = tx.transaction().unwrap_or_else(|e| panic!("{e}"));
+    let short = savepoint.execute(
+        "SELECT load_events(ARRAY[1]::bigint[], ARRAY[1]::bigint[], ARRAY['a'], ARRAY['b'],
+                            ARRAY['c'], ARRAY['d'], ARRAY[]::text[], ARRAY['f'])",
+        &[],
+    );
+    assert!(refused(short).contains("columns of different lengths"));
+    drop(savepoint);
+    // The trail in two batches, the second following the first.
+    load(&mut tx, &events[..2]).unwrap_or_else(|e| panic!("{e}"));
+    load(&mut tx, &events[2..]).unwrap_or_else(|e| panic!("{e}"));
+    // An agent cannot load events at all.
+    assert!(refused(load(&mut ana, &trail(1))).contains("permission denied"));
+    tx.execute("SELECT finish_copy_in('2026-12-02T09:00:01Z')", &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    tx.commit().unwrap_or_else(|e| panic!("{e}"));
+    let (head, count): (String, i64) = admin
+        .query_one("SELECT head, count FROM chain", &[])
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((head, count), (events[4].7.clone(), 5));
+    let kept: Vec<(i64, String, String)> = admin
+        .query("SELECT seq, actor, hash FROM events ORDER BY seq", &[])
+        .map(|rows| {
+            rows.iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expected: Vec<(i64, String, String)> = events
+        .iter()
+        .map(|e| (e.0, e.3.clone(), e.7.clone()))
+        .collect();
+    assert_eq!(kept, expected, "the copied events are kept verbatim");
+    // The copy is over: nothing more is loaded.
+    assert!(refused(load(&mut mia, &trail(6)[5..])).contains("only into a new team desk"));
+
+    // Whatever author a client writes on a note or a letter, the server keeps its login.
+    admin
+        .batch_execute(
+            "INSERT INTO cases (id, reference, kind, state, requester_name, requester_email,
+                 email_index, is_minor, channel, jurisdiction, details, received_on, due_on,
+                 queue_on, pauses, identity, created_at, updated_at)
+             VALUES (1, 'PR-2026-00001', 'access', 'new', '\\x00', '\\x00', '\\x00', false,
+                 'email', 'gdpr', '\\x00', '2026-06-01', '2026-07-01', '2026-07-01', '[]',
+                 'unverified', 't', 't')",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    ana.execute(
+        "INSERT INTO notes (id, case_id, at, author, kind, body)
+         VALUES (nextval('notes_id'), 1, 't', 'mia', 'note', '\\x00')",
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    ana.execute(
+        "INSERT INTO letters (case_id, kind, body, author, saved_at)
+         VALUES (1, 'acknowledgement', '\\x00', 'mia', 't')",
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    ana.execute("UPDATE letters SET author = 'mia'", &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let authors: Vec<String> = admin
+        .query(
+            "SELECT author FROM notes UNION ALL SELECT author FROM letters",
+            &[],
+        )
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(authors, ["ana", "ana"]);
+    drop((ana, mia, admin));
 }
 
 #[test]

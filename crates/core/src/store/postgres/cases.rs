@@ -303,21 +303,13 @@ pub(super) fn insert_case(
     Ok(id)
 }
 
-/// A copied case as it was (`copy-to`), its id and dates kept (its items follow); its words
-/// indexed as they would be here, a redacted case by its reference only.
-pub(super) fn load_case(
-    conn: &mut impl GenericClient,
-    seal: &Sealer,
-    case: &Case,
-    created_at: &str,
-) -> Result<()> {
-    insert_row(conn, seal, case.id.0, case, (created_at, &case.revision.at))?;
-    let tokens = if case.redacted_on.is_some() {
+/// The words a copied case is found by here: a redacted case by its reference only.
+pub(super) fn loaded_case_tokens(seal: &Sealer, case: &Case) -> Vec<Vec<u8>> {
+    if case.redacted_on.is_some() {
         seal.tokens(case.reference.as_str())
     } else {
         case_tokens(seal, case)
-    };
-    index_words(conn, case.id, tokens)
+    }
 }
 
 /// What a case is found by: its requester's name and address, its details, its reference.
@@ -329,13 +321,42 @@ fn case_tokens(seal: &Sealer, case: &Case) -> Vec<Vec<u8>> {
     tokens
 }
 
+/// Every column a case is written to, in the order [`with_case_row`] gives their values.
+pub(super) const CASE_ROW_COLUMNS: &str = "id, reference, kind, state, outcome, denial_basis, \
+    denial_reason, requester_name, requester_email, email_index, requester_phone, is_minor, \
+    customer, channel, jurisdiction, details, received_on, due_on, attention_on, queue_on, pauses, \
+    extended_until, extension_granted_on, extension_reason, assignee, purge_on, legal_hold, \
+    closed_on, identity, agent_name, agent_proof, calendar, created_at, updated_at, redacted_on, \
+    appeal_received_on, appeal_due_on, appeal_extended_until, appeal_extension_granted_on, \
+    appeal_against, appeal_decided_on, appeal_granted";
+
 /// Writes every column of a case as row `id`, its personal values sealed for that row.
 fn insert_row(
     conn: &mut impl GenericClient,
     seal: &Sealer,
     id: i64,
     case: &Case,
+    dates: (&str, &str),
+) -> Result<()> {
+    let placeholders = (1..=CASE_ROW_COLUMNS.split(", ").count())
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("INSERT INTO cases ({CASE_ROW_COLUMNS}) VALUES ({placeholders})");
+    with_case_row(seal, id, case, dates, |values| {
+        conn.execute(&sql, values)?;
+        Ok(())
+    })
+}
+
+/// Hands `write` the values of every column of a case as row `id` (in [`CASE_ROW_COLUMNS`]'s
+/// order), its personal values sealed for that row: one list for an insert and a bulk copy.
+pub(super) fn with_case_row(
+    seal: &Sealer,
+    id: i64,
+    case: &Case,
     (created_at, updated_at): (&str, &str),
+    write: impl FnOnce(&[&(dyn ToSql + Sync)]) -> Result<()>,
 ) -> Result<()> {
     let sealed = |column: &str, text: &str| seal.seal(&format!("cases.{column}"), id, text);
     let sealed_opt =
@@ -386,20 +407,7 @@ fn insert_row(
         &appeal.and_then(|a| a.decided_on),
         &appeal.and_then(|a| a.granted),
     ];
-    conn.execute(
-        "INSERT INTO cases (id, reference, kind, state, outcome, denial_basis, denial_reason,
-             requester_name, requester_email, email_index, requester_phone, is_minor, customer,
-             channel, jurisdiction, details, received_on, due_on, attention_on, queue_on, pauses,
-             extended_until, extension_granted_on, extension_reason, assignee, purge_on,
-             legal_hold, closed_on, identity, agent_name, agent_proof, calendar, created_at,
-             updated_at, redacted_on, appeal_received_on, appeal_due_on, appeal_extended_until,
-             appeal_extension_granted_on, appeal_against, appeal_decided_on, appeal_granted)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                 $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34,
-                 $35, $36, $37, $38, $39, $40, $41, $42)",
-        &values,
-    )?;
-    Ok(())
+    write(&values)
 }
 
 /// Adds search tokens to a case (each once).
@@ -514,22 +522,39 @@ pub(super) fn insert_items(
     items: &[Item],
 ) -> Result<()> {
     for (offset, item) in items.iter().enumerate() {
-        let position = first + offset as i64;
-        conn.execute(
-            "INSERT INTO items (case_id, position, url, outcome, reason)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[
-                &case.0,
-                &(position as i32),
-                &seal.seal(&item_place("url", position), case.0, &item.url),
-                &item.outcome.as_str(),
-                &seal.seal_opt(
-                    &item_place("reason", position),
-                    case.0,
-                    item.reason.as_deref(),
-                ),
-            ],
-        )?;
+        with_item_row(seal, case, first + offset as i64, item, |values| {
+            conn.execute(
+                &format!("INSERT INTO items ({ITEM_ROW_COLUMNS}) VALUES ($1, $2, $3, $4, $5)"),
+                values,
+            )?;
+            Ok(())
+        })?;
     }
     Ok(())
+}
+
+/// Every column an item is written to, in the order [`with_item_row`] gives their values.
+pub(super) const ITEM_ROW_COLUMNS: &str = "case_id, position, url, outcome, reason";
+
+/// Hands `write` the values of an item's row, its personal values sealed for their place.
+pub(super) fn with_item_row(
+    seal: &Sealer,
+    case: CaseId,
+    position: i64,
+    item: &Item,
+    write: impl FnOnce(&[&(dyn ToSql + Sync)]) -> Result<()>,
+) -> Result<()> {
+    let position32 = i32::try_from(position)
+        .map_err(|_| Error::invalid(format!("an item's position is out of range: {position}")))?;
+    write(&[
+        &case.0,
+        &position32,
+        &seal.seal(&item_place("url", position), case.0, &item.url),
+        &item.outcome.as_str(),
+        &seal.seal_opt(
+            &item_place("reason", position),
+            case.0,
+            item.reason.as_deref(),
+        ),
+    ])
 }

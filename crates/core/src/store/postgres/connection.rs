@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/004_team_changes.sql"),
     include_str!("../../../migrations/postgres/005_manager_events.sql"),
     include_str!("../../../migrations/postgres/006_copy_in.sql"),
+    include_str!("../../../migrations/postgres/007_bulk_copy.sql"),
 ];
 
 /// The schema version this build writes.

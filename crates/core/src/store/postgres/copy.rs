@@ -4,11 +4,13 @@
 //! and its place in the chain), all in one transaction the server opens with `begin_copy_in`
 //! (a manager's, into a desk with no case and no event) and closes with `finish_copy_in`.
 
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::Type;
 use postgres::{GenericClient, Row, Transaction};
 
 use super::TeamStore;
-use super::cases::{self, index_words, item_place, spelled};
+use super::cases::{self, item_place, spelled};
 use super::events::{self, EVENT_COLUMNS, read_event};
 use super::records::{self, LETTER_COLUMNS, contact_place, letter_place, read_letter, view_place};
 use super::sealed::Sealer;
@@ -16,7 +18,7 @@ use crate::domain::audit::Event;
 use crate::domain::case::Item;
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, Feed, Record};
-use crate::{CaseId, Customer, Error, NoteId, Result};
+use crate::{Case, CaseId, Customer, Error, NoteId, Result};
 
 impl TeamStore {
     /// Hands every record to `each`, in [`Record`]'s order, from one snapshot of the desk.
@@ -39,10 +41,12 @@ impl TeamStore {
             tx,
             seal: &self.seal,
             at: last.at,
-            events: Vec::with_capacity(EVENT_BATCH),
+            rows: Batch::Empty,
+            words: Words::default(),
+            events: Vec::with_capacity(BATCH),
         };
         feed(&mut |record| loader.put(record))?;
-        loader.load_events()?;
+        loader.finish()?;
         let mut tx = loader.tx;
         tx.execute("SELECT finish_copy_in($1)", &[&last.at])?;
         let appended = events::append(&mut tx, last)?;
@@ -51,9 +55,11 @@ impl TeamStore {
     }
 }
 
-/// Events sent to the server at once: each call writes the chain's row once, and a row written
-/// many times in one transaction grows slower to find with each version.
-const EVENT_BATCH: usize = 2_000;
+/// Rows of one table sent to the server at once, by `COPY` (cases, items, notes), by one
+/// statement (words) or one call of `load_events` (events): a statement per row would wait for
+/// the server once per row, and the chain's row, written once per call, grows slower to find
+/// with each version written in one transaction.
+const BATCH: usize = 2_000;
 
 /// A copy being loaded in its transaction.
 struct Loader<'t, 's> {
@@ -61,21 +67,210 @@ struct Loader<'t, 's> {
     seal: &'s Sealer,
     /// When the copy is made (a customer's settings are saved then).
     at: &'s str,
+    /// Rows of one table not yet sent (records arrive table by table).
+    rows: Batch,
+    /// The search tokens of rows sent, not yet sent themselves.
+    words: Words,
     /// Events not yet sent.
     events: Vec<Event>,
 }
 
+/// Rows of one table waiting to be sent.
+enum Batch {
+    Empty,
+    Cases(Vec<(Box<Case>, String)>),
+    Items(Vec<(CaseId, i64, Item)>),
+    Notes(Vec<CopiedNote>),
+}
+
+/// A note as copied.
+struct CopiedNote {
+    id: NoteId,
+    case: CaseId,
+    kind: String,
+    body: String,
+    at: String,
+    author: String,
+}
+
+/// Search tokens waiting to be sent, each beside its case.
+#[derive(Default)]
+struct Words {
+    pairs: Vec<(Vec<u8>, i64)>,
+}
+
+impl Words {
+    fn add(&mut self, case: CaseId, mut tokens: Vec<Vec<u8>>) {
+        tokens.sort_unstable();
+        tokens.dedup();
+        self.pairs
+            .extend(tokens.into_iter().map(|token| (token, case.0)));
+    }
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        match self {
+            Batch::Empty => 0,
+            Batch::Cases(rows) => rows.len(),
+            Batch::Items(rows) => rows.len(),
+            Batch::Notes(rows) => rows.len(),
+        }
+    }
+}
+
 impl Loader<'_, '_> {
-    /// Writes one record, its personal values sealed for their place.
+    /// Takes one record: a case, an item or a note into its table's batch (sealed when sent),
+    /// an event into the events' batch, anything else written at once.
     fn put(&mut self, record: Record) -> Result<()> {
-        if let Record::Event(event) = record {
-            self.events.push(event);
-            if self.events.len() >= EVENT_BATCH {
-                self.load_events()?;
+        match record {
+            Record::Case { case, created_at } => {
+                if !matches!(self.rows, Batch::Cases(_)) {
+                    self.send_rows()?;
+                    self.rows = Batch::Cases(Vec::with_capacity(BATCH));
+                }
+                if let Batch::Cases(cases) = &mut self.rows {
+                    cases.push((case, created_at));
+                }
             }
+            Record::Item {
+                case,
+                position,
+                item,
+            } => {
+                if !matches!(self.rows, Batch::Items(_)) {
+                    self.send_rows()?;
+                    self.rows = Batch::Items(Vec::with_capacity(BATCH));
+                }
+                if let Batch::Items(items) = &mut self.rows {
+                    items.push((case, position, item));
+                }
+            }
+            Record::Note {
+                id,
+                case,
+                kind,
+                body,
+                at,
+                author,
+            } => {
+                if !matches!(self.rows, Batch::Notes(_)) {
+                    self.send_rows()?;
+                    self.rows = Batch::Notes(Vec::with_capacity(BATCH));
+                }
+                if let Batch::Notes(notes) = &mut self.rows {
+                    notes.push(CopiedNote {
+                        id,
+                        case,
+                        kind,
+                        body,
+                        at,
+                        author,
+                    });
+                }
+            }
+            Record::Event(event) => {
+                self.send_rows()?;
+                self.events.push(event);
+                if self.events.len() >= BATCH {
+                    self.load_events()?;
+                }
+                return Ok(());
+            }
+            other => {
+                self.send_rows()?;
+                return put(&mut self.tx, self.seal, other, self.at);
+            }
+        }
+        if self.rows.len() >= BATCH {
+            self.send_rows()?;
+        }
+        Ok(())
+    }
+
+    /// Sends everything still waiting.
+    fn finish(&mut self) -> Result<()> {
+        self.send_rows()?;
+        self.load_events()
+    }
+
+    /// Sends the waiting rows by `COPY`, their personal values sealed for their rows, then
+    /// their words.
+    fn send_rows(&mut self) -> Result<()> {
+        let seal = self.seal;
+        let words = &mut self.words;
+        // A case's words are new (each sent once); a note's may already be its case's.
+        let mut words_are_new = false;
+        match std::mem::replace(&mut self.rows, Batch::Empty) {
+            Batch::Empty => return Ok(()),
+            Batch::Cases(batch) => {
+                copy_in(&mut self.tx, "cases", cases::CASE_ROW_COLUMNS, |writer| {
+                    for (case, created_at) in &batch {
+                        let dates = (created_at.as_str(), case.revision.at.as_str());
+                        cases::with_case_row(seal, case.id.0, case, dates, |values| {
+                            Ok(writer.write(values).map(drop)?)
+                        })?;
+                        words.add(case.id, cases::loaded_case_tokens(seal, case));
+                    }
+                    Ok(())
+                })?;
+                words_are_new = true;
+            }
+            Batch::Items(batch) => {
+                copy_in(&mut self.tx, "items", cases::ITEM_ROW_COLUMNS, |writer| {
+                    for (case, position, item) in &batch {
+                        cases::with_item_row(seal, *case, *position, item, |values| {
+                            Ok(writer.write(values).map(drop)?)
+                        })?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Batch::Notes(batch) => {
+                let columns = "id, case_id, at, author, kind, body";
+                copy_in(&mut self.tx, "notes", columns, |writer| {
+                    for note in &batch {
+                        writer.write(&[
+                            &note.id.0,
+                            &note.case.0,
+                            &note.at,
+                            &note.author,
+                            &note.kind,
+                            &seal.seal("notes.body", note.id.0, &note.body),
+                        ])?;
+                        words.add(note.case, seal.tokens(&note.body));
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        self.send_words(words_are_new)
+    }
+
+    /// Sends the waiting words in the index's order: by `COPY` if none is there yet, else in
+    /// one statement that skips those that are.
+    fn send_words(&mut self, all_new: bool) -> Result<()> {
+        let mut pairs = std::mem::take(&mut self.words.pairs);
+        if pairs.is_empty() {
             return Ok(());
         }
-        put(&mut self.tx, self.seal, record, self.at)
+        pairs.sort_unstable();
+        if all_new {
+            return copy_in(&mut self.tx, "case_words", "token, case_id", |writer| {
+                for (token, case) in &pairs {
+                    writer.write(&[token, case])?;
+                }
+                Ok(())
+            });
+        }
+        let (tokens, cases): (Vec<Vec<u8>>, Vec<i64>) = pairs.into_iter().unzip();
+        self.tx.execute(
+            "INSERT INTO case_words (token, case_id)
+             SELECT * FROM unnest($1::bytea[], $2::bigint[])
+             ON CONFLICT DO NOTHING",
+            &[&tokens, &cases],
+        )?;
+        Ok(())
     }
 
     /// Sends the pending events to the server's `load_events`, which checks each seal.
@@ -105,7 +300,31 @@ impl Loader<'_, '_> {
     }
 }
 
-/// Writes one record other than an event, its personal values sealed for their place.
+/// Writes rows into `columns` of `table` by one binary `COPY`, each row's values handed to the
+/// writer by `write_rows`; the column types are the table's own, as the server reports them.
+fn copy_in(
+    tx: &mut Transaction<'_>,
+    table: &str,
+    columns: &str,
+    write_rows: impl FnOnce(&mut BinaryCopyInWriter<'_>) -> Result<()>,
+) -> Result<()> {
+    let types: Vec<Type> = tx
+        .prepare(&format!("SELECT {columns} FROM {table}"))?
+        .columns()
+        .iter()
+        .map(|c| c.type_().clone())
+        .collect();
+    let sink = tx.copy_in(&format!(
+        "COPY {table} ({columns}) FROM STDIN (FORMAT binary)"
+    ))?;
+    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    write_rows(&mut writer)?;
+    writer.finish()?;
+    Ok(())
+}
+
+/// Writes one record other than a case, an item, a note or an event, its personal values
+/// sealed for their place.
 fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Result<()> {
     match record {
         Record::Setting { key, value } => {
@@ -122,34 +341,6 @@ fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Res
             )?;
         }
         Record::Customer(customer) => records::save_customer(tx, seal, &customer, at)?,
-        Record::Case { case, created_at } => cases::load_case(tx, seal, &case, &created_at)?,
-        Record::Item {
-            case,
-            position,
-            item,
-        } => cases::insert_items(tx, seal, case, position, std::slice::from_ref(&item))?,
-        Record::Note {
-            id,
-            case,
-            kind,
-            body,
-            at,
-            author,
-        } => {
-            tx.execute(
-                "INSERT INTO notes (id, case_id, at, author, kind, body)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    &id.0,
-                    &case.0,
-                    &at,
-                    &author,
-                    &kind,
-                    &seal.seal("notes.body", id.0, &body),
-                ],
-            )?;
-            index_words(tx, case, seal.tokens(&body))?;
-        }
         Record::Letter { case, letter } => {
             tx.execute(
                 "INSERT INTO letters (id, case_id, kind, body, author, saved_at, sent_at)
@@ -178,8 +369,10 @@ fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Res
                 ],
             )?;
         }
-        Record::Event(_) => {
-            return Err(Error::internal("an event reached the one-by-one loader"));
+        Record::Case { .. } | Record::Item { .. } | Record::Note { .. } | Record::Event(_) => {
+            return Err(Error::internal(
+                "a batched record reached the one-by-one loader",
+            ));
         }
     }
     Ok(())
