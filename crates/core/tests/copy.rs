@@ -341,3 +341,77 @@ fn a_tampered_trail_is_not_copied() {
     let copy = open(&team, fx.dir.path());
     assert!(records(&copy).is_empty(), "nothing of it was kept");
 }
+
+#[test]
+fn both_ends_find_the_same_cases_whether_a_searched_word_is_rare_or_common() {
+    // Enough cases that some words are held by thousands of them: the team desk searches a
+    // common word case by case in the list's order and a rare one by its cases first.
+    let mut fx = Fixture::new();
+    fx.desk
+        .seed_demo(2_600, 5, &mut |_| {})
+        .unwrap_or_else(|e| panic!("seed: {e}"));
+    let (_server, team) = new_team();
+    fx.desk
+        .copy_to(&team, &passphrase(), &mut |_| {})
+        .unwrap_or_else(|e| panic!("copy: {e}"));
+    let copy = open(&team, fx.dir.path());
+    let file = Location::File(fx.dir.path().join("archive.db"));
+    fx.desk
+        .copy_to(&file, &passphrase(), &mut |_| {})
+        .unwrap_or_else(|e| panic!("copy: {e}"));
+    let archive = open(&file, fx.dir.path());
+    let found = |desk: &Desk, search: &str, limit: Option<u32>| -> Vec<String> {
+        let filter = CaseFilter {
+            search: Some(search.into()),
+            limit,
+            ..CaseFilter::default()
+        };
+        desk.list(&filter)
+            .unwrap_or_else(|e| panic!("{search}: {e}"))
+            .into_iter()
+            .map(|c| c.case.reference.to_string())
+            .collect()
+    };
+    let count = |desk: &Desk, search: &str| -> u64 {
+        desk.count(&CaseFilter {
+            search: Some(search.into()),
+            ..CaseFilter::default()
+        })
+        .unwrap_or_else(|e| panic!("{search}: {e}"))
+    };
+    let mut held = Vec::new();
+    for search in [
+        "example",
+        "pr example",
+        "dubois",
+        "pr dubois",
+        "dub",
+        "privacy",
+        "nosuchword",
+    ] {
+        let everything = found(&fx.desk, search, None);
+        for desk in [&copy, &archive] {
+            assert_eq!(
+                found(desk, search, None),
+                everything,
+                "{search}: every match"
+            );
+            assert_eq!(
+                found(desk, search, Some(50)),
+                found(&fx.desk, search, Some(50)),
+                "{search}: the first page"
+            );
+            assert_eq!(
+                count(desk, search),
+                everything.len() as u64,
+                "{search}: the count"
+            );
+        }
+        held.push(everything.len());
+    }
+    // The searches span both kinds of word (every reference begins "PR"; a redacted case is
+    // found by its reference alone), and one held by none.
+    assert!(held[0] > 2_000, "{held:?}");
+    assert!(held[2] > 0 && held[2] < 2_000, "{held:?}");
+    assert_eq!(held[6], 0);
+}

@@ -178,7 +178,7 @@ pub(super) fn cases(
     filter: &CaseFilter,
     today: NaiveDate,
 ) -> Result<Vec<Case>> {
-    let FilterSql { where_sql, values } = FilterSql::of(filter, seal, today);
+    let FilterSql { where_sql, values } = FilterSql::of(conn, filter, seal, today)?;
     let page = match filter.limit {
         Some(limit) => format!("LIMIT {limit} OFFSET {}", filter.offset),
         None => format!("OFFSET {}", filter.offset),
@@ -197,7 +197,7 @@ pub(super) fn count_cases(
     filter: &CaseFilter,
     today: NaiveDate,
 ) -> Result<u64> {
-    let FilterSql { where_sql, values } = FilterSql::of(filter, seal, today);
+    let FilterSql { where_sql, values } = FilterSql::of(conn, filter, seal, today)?;
     let sql = format!("SELECT count(*) FROM cases {where_sql}");
     let n: i64 = conn
         .query_one(&sql, &FilterSql::params(&values))?

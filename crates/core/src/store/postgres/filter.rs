@@ -1,15 +1,19 @@
 //! A [`CaseFilter`] as the server's SQL. A search never sends what was typed: a whole reference
 //! is compared as it is (it is not personal), a whole address by its blind index, and each word
-//! by its keyed token, every word required.
+//! by its keyed token, every word required. A word few cases hold is looked up first and those
+//! cases read by id; a common one is checked case by case in the list's order, so that the
+//! first page comes as soon as it is full (the planner cannot tell the two apart: it sees only
+//! opaque tokens).
 
 use chrono::NaiveDate;
+use postgres::GenericClient;
 use postgres::types::ToSql;
 
 use super::sealed::Sealer;
-use crate::Reference;
 use crate::domain::filter::CaseFilter;
 use crate::domain::text::Email;
 use crate::team_crypto::words;
+use crate::{Reference, Result};
 
 /// A filter as SQL: its `WHERE` clause and the values bound to it, in order.
 pub(super) struct FilterSql {
@@ -18,8 +22,14 @@ pub(super) struct FilterSql {
 }
 
 impl FilterSql {
-    /// The SQL of `filter` on `today` (which "overdue" and "due within" count from).
-    pub(super) fn of(filter: &CaseFilter, seal: &Sealer, today: NaiveDate) -> FilterSql {
+    /// The SQL of `filter` on `today` (which "overdue" and "due within" count from); the server
+    /// is asked how common each searched word is.
+    pub(super) fn of(
+        conn: &mut impl GenericClient,
+        filter: &CaseFilter,
+        seal: &Sealer,
+        today: NaiveDate,
+    ) -> Result<FilterSql> {
         let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<Box<dyn ToSql + Sync>> = Vec::new();
         let mut add = |clause: &str, value: Box<dyn ToSql + Sync>| {
@@ -56,10 +66,15 @@ impl FilterSql {
                 );
             } else {
                 for word in words(text) {
-                    add(
-                        "id IN (SELECT case_id FROM case_words WHERE token = ANY(?))",
-                        Box::new(seal.query_tokens(&word)),
-                    );
+                    let tokens = seal.query_tokens(&word);
+                    match few_cases_with(conn, &tokens)? {
+                        Some(ids) => add("id = ANY(?)", Box::new(ids)),
+                        None => add(
+                            "EXISTS (SELECT FROM case_words AS w
+                                     WHERE w.case_id = cases.id AND w.token = ANY(?))",
+                            Box::new(tokens),
+                        ),
+                    }
                 }
             }
         }
@@ -80,11 +95,34 @@ impl FilterSql {
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        FilterSql { where_sql, values }
+        Ok(FilterSql { where_sql, values })
     }
 
     /// The values as the client binds them.
     pub(super) fn params(values: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
         values.iter().map(|v| v.as_ref()).collect()
     }
+}
+
+/// A word held by at most this many cases is rare: its cases are fetched first.
+const RARE_WORD_CASES: usize = 2_000;
+
+/// The cases holding any of `tokens` (one word's), if the word is rare; none if it is common.
+fn few_cases_with(conn: &mut impl GenericClient, tokens: &[Vec<u8>]) -> Result<Option<Vec<i64>>> {
+    // A case may hold several of the tokens (a word and its beginning): the cap counts rows.
+    let cap = (RARE_WORD_CASES * tokens.len().max(1)) as i64;
+    let rows = conn.query(
+        "SELECT case_id FROM case_words WHERE token = ANY($1) LIMIT $2",
+        &[&tokens, &(cap + 1)],
+    )?;
+    if rows.len() as i64 > cap {
+        return Ok(None);
+    }
+    let mut ids = rows
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<std::result::Result<Vec<i64>, _>>()?;
+    ids.sort_unstable();
+    ids.dedup();
+    Ok((ids.len() <= RARE_WORD_CASES).then_some(ids))
 }

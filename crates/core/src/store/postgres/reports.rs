@@ -214,7 +214,7 @@ pub(super) fn export_rows(
     today: NaiveDate,
     each: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
-    let FilterSql { where_sql, values } = FilterSql::of(filter, seal, today);
+    let FilterSql { where_sql, values } = FilterSql::of(conn, filter, seal, today)?;
     let sql = format!("SELECT {EXPORT_COLUMNS} FROM cases {where_sql} ORDER BY id");
     let params = FilterSql::params(&values);
     let mut line: Vec<u8> = Vec::with_capacity(256);
