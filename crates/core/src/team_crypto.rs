@@ -8,6 +8,10 @@
 //! - The **team key** ([`TeamKey`]), random, is stored on the server only wrapped for each
 //!   agent ([`WrappedKey`], XChaCha20-Poly1305 with the agent's name bound in). Removing an
 //!   agent deletes their wrapping; rotating the team key re-seals the data under a new one.
+//! - Each agent also has a **key pair** ([`AgentKeyPair`], X25519): the public half on the
+//!   server, the secret half wrapped under their passphrase like the team key. A manager who
+//!   rotates the team key seals the new one to each agent's public half ([`TeamKey::seal_to`],
+//!   a libsodium sealed box), so no passphrase is needed to hand it over.
 //! - A field is sealed under a key derived from the team key, with its **place** (table, column,
 //!   row) as associated data: a ciphertext moved to another row or column does not open.
 //! - Search reads keyed **blind indexes**: an HMAC of a whole normalised value (an address, a
@@ -111,6 +115,71 @@ impl AgentSecrets {
     }
 }
 
+/// An agent's key pair; the secret half is wiped from memory when dropped.
+pub struct AgentKeyPair {
+    secret: crypto_box::SecretKey,
+}
+
+impl std::fmt::Debug for AgentKeyPair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AgentKeyPair(hidden)")
+    }
+}
+
+/// The public half of an agent's key pair, as the server stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentPublicKey(pub [u8; KEY_BYTES]);
+
+impl AgentPublicKey {
+    /// A public key read back from the server; anything but 32 bytes is damage.
+    pub fn from_slice(bytes: &[u8]) -> Result<AgentPublicKey, Error> {
+        <[u8; KEY_BYTES]>::try_from(bytes)
+            .map(AgentPublicKey)
+            .map_err(|_| Error::Damaged("an agent's public key is not 32 bytes".into()))
+    }
+}
+
+impl AgentKeyPair {
+    /// A new random key pair.
+    pub fn generate() -> AgentKeyPair {
+        AgentKeyPair {
+            secret: crypto_box::SecretKey::generate(&mut OsRng),
+        }
+    }
+
+    /// The public half.
+    pub fn public(&self) -> AgentPublicKey {
+        AgentPublicKey(self.secret.public_key().to_bytes())
+    }
+
+    /// The secret half wrapped for `agent` under their secrets (the name bound in).
+    pub fn wrap_for(&self, agent: &str, secrets: &AgentSecrets) -> WrappedKey {
+        let secret = Zeroizing::new(self.secret.to_bytes());
+        WrappedKey(seal_with(
+            &secrets.wrapping,
+            &place("private_key", agent),
+            secret.as_slice(),
+        ))
+    }
+
+    /// The key pair from `agent`'s wrapping; a wrong passphrase or a changed wrapping is
+    /// [`Error::WrongPassphrase`].
+    pub fn unwrap_for(
+        agent: &str,
+        wrapped: &WrappedKey,
+        secrets: &AgentSecrets,
+    ) -> Result<AgentKeyPair, Error> {
+        let bytes = open_with(&secrets.wrapping, &place("private_key", agent), &wrapped.0)
+            .map_err(|_| Error::WrongPassphrase)?;
+        let secret = Zeroizing::new(
+            <[u8; KEY_BYTES]>::try_from(bytes.as_slice()).map_err(|_| Error::WrongPassphrase)?,
+        );
+        Ok(AgentKeyPair {
+            secret: crypto_box::SecretKey::from_bytes(*secret),
+        })
+    }
+}
+
 /// The team key wrapped for one agent, as the server stores it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrappedKey(pub Vec<u8>);
@@ -175,6 +244,38 @@ impl TeamKey {
         let mut key = Zeroizing::new([0u8; KEY_BYTES]);
         key.copy_from_slice(&bytes);
         Ok(TeamKey::from_bytes(key))
+    }
+
+    /// The key sealed to `agent`'s public key: only their key pair opens it. A sealed box has
+    /// no associated data, so the name is sealed in with the key and checked on opening (a box
+    /// copied to another agent's row does not open for them).
+    pub fn seal_to(&self, agent: &str, public: &AgentPublicKey) -> Result<Vec<u8>, Error> {
+        let mut message = Zeroizing::new(place("team_key", agent));
+        message.push(0);
+        message.extend_from_slice(self.key.as_slice());
+        crypto_box::PublicKey::from_bytes(public.0)
+            .seal(&mut OsRng, &message)
+            .map_err(|_| Error::internal("the team key could not be sealed to a public key"))
+    }
+
+    /// The team key from a box sealed to `agent` ([`seal_to`](Self::seal_to)); another agent's
+    /// box, another key pair or a changed byte is [`Error::WrongPassphrase`] (the pair is
+    /// unwrapped from the passphrase).
+    pub fn open_sealed(agent: &str, sealed: &[u8], pair: &AgentKeyPair) -> Result<TeamKey, Error> {
+        let message = Zeroizing::new(
+            pair.secret
+                .unseal(sealed)
+                .map_err(|_| Error::WrongPassphrase)?,
+        );
+        let mut expected = place("team_key", agent);
+        expected.push(0);
+        let key = message
+            .strip_prefix(expected.as_slice())
+            .filter(|key| key.len() == KEY_BYTES)
+            .ok_or(Error::WrongPassphrase)?;
+        let mut bytes = Zeroizing::new([0u8; KEY_BYTES]);
+        bytes.copy_from_slice(key);
+        Ok(TeamKey::from_bytes(bytes))
     }
 
     /// Seals `plaintext` for its `place` (e.g. `cases.requester_name:PR-2026-00001`).
@@ -407,6 +508,47 @@ mod tests {
             *byte ^= 1;
         }
         assert!(TeamKey::unwrap_for("ana", &flipped, &ana).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_team_key_sealed_to_an_agent_opens_only_with_their_key_pair() -> Result<(), Error> {
+        let team = TeamKey::generate();
+        let ana = secrets("ana's passphrase", 1);
+        let pair = AgentKeyPair::generate();
+        // The secret half travels only wrapped under Ana's passphrase.
+        let wrapped = pair.wrap_for("ana", &ana);
+        let again = AgentKeyPair::unwrap_for("ana", &wrapped, &ana)?;
+        assert_eq!(again.public(), pair.public());
+        assert!(matches!(
+            AgentKeyPair::unwrap_for("ana", &wrapped, &secrets("a guess", 1)),
+            Err(Error::WrongPassphrase)
+        ));
+        assert!(AgentKeyPair::unwrap_for("ben", &wrapped, &ana).is_err());
+        assert!(
+            !wrapped
+                .0
+                .windows(KEY_BYTES)
+                .any(|w| w == pair.secret.to_bytes().as_slice())
+        );
+
+        // A manager seals the team key to Ana's public half; her pair opens it.
+        let sealed = team.seal_to("ana", &pair.public())?;
+        let opened = TeamKey::open_sealed("ana", &sealed, &again)?;
+        let field = team.seal("notes.body:1", b"called Ana");
+        assert_eq!(
+            opened.open("notes.body:1", &field)?.as_slice(),
+            b"called Ana"
+        );
+        assert!(!sealed.windows(KEY_BYTES).any(|w| w == team.key.as_slice()));
+        // Not for another name, not with another pair, not changed.
+        assert!(TeamKey::open_sealed("ben", &sealed, &again).is_err());
+        assert!(TeamKey::open_sealed("ana", &sealed, &AgentKeyPair::generate()).is_err());
+        let mut changed = sealed.clone();
+        changed[40] ^= 1;
+        assert!(TeamKey::open_sealed("ana", &changed, &again).is_err());
+        assert!(TeamKey::open_sealed("ana", &sealed[..20], &again).is_err());
+        assert!(AgentPublicKey::from_slice(&[0; 31]).is_err());
         Ok(())
     }
 

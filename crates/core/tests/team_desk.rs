@@ -286,3 +286,107 @@ fn verify_names_what_the_server_s_owner_changed_behind_the_desk() {
         .unwrap_or_else(|| panic!("the edited event"));
     assert_eq!(broken.seq, 3);
 }
+
+#[test]
+fn each_agent_has_a_key_pair_whose_secret_half_only_their_passphrase_opens() {
+    use privacydesk_core::Passphrase;
+    use privacydesk_core::store::postgres as team;
+    use privacydesk_core::team_crypto::{AgentSecrets, KdfParams};
+
+    let mut fx = Fixture::team();
+    let ana = pg::unique("agent");
+    fx.desk
+        .team_add(&ana, TeamRole::Agent, &passphrase())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (database, ana_address, admin_address) = {
+        let t = fx.team.as_ref().unwrap_or_else(|| unreachable!());
+        (
+            t.database.clone(),
+            t.server.address(&ana, &t.database),
+            t.server.admin_on(&t.database),
+        )
+    };
+    let secrets = |p: &Passphrase| {
+        AgentSecrets::derive(p, &KdfParams::for_agent(&database, &ana))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let public_keys = |client: &mut postgres::Client| -> Vec<(String, Option<Vec<u8>>)> {
+        client
+            .query("SELECT name, public_key FROM team ORDER BY name", &[])
+            .map(|rows| rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+
+    // Everyone added has a public key the team can read; only its owner reads the wrapped
+    // secret half, and only their passphrase opens it.
+    let mut as_ana = plain_client(&fx, &ana);
+    let keys = public_keys(&mut as_ana);
+    assert_eq!(keys.len(), 2);
+    assert!(
+        keys.iter()
+            .all(|(_, key)| key.as_ref().map(Vec::len) == Some(32)),
+        "{keys:?}"
+    );
+    let ana_public = |keys: &[(String, Option<Vec<u8>>)]| {
+        keys.iter()
+            .find(|(name, _)| *name == ana)
+            .and_then(|(_, key)| key.clone())
+            .unwrap_or_else(|| panic!("{ana} has no public key"))
+    };
+    let first = ana_public(&keys);
+    let pair = team::own_key_pair(&mut as_ana, &secrets(&passphrase()))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no key pair"));
+    assert_eq!(pair.public().0.to_vec(), first);
+    let wrong = Passphrase::new("a guess at ana's passphrase".into());
+    assert!(matches!(
+        team::own_key_pair(&mut as_ana, &secrets(&wrong)),
+        Err(privacydesk_core::Error::WrongPassphrase)
+    ));
+    let rows: i64 = as_ana
+        .query_one(
+            "SELECT count(*) FROM agents WHERE wrapped_private_key IS NOT NULL",
+            &[],
+        )
+        .map(|r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows, 1, "an agent reads no one else's wrapped secret half");
+
+    // An agent added before key pairs existed is given one the next time they sign in, once.
+    let mut admin = team::connect(&admin_address).unwrap_or_else(|e| panic!("{e}"));
+    admin
+        .execute(
+            "UPDATE agents SET public_key = NULL, wrapped_private_key = NULL WHERE name = $1",
+            &[&ana],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let files = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut ana_desk = Desk::open_team(&ana_address, &passphrase(), files.path())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let second = ana_public(&public_keys(&mut as_ana));
+    assert_ne!(second, first);
+    let again = as_ana.execute(
+        "SELECT set_own_key_pair($1, $2)",
+        &[&vec![7u8; 32], &vec![7u8; 40]],
+    );
+    assert!(
+        again.is_err(),
+        "a key pair is not replaced but with a new passphrase"
+    );
+    assert_eq!(ana_public(&public_keys(&mut as_ana)), second);
+
+    // A new passphrase comes with a new pair, which the new passphrase opens.
+    let new = Passphrase::new("ana's new and longer passphrase".into());
+    ana_desk.rekey(&new).unwrap_or_else(|e| panic!("{e}"));
+    let third = ana_public(&public_keys(&mut admin));
+    assert_ne!(third, second);
+    let mut with_new = {
+        let mut url = url::Url::parse(&ana_address).unwrap_or_else(|e| panic!("{e}"));
+        let _ = url.set_password(Some(secrets(&new).login_password()));
+        team::connect(url.as_str()).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let pair = team::own_key_pair(&mut with_new, &secrets(&new))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no key pair"));
+    assert_eq!(pair.public().0.to_vec(), third);
+}

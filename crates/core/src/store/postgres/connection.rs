@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/005_manager_events.sql"),
     include_str!("../../../migrations/postgres/006_copy_in.sql"),
     include_str!("../../../migrations/postgres/007_bulk_copy.sql"),
+    include_str!("../../../migrations/postgres/008_agent_key_pairs.sql"),
 ];
 
 /// The schema version this build writes.

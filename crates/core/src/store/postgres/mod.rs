@@ -29,7 +29,7 @@ pub(crate) use team::init;
 
 use super::Store;
 use crate::domain::team::TeamSession;
-use crate::team_crypto::{AgentSecrets, TeamKey, WrappedKey};
+use crate::team_crypto::{AgentKeyPair, AgentSecrets, TeamKey, WrappedKey};
 use crate::{Error, Passphrase, Result};
 
 /// An open team desk: the agent's connection and the team key it unwrapped.
@@ -133,6 +133,21 @@ pub fn team_key(client: &mut Client, secrets: &AgentSecrets) -> Result<TeamKey> 
         .ok_or_else(|| Error::NotAllowed("this login is not on the team".into()))?;
     let name: String = row.try_get(0)?;
     TeamKey::unwrap_for(&name, &WrappedKey(row.try_get(1)?), secrets)
+}
+
+/// The connected agent's key pair, unwrapped from their own wrapping of its secret half; none
+/// if they have not been given one yet.
+pub fn own_key_pair(client: &mut Client, secrets: &AgentSecrets) -> Result<Option<AgentKeyPair>> {
+    let row = client
+        .query_opt(
+            "SELECT name, wrapped_private_key FROM agents WHERE name = session_user",
+            &[],
+        )?
+        .ok_or_else(|| Error::NotAllowed("this login is not on the team".into()))?;
+    let name: String = row.try_get(0)?;
+    row.try_get::<_, Option<Vec<u8>>>(1)?
+        .map(|wrapped| AgentKeyPair::unwrap_for(&name, &WrappedKey(wrapped), secrets))
+        .transpose()
 }
 
 /// Appends one event as the connected agent through the server's `append_event`; returns its

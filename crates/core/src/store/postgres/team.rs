@@ -9,7 +9,7 @@ use super::connection::{Address, SCHEMA_VERSION, migrate, schema_version};
 use super::events;
 use crate::domain::team::{TeamMember, TeamRole, member_name};
 use crate::store::EventDraft;
-use crate::team_crypto::{AgentSecrets, KdfParams, TeamKey, WrappedKey};
+use crate::team_crypto::{AgentKeyPair, AgentSecrets, KdfParams, TeamKey, WrappedKey};
 use crate::{Error, Passphrase, Result};
 
 /// The secrets `name`'s passphrase gives on `team` (an Argon2id run: about a sixth of a
@@ -66,7 +66,7 @@ pub(crate) fn init(admin: &str, manager: &str, passphrase: &Passphrase, at: &str
 }
 
 /// Adds `name` to the team: their login role with the SCRAM verifier of their login password,
-/// and the team key wrapped for them.
+/// the team key wrapped for them, and their new key pair (its secret half wrapped too).
 pub(super) fn add(
     conn: &mut impl GenericClient,
     key: &TeamKey,
@@ -77,6 +77,7 @@ pub(super) fn add(
 ) -> Result<()> {
     let verifier = postgres_protocol::password::scram_sha_256(secrets.login_password().as_bytes());
     let wrapped = key.wrap_for(name, secrets);
+    let pair = AgentKeyPair::generate();
     let exists: bool = conn
         .query_one(
             "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)",
@@ -90,8 +91,16 @@ pub(super) fn add(
         )));
     }
     conn.execute(
-        "SELECT add_agent($1, $2, $3, $4, $5)",
-        &[&name, &role.as_str(), &verifier, &wrapped.0, &at],
+        "SELECT add_agent($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &name,
+            &role.as_str(),
+            &verifier,
+            &wrapped.0,
+            &at,
+            &pair.public().0.as_slice(),
+            &pair.wrap_for(name, secrets).0,
+        ],
     )?;
     Ok(())
 }
@@ -133,7 +142,8 @@ pub(super) fn log_in(
     }
     let row = client
         .query_opt(
-            "SELECT role, wrapped_team_key FROM agents WHERE name = session_user",
+            "SELECT role, wrapped_team_key, public_key IS NOT NULL FROM agents
+             WHERE name = session_user",
             &[],
         )?
         .ok_or_else(|| Error::NotAllowed(format!("{name} is not on this team")))?;
@@ -142,6 +152,17 @@ pub(super) fn log_in(
         .parse()
         .map_err(|_| Error::Damaged(format!("{name}'s role on the team cannot be read")))?;
     let key = TeamKey::unwrap_for(&name, &WrappedKey(row.try_get(1)?), &secrets)?;
+    if !row.try_get::<_, bool>(2)? {
+        // Added before agents had key pairs: this desktop makes theirs now, once.
+        let pair = AgentKeyPair::generate();
+        client.execute(
+            "SELECT set_own_key_pair($1, $2)",
+            &[
+                &pair.public().0.as_slice(),
+                &pair.wrap_for(&name, &secrets).0,
+            ],
+        )?;
+    }
     Ok((client, key, name, role, login))
 }
 
@@ -192,8 +213,8 @@ pub(super) fn remove_member(client: &mut Client, name: &str, event: &EventDraft<
     Ok(())
 }
 
-/// Changes the connected agent's passphrase: a new login verifier and a new wrapping of the
-/// team key, in one transaction.
+/// Changes the connected agent's passphrase: a new login verifier, a new wrapping of the team
+/// key and a new key pair, in one statement.
 pub(super) fn change_passphrase(
     client: &mut Client,
     team: &str,
@@ -204,9 +225,16 @@ pub(super) fn change_passphrase(
     let secrets = secrets(team, name, new)?;
     let verifier = postgres_protocol::password::scram_sha_256(secrets.login_password().as_bytes());
     let wrapped = key.wrap_for(name, &secrets);
+    // A new pair too: the old secret half was wrapped under the old passphrase.
+    let pair = AgentKeyPair::generate();
     client.execute(
-        "SELECT change_own_passphrase($1, $2)",
-        &[&verifier, &wrapped.0],
+        "SELECT change_own_passphrase($1, $2, $3, $4)",
+        &[
+            &verifier,
+            &wrapped.0,
+            &pair.public().0.as_slice(),
+            &pair.wrap_for(name, &secrets).0,
+        ],
     )?;
     Ok(())
 }
