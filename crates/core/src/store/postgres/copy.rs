@@ -6,7 +6,7 @@
 
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::Type;
+use postgres::types::{ToSql, Type};
 use postgres::{GenericClient, Row, Transaction};
 
 use super::TeamStore;
@@ -18,7 +18,7 @@ use crate::domain::audit::Event;
 use crate::domain::case::Item;
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, Feed, Record};
-use crate::{Case, CaseId, Customer, Error, NoteId, Result};
+use crate::{CaseId, Customer, Error, NoteId, Result};
 
 impl TeamStore {
     /// Hands every record to `each`, in [`Record`]'s order, from one snapshot of the desk.
@@ -41,7 +41,7 @@ impl TeamStore {
             tx,
             seal: &self.seal,
             at: last.at,
-            rows: Batch::Empty,
+            rows: Batch::default(),
             words: Words::default(),
             events: Vec::with_capacity(BATCH),
         };
@@ -75,22 +75,31 @@ struct Loader<'t, 's> {
     events: Vec<Event>,
 }
 
-/// Rows of one table waiting to be sent.
-enum Batch {
-    Empty,
-    Cases(Vec<(Box<Case>, String)>),
-    Items(Vec<(CaseId, i64, Item)>),
-    Notes(Vec<CopiedNote>),
+/// The tables whose rows are sent in batches by `COPY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Cases,
+    Items,
+    Notes,
 }
 
-/// A note as copied.
-struct CopiedNote {
-    id: NoteId,
-    case: CaseId,
-    kind: String,
-    body: String,
-    at: String,
-    author: String,
+impl Table {
+    /// The table `record` is a row of, if it is one sent in batches.
+    fn of(record: &Record) -> Option<Table> {
+        match record {
+            Record::Case { .. } => Some(Table::Cases),
+            Record::Item { .. } => Some(Table::Items),
+            Record::Note { .. } => Some(Table::Notes),
+            _ => None,
+        }
+    }
+}
+
+/// Rows of one table waiting to be sent.
+#[derive(Default)]
+struct Batch {
+    table: Option<Table>,
+    rows: Vec<Record>,
 }
 
 /// Search tokens waiting to be sent, each beside its case.
@@ -108,84 +117,30 @@ impl Words {
     }
 }
 
-impl Batch {
-    fn len(&self) -> usize {
-        match self {
-            Batch::Empty => 0,
-            Batch::Cases(rows) => rows.len(),
-            Batch::Items(rows) => rows.len(),
-            Batch::Notes(rows) => rows.len(),
-        }
-    }
-}
-
 impl Loader<'_, '_> {
     /// Takes one record: a case, an item or a note into its table's batch (sealed when sent),
     /// an event into the events' batch, anything else written at once.
     fn put(&mut self, record: Record) -> Result<()> {
-        match record {
-            Record::Case { case, created_at } => {
-                if !matches!(self.rows, Batch::Cases(_)) {
-                    self.send_rows()?;
-                    self.rows = Batch::Cases(Vec::with_capacity(BATCH));
-                }
-                if let Batch::Cases(cases) = &mut self.rows {
-                    cases.push((case, created_at));
-                }
-            }
-            Record::Item {
-                case,
-                position,
-                item,
-            } => {
-                if !matches!(self.rows, Batch::Items(_)) {
-                    self.send_rows()?;
-                    self.rows = Batch::Items(Vec::with_capacity(BATCH));
-                }
-                if let Batch::Items(items) = &mut self.rows {
-                    items.push((case, position, item));
-                }
-            }
-            Record::Note {
-                id,
-                case,
-                kind,
-                body,
-                at,
-                author,
-            } => {
-                if !matches!(self.rows, Batch::Notes(_)) {
-                    self.send_rows()?;
-                    self.rows = Batch::Notes(Vec::with_capacity(BATCH));
-                }
-                if let Batch::Notes(notes) = &mut self.rows {
-                    notes.push(CopiedNote {
-                        id,
-                        case,
-                        kind,
-                        body,
-                        at,
-                        author,
-                    });
-                }
-            }
-            Record::Event(event) => {
+        if let Some(table) = Table::of(&record) {
+            if self.rows.table != Some(table) {
                 self.send_rows()?;
-                self.events.push(event);
-                if self.events.len() >= BATCH {
-                    self.load_events()?;
-                }
-                return Ok(());
+                self.rows.table = Some(table);
             }
-            other => {
+            self.rows.rows.push(record);
+            if self.rows.rows.len() >= BATCH {
                 self.send_rows()?;
-                return put(&mut self.tx, self.seal, other, self.at);
             }
+            return Ok(());
         }
-        if self.rows.len() >= BATCH {
-            self.send_rows()?;
+        self.send_rows()?;
+        if let Record::Event(event) = record {
+            self.events.push(event);
+            if self.events.len() >= BATCH {
+                self.load_events()?;
+            }
+            return Ok(());
         }
-        Ok(())
+        put(&mut self.tx, self.seal, record, self.at)
     }
 
     /// Sends everything still waiting.
@@ -199,52 +154,57 @@ impl Loader<'_, '_> {
     fn send_rows(&mut self) -> Result<()> {
         let seal = self.seal;
         let words = &mut self.words;
-        // A case's words are new (each sent once); a note's may already be its case's.
-        let mut words_are_new = false;
-        match std::mem::replace(&mut self.rows, Batch::Empty) {
-            Batch::Empty => return Ok(()),
-            Batch::Cases(batch) => {
-                copy_in(&mut self.tx, "cases", cases::CASE_ROW_COLUMNS, |writer| {
-                    for (case, created_at) in &batch {
+        let Batch { table, rows } = std::mem::take(&mut self.rows);
+        let Some(table) = table.filter(|_| !rows.is_empty()) else {
+            return Ok(());
+        };
+        let misplaced = || Error::internal("a record reached another table's batch");
+        let (name, columns) = match table {
+            Table::Cases => ("cases", cases::CASE_ROW_COLUMNS),
+            Table::Items => ("items", cases::ITEM_ROW_COLUMNS),
+            Table::Notes => ("notes", "id, case_id, at, author, kind, body"),
+        };
+        copy_in(&mut self.tx, name, columns, |writer| {
+            let mut write = |values: &[&(dyn ToSql + Sync)]| Ok(writer.write(values).map(drop)?);
+            for record in &rows {
+                match (table, record) {
+                    (Table::Cases, Record::Case { case, created_at }) => {
                         let dates = (created_at.as_str(), case.revision.at.as_str());
-                        cases::with_case_row(seal, case.id.0, case, dates, |values| {
-                            Ok(writer.write(values).map(drop)?)
-                        })?;
+                        cases::with_case_row(seal, case.id.0, case, dates, &mut write)?;
                         words.add(case.id, cases::loaded_case_tokens(seal, case));
                     }
-                    Ok(())
-                })?;
-                words_are_new = true;
-            }
-            Batch::Items(batch) => {
-                copy_in(&mut self.tx, "items", cases::ITEM_ROW_COLUMNS, |writer| {
-                    for (case, position, item) in &batch {
-                        cases::with_item_row(seal, *case, *position, item, |values| {
-                            Ok(writer.write(values).map(drop)?)
-                        })?;
+                    (
+                        Table::Items,
+                        Record::Item {
+                            case,
+                            position,
+                            item,
+                        },
+                    ) => {
+                        cases::with_item_row(seal, *case, *position, item, &mut write)?;
                     }
-                    Ok(())
-                })?;
-            }
-            Batch::Notes(batch) => {
-                let columns = "id, case_id, at, author, kind, body";
-                copy_in(&mut self.tx, "notes", columns, |writer| {
-                    for note in &batch {
-                        writer.write(&[
-                            &note.id.0,
-                            &note.case.0,
-                            &note.at,
-                            &note.author,
-                            &note.kind,
-                            &seal.seal("notes.body", note.id.0, &note.body),
-                        ])?;
-                        words.add(note.case, seal.tokens(&note.body));
+                    (
+                        Table::Notes,
+                        Record::Note {
+                            id,
+                            case,
+                            kind,
+                            body,
+                            at,
+                            author,
+                        },
+                    ) => {
+                        let sealed = seal.seal("notes.body", id.0, body);
+                        write(&[&id.0, &case.0, at, author, kind, &sealed])?;
+                        words.add(*case, seal.tokens(body));
                     }
-                    Ok(())
-                })?;
+                    _ => return Err(misplaced()),
+                }
             }
-        }
-        self.send_words(words_are_new)
+            Ok(())
+        })?;
+        // A case's words are new (each sent once); a note's may already be its case's.
+        self.send_words(table == Table::Cases)
     }
 
     /// Sends the waiting words in the index's order: by `COPY` if none is there yet, else in
