@@ -301,6 +301,11 @@ fn a_copied_trail_is_kept_only_as_one_chain_the_server_has_checked_and_authors_a
     assert!(refused(load(&mut mia, &trail(6)[5..])).contains("only into a new team desk"));
 
     // Whatever author a client writes on a note or a letter, the server keeps its login.
+    for client in [&mut admin, &mut ana] {
+        client
+            .batch_execute("SET privacydesk.key_generation = '1'")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
     admin
         .batch_execute(
             "INSERT INTO cases (id, reference, kind, state, requester_name, requester_email,

@@ -22,7 +22,14 @@ fn plain_client(fx: &Fixture, name: &str) -> postgres::Client {
     let address = team.server.address(name, &team.database);
     let mut url = url::Url::parse(&address).unwrap_or_else(|e| panic!("{e}"));
     let _ = url.set_password(Some(secrets.login_password()));
-    privacydesk_core::store::postgres::connect(url.as_str()).unwrap_or_else(|e| panic!("{e}"))
+    let mut client =
+        privacydesk_core::store::postgres::connect(url.as_str()).unwrap_or_else(|e| panic!("{e}"));
+    // Any client can say it holds the key's current generation (the guard is for honest
+    // desktops holding an old key, not a permission).
+    client
+        .batch_execute("SET privacydesk.key_generation = '1'")
+        .unwrap_or_else(|e| panic!("{e}"));
+    client
 }
 
 #[test]
@@ -253,7 +260,8 @@ fn verify_names_what_the_server_s_owner_changed_behind_the_desk() {
             .unwrap_or_else(|e| panic!("{e}"));
     owner
         .batch_execute(
-            "ALTER TABLE events DISABLE TRIGGER events_are_never_changed;
+            "SET privacydesk.key_generation = '1';
+             ALTER TABLE events DISABLE TRIGGER events_are_never_changed;
              UPDATE events SET details = '{}' WHERE seq = 3;
              UPDATE cases SET requester_name = (SELECT requester_name FROM cases WHERE id = 1)
               WHERE id = 2;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/006_copy_in.sql"),
     include_str!("../../../migrations/postgres/007_bulk_copy.sql"),
     include_str!("../../../migrations/postgres/008_agent_key_pairs.sql"),
+    include_str!("../../../migrations/postgres/009_key_rotation.sql"),
 ];
 
 /// The schema version this build writes.
@@ -97,6 +98,17 @@ impl Address {
         Address {
             config,
             user: Some(user.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// The same login, saying at every connection which generation of the team key it holds
+    /// (the server refuses personal data written under another: schema 9).
+    pub fn holding_key_generation(&self, generation: i32) -> Address {
+        let mut config = self.config.clone();
+        config.options(&format!("-c privacydesk.key_generation={generation}"));
+        Address {
+            config,
             ..self.clone()
         }
     }

@@ -51,6 +51,10 @@ impl From<postgres::Error> for Error {
         if code == &SqlState::INVALID_PARAMETER_VALUE {
             return Error::Invalid(db.message().to_string());
         }
+        if code == &SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE {
+            // The team key was rotated since this desk signed in (schema 9).
+            return Error::NotAllowed(db.message().to_string());
+        }
         if code == &SqlState::RAISE_EXCEPTION {
             return Error::NotAllowed(format!("the server refuses: {}", db.message()));
         }

@@ -142,8 +142,9 @@ pub(super) fn log_in(
     }
     let row = client
         .query_opt(
-            "SELECT role, wrapped_team_key, public_key IS NOT NULL FROM agents
-             WHERE name = session_user",
+            "SELECT role, wrapped_team_key, key_generation, key_box, wrapped_private_key,
+                    (SELECT generation FROM team_key WHERE id = 1)
+             FROM agents WHERE name = session_user",
             &[],
         )?
         .ok_or_else(|| Error::NotAllowed(format!("{name} is not on this team")))?;
@@ -151,8 +152,30 @@ pub(super) fn log_in(
         .try_get::<_, &str>(0)?
         .parse()
         .map_err(|_| Error::Damaged(format!("{name}'s role on the team cannot be read")))?;
-    let key = TeamKey::unwrap_for(&name, &WrappedKey(row.try_get(1)?), &secrets)?;
-    if !row.try_get::<_, bool>(2)? {
+    let wrapped: Option<Vec<u8>> = row.try_get(1)?;
+    let box_for_me: Option<Vec<u8>> = row.try_get(3)?;
+    let wrapped_private: Option<Vec<u8>> = row.try_get(4)?;
+    let (key, generation) = match (box_for_me, &wrapped_private) {
+        // A manager rotated the key: this agent's box opens with their key pair, and they
+        // wrap the new key under their own passphrase from now on.
+        (Some(sealed), Some(private)) => {
+            let pair = AgentKeyPair::unwrap_for(&name, &WrappedKey(private.clone()), &secrets)?;
+            let key = TeamKey::open_sealed(&name, &sealed, &pair)?;
+            client.execute(
+                "SELECT take_team_key($1)",
+                &[&key.wrap_for(&name, &secrets).0],
+            )?;
+            (key, row.try_get::<_, i32>(5)?)
+        }
+        _ => {
+            let wrapped = wrapped.ok_or_else(|| {
+                Error::Damaged(format!("{name} holds no team key on this team desk"))
+            })?;
+            let key = TeamKey::unwrap_for(&name, &WrappedKey(wrapped), &secrets)?;
+            (key, row.try_get::<_, i32>(2)?)
+        }
+    };
+    if wrapped_private.is_none() {
         // Added before agents had key pairs: this desktop makes theirs now, once.
         let pair = AgentKeyPair::generate();
         client.execute(
@@ -163,6 +186,8 @@ pub(super) fn log_in(
             ],
         )?;
     }
+    client.batch_execute(&format!("SET privacydesk.key_generation = '{generation}'"))?;
+    let login = login.holding_key_generation(generation);
     Ok((client, key, name, role, login))
 }
 
