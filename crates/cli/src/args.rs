@@ -129,6 +129,10 @@ pub enum TeamCommand {
     },
     /// Change your own passphrase (the new one from PRIVACYDESK_NEW_PASSPHRASE or a prompt)
     Passphrase,
+    /// Rotate the team key (a manager's): every personal value sealed again under a new key,
+    /// so that a key someone kept (an agent removed) opens nothing; the others take the new
+    /// key when they next sign in
+    RotateKey,
 }
 
 #[derive(Debug, Subcommand)]

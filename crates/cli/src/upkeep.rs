@@ -49,7 +49,10 @@ pub fn init(context: &Context, manager: Option<&str>) -> Result<()> {
 
 /// People on a team desk.
 pub fn team(context: &Context, command: TeamCommand) -> Result<()> {
-    let mut desk = context.open()?;
+    // Rotating asks for the manager's passphrase again (it wraps the new key for them): it is
+    // read once, for both.
+    let passphrase = secrets::existing(context.passphrase_file.as_deref())?;
+    let mut desk = context.unlock(&passphrase)?;
     match command {
         TeamCommand::List => render::team(&desk.team_members()?),
         TeamCommand::Add { name, role } => {
@@ -71,6 +74,21 @@ pub fn team(context: &Context, command: TeamCommand) -> Result<()> {
             let new = secrets::for_rekey()?;
             desk.rekey(&new)?;
             println!("passphrase changed");
+        }
+        TeamCommand::RotateKey => {
+            desk.require_manager("rotating the team key")?;
+            let bar = progress_bar(0, "sealing cases again");
+            let result = desk.rotate_team_key(&passphrase, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            });
+            bar.finish_and_clear();
+            let rotation = result?;
+            println!(
+                "rotated the team key (generation {}): {} cases, {} personal values sealed \
+                 again; {} on the team take the new key when they next sign in",
+                rotation.generation, rotation.cases, rotation.values, rotation.agents
+            );
         }
     }
     Ok(())

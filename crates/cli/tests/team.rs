@@ -221,6 +221,29 @@ fn a_team_desk_is_set_up_worked_and_guarded_through_the_command_line() {
         .assert()
         .code(3);
     team.run(&ana, "ana's new passphrase", &["case", "list"]);
+
+    // The manager rotates the team key; an agent may not (exit 7). Ana, signing in after,
+    // takes the new key and finds the case as before.
+    team.cmd(
+        &team.login(&ana),
+        "ana's new passphrase",
+        &["team", "rotate-key"],
+    )
+    .assert()
+    .code(7)
+    .stderr(predicate::str::contains("needs the manager role"));
+    let rotated = team.run(&mia, MIA, &["team", "rotate-key"]);
+    assert!(
+        rotated.contains("rotated the team key (generation 2)"),
+        "{rotated}"
+    );
+    let listed = team.run(
+        &ana,
+        "ana's new passphrase",
+        &["case", "list", "--search", "zoe@example.com"],
+    );
+    assert!(listed.contains(&reference), "{listed}");
+    team.run(&vera, VERA, &["verify"]);
     team.run(&mia, MIA, &["team", "remove", &ana]);
     team.cmd(&team.login(&ana), "ana's new passphrase", &["case", "list"])
         .assert()

@@ -8,8 +8,7 @@
 
 mod common;
 
-use common::{Fixture, PASSPHRASE, agent, passphrase, pg};
-use privacydesk_core::store::Record;
+use common::{Fixture, PASSPHRASE, agent, passphrase, pg, records};
 use privacydesk_core::{
     CaseFilter, Desk, Error, LetterKind, Location, Passphrase, Reference, TeamRole,
 };
@@ -54,29 +53,6 @@ fn filled(fx: &mut Fixture) -> Reference {
         .set_retention_months(30)
         .unwrap_or_else(|e| panic!("{e}"));
     reference
-}
-
-/// Every record of a desk as comparable text; a case's revision is left out (a team desk's
-/// server counts its own, and names who wrote the row).
-fn records(desk: &Desk) -> Vec<String> {
-    let mut out = Vec::new();
-    desk.store()
-        .for_each_record(&mut |record| {
-            out.push(match record {
-                Record::Case {
-                    mut case,
-                    created_at,
-                } => {
-                    case.revision.number = 0;
-                    case.revision.by.clear();
-                    format!("{case:?} {created_at}")
-                }
-                other => format!("{other:?}"),
-            });
-            Ok(())
-        })
-        .unwrap_or_else(|e| panic!("records: {e}"));
-    out
 }
 
 /// A new team desk set up by the administrator: its server and its manager's address.

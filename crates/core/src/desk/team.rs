@@ -6,7 +6,7 @@ use serde_json::json;
 use super::Desk;
 use crate::domain::events::{DeskEvent, EventKind};
 use crate::domain::team::{TeamMember, TeamRole, member_name};
-use crate::store::Team;
+use crate::store::{KeyRotation, Team};
 use crate::{Error, Passphrase, Result};
 
 /// Why a single desk has no team.
@@ -69,5 +69,21 @@ impl Desk {
         let details = json!({ "name": name });
         let event = stamp.event(None, EventKind::Desk(DeskEvent::TeamRemove), &details);
         self.the_team()?.remove_member(name, &event)
+    }
+
+    /// Rotates the team key (a manager's, with their own passphrase): every personal value is
+    /// sealed again under a new key and every search index made again, so that someone who
+    /// kept the old key (an agent removed) opens nothing; the others take the new key when
+    /// they next sign in. `progress` hears the cases done of the total.
+    pub fn rotate_team_key(
+        &mut self,
+        passphrase: &Passphrase,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<KeyRotation> {
+        self.require_manager("rotating the team key")?;
+        let stamp = self.stamp();
+        let details = json!({});
+        let event = stamp.event(None, EventKind::Desk(DeskEvent::TeamKeyRotated), &details);
+        self.the_team()?.rotate_key(passphrase, &event, progress)
     }
 }

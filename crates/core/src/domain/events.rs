@@ -47,6 +47,8 @@ spelled_enum! {
         CopiedIn = "copied_in",
         /// The whole desk was copied to another (`copy-to`).
         CopiedOut = "copied_out",
+        /// A manager rotated the team desk's key: everything sealed again under a new one.
+        TeamKeyRotated = "team_key_rotated",
     }
 }
 

@@ -298,6 +298,30 @@ pub trait Team {
     /// Removes `name` (their login and their wrapping of the team key) and appends `event` in
     /// the same transaction; a manager's.
     fn remove_member(&mut self, name: &str, event: &EventDraft<'_>) -> Result<()>;
+
+    /// Rotates the team key: every personal value sealed again and every search index made
+    /// again under a new key, which is sealed to each other member and wrapped under
+    /// `passphrase` (the connected manager's), and `event` appended, in one transaction;
+    /// `progress` hears the cases done of the total.
+    fn rotate_key(
+        &mut self,
+        passphrase: &Passphrase,
+        event: &EventDraft<'_>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<KeyRotation>;
+}
+
+/// What a rotation of the team key did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KeyRotation {
+    /// The new key's generation (the first key is 1).
+    pub generation: i32,
+    /// Cases sealed again.
+    pub cases: u64,
+    /// Personal values sealed again, in all.
+    pub values: u64,
+    /// Other members the new key was sealed to (each takes it when they next sign in).
+    pub agents: u64,
 }
 
 /// One transaction's writes. Nothing is kept until the work that holds it returns `Ok`.

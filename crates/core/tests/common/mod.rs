@@ -198,3 +198,26 @@ pub fn raw(path: &Path) -> rusqlite::Connection {
         .unwrap_or_else(|e| panic!("{e}"));
     conn
 }
+
+/// Every record of a desk as comparable text; a case's revision is left out (a team desk's
+/// server counts its own, and names who wrote the row).
+pub fn records(desk: &Desk) -> Vec<String> {
+    let mut out = Vec::new();
+    desk.store()
+        .for_each_record(&mut |record| {
+            out.push(match record {
+                privacydesk_core::store::Record::Case {
+                    mut case,
+                    created_at,
+                } => {
+                    case.revision.number = 0;
+                    case.revision.by.clear();
+                    format!("{case:?} {created_at}")
+                }
+                other => format!("{other:?}"),
+            });
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("records: {e}"));
+    out
+}

@@ -314,10 +314,27 @@ pub(super) fn loaded_case_tokens(seal: &Sealer, case: &Case) -> Vec<Vec<u8>> {
 
 /// What a case is found by: its requester's name and address, its details, its reference.
 fn case_tokens(seal: &Sealer, case: &Case) -> Vec<Vec<u8>> {
-    let mut tokens = seal.tokens(&case.requester.name);
-    tokens.extend(seal.tokens(case.requester.email.as_str()));
-    tokens.extend(seal.tokens(&case.details));
-    tokens.extend(seal.tokens(case.reference.as_str()));
+    words_of(
+        seal,
+        case.reference.as_str(),
+        &case.requester.name,
+        case.requester.email.as_str(),
+        &case.details,
+    )
+}
+
+/// The search tokens of a case's reference, requester's name and address, and details.
+pub(super) fn words_of(
+    seal: &Sealer,
+    reference: &str,
+    name: &str,
+    email: &str,
+    details: &str,
+) -> Vec<Vec<u8>> {
+    let mut tokens = seal.tokens(name);
+    tokens.extend(seal.tokens(email));
+    tokens.extend(seal.tokens(details));
+    tokens.extend(seal.tokens(reference));
     tokens
 }
 

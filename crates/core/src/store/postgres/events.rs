@@ -49,6 +49,16 @@ pub(super) fn chain_head(conn: &mut impl GenericClient) -> Result<(String, i64)>
     Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
+/// The chain's head and length, and the generation of the team key now (schema 9).
+pub(super) fn chain_head_and_key(conn: &mut impl GenericClient) -> Result<(String, i64, i32)> {
+    let row = conn.query_one(
+        "SELECT head, count, (SELECT generation FROM team_key WHERE id = 1) FROM chain
+         WHERE id = 1",
+        &[],
+    )?;
+    Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?))
+}
+
 /// The events of one case, oldest first.
 pub(super) fn events_for_case(conn: &mut impl GenericClient, case: CaseId) -> Result<Vec<Event>> {
     conn.query(

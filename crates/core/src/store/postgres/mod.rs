@@ -13,6 +13,7 @@ mod events;
 mod filter;
 mod records;
 mod reports;
+mod rotation;
 mod sealed;
 mod store;
 mod team;
@@ -40,6 +41,8 @@ pub struct TeamStore {
     /// derived, never the passphrase; it is wiped when the store is dropped).
     login: Address,
     seal: sealed::Sealer,
+    /// The generation of the team key `seal` holds (a manager's rotation makes a new one).
+    key_generation: i32,
     session: TeamSession,
 }
 
@@ -56,11 +59,12 @@ impl TeamStore {
     /// agent's passphrase.
     pub fn open(address: &str, passphrase: &Passphrase) -> Result<TeamStore> {
         let parsed = Address::parse(address)?;
-        let (client, key, agent, role, login) = team::log_in(&parsed, passphrase)?;
+        let (client, key, agent, role, login, key_generation) = team::log_in(&parsed, passphrase)?;
         Ok(TeamStore {
             client: RefCell::new(client),
             login,
             seal: sealed::Sealer::new(key),
+            key_generation,
             session: TeamSession {
                 team: parsed.team.clone(),
                 address: parsed.shown.clone(),

@@ -3,6 +3,7 @@
 //! (reports, the export, the trail) or, where the callback builds whole cases, reads them first
 //! and hands them over after.
 
+use crate::store::KeyRotation;
 use std::any::Any;
 use std::path::Path;
 
@@ -26,12 +27,34 @@ use crate::store::{
 use crate::{Agent, Case, CaseId, Customer, Error, Kind, LetterId, NoteId, Passphrase};
 use crate::{Reference, Result, State};
 
+/// What a desk signed in before a rotation of the team key is told.
+const KEY_ROTATED: &str = "a manager rotated the team key since this desk signed in: nothing \
+    was saved; sign in again";
+
+impl TeamStore {
+    /// A sealed value that did not open, explained when the reason is a rotated key (the
+    /// server's generation of the key is no longer this desk's); any other error as it is.
+    fn explained(&self, e: Error) -> Error {
+        let rotated = || -> Result<bool> {
+            let mut conn = self.conn()?;
+            Ok(events::chain_head_and_key(&mut *conn)?.2 != self.key_generation)
+        };
+        match e {
+            Error::Damaged(_) | Error::NotAllowed(_) if rotated().unwrap_or(false) => {
+                Error::NotAllowed(KEY_ROTATED.into())
+            }
+            other => other,
+        }
+    }
+}
+
 /// At most this many sealed values that do not open are named by `check_file`.
 const MAX_NAMED: usize = 20;
 
 impl Store for TeamStore {
     fn find_case(&self, reference: &Reference) -> Result<Case> {
         cases::find_case(&mut *self.conn()?, &self.seal, reference, false)
+            .map_err(|e| self.explained(e))
     }
 
     fn for_each_case(
@@ -40,7 +63,8 @@ impl Store for TeamStore {
         today: NaiveDate,
         each: &mut dyn FnMut(Case) -> Result<()>,
     ) -> Result<()> {
-        let found = cases::cases(&mut *self.conn()?, &self.seal, filter, today)?;
+        let found = cases::cases(&mut *self.conn()?, &self.seal, filter, today)
+            .map_err(|e| self.explained(e))?;
         found.into_iter().try_for_each(each)
     }
 
@@ -78,7 +102,12 @@ impl Store for TeamStore {
     }
 
     fn chain_head(&self) -> Result<(String, i64)> {
-        events::chain_head(&mut *self.conn()?)
+        // A window polls this: it hears of a rotated key here, before it reads anything.
+        let (head, count, generation) = events::chain_head_and_key(&mut *self.conn()?)?;
+        if generation != self.key_generation {
+            return Err(Error::NotAllowed(KEY_ROTATED.into()));
+        }
+        Ok((head, count))
     }
 
     fn verify_chain(&self, observe: &mut dyn FnMut(&Event)) -> Result<ChainReport> {
@@ -313,7 +342,7 @@ impl Store for TeamStore {
     }
 
     fn write(&mut self, work: &mut dyn FnMut(&mut dyn Writes) -> Result<()>) -> Result<()> {
-        self.transaction(work)
+        self.transaction(work).map_err(|e| self.explained(e))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -355,5 +384,14 @@ impl Team for TeamStore {
     fn remove_member(&mut self, name: &str, event: &EventDraft<'_>) -> Result<()> {
         self.ensure_connected()?;
         team::remove_member(self.client.get_mut(), name, event)
+    }
+
+    fn rotate_key(
+        &mut self,
+        passphrase: &Passphrase,
+        event: &EventDraft<'_>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<KeyRotation> {
+        TeamStore::rotate_key(self, passphrase, event, progress)
     }
 }

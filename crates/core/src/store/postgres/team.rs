@@ -109,7 +109,7 @@ pub(super) fn add(
 pub(super) fn log_in(
     address: &Address,
     passphrase: &Passphrase,
-) -> Result<(Client, TeamKey, String, TeamRole, Address)> {
+) -> Result<(Client, TeamKey, String, TeamRole, Address, i32)> {
     let name = address.user.clone().ok_or_else(|| {
         Error::invalid(format!(
             "{} names nobody: write your name before the server, postgres://NAME@HOST/{}",
@@ -188,7 +188,7 @@ pub(super) fn log_in(
     }
     client.batch_execute(&format!("SET privacydesk.key_generation = '{generation}'"))?;
     let login = login.holding_key_generation(generation);
-    Ok((client, key, name, role, login))
+    Ok((client, key, name, role, login, generation))
 }
 
 /// Everyone on the team.
