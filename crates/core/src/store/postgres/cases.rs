@@ -305,10 +305,30 @@ pub(super) fn insert_case(
 
 /// The words a copied case is found by here: a redacted case by its reference only.
 pub(super) fn loaded_case_tokens(seal: &Sealer, case: &Case) -> Vec<Vec<u8>> {
-    if case.redacted_on.is_some() {
-        seal.tokens(case.reference.as_str())
+    found_by(
+        seal,
+        case.reference.as_str(),
+        case.redacted_on.is_some(),
+        (
+            &case.requester.name,
+            case.requester.email.as_str(),
+            &case.details,
+        ),
+    )
+}
+
+/// The words a case is found by: a redacted case by its reference only, any other also by its
+/// requester's name and address and its details.
+pub(super) fn found_by(
+    seal: &Sealer,
+    reference: &str,
+    redacted: bool,
+    (name, email, details): (&str, &str, &str),
+) -> Vec<Vec<u8>> {
+    if redacted {
+        seal.tokens(reference)
     } else {
-        case_tokens(seal, case)
+        words_of(seal, reference, name, email, details)
     }
 }
 
@@ -324,7 +344,7 @@ fn case_tokens(seal: &Sealer, case: &Case) -> Vec<Vec<u8>> {
 }
 
 /// The search tokens of a case's reference, requester's name and address, and details.
-pub(super) fn words_of(
+fn words_of(
     seal: &Sealer,
     reference: &str,
     name: &str,

@@ -104,12 +104,29 @@ struct Batch {
 
 /// Search tokens waiting to be sent, each beside its case.
 #[derive(Default)]
-struct Words {
+pub(super) struct Words {
     pairs: Vec<(Vec<u8>, i64)>,
 }
 
 impl Words {
-    fn add(&mut self, case: CaseId, mut tokens: Vec<Vec<u8>>) {
+    /// Sends the waiting words, none of them in the index yet, by one `COPY` in the index's
+    /// order.
+    pub(super) fn copy_all_new(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
+        let mut pairs = std::mem::take(&mut self.pairs);
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        pairs.sort_unstable();
+        copy_in(tx, "case_words", "token, case_id", |writer| {
+            for (token, case) in &pairs {
+                writer.write(&[token, case])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds a case's tokens, each once.
+    pub(super) fn add(&mut self, case: CaseId, mut tokens: Vec<Vec<u8>>) {
         tokens.sort_unstable();
         tokens.dedup();
         self.pairs
@@ -210,19 +227,14 @@ impl Loader<'_, '_> {
     /// Sends the waiting words in the index's order: by `COPY` if none is there yet, else in
     /// one statement that skips those that are.
     fn send_words(&mut self, all_new: bool) -> Result<()> {
+        if all_new {
+            return self.words.copy_all_new(&mut self.tx);
+        }
         let mut pairs = std::mem::take(&mut self.words.pairs);
         if pairs.is_empty() {
             return Ok(());
         }
         pairs.sort_unstable();
-        if all_new {
-            return copy_in(&mut self.tx, "case_words", "token, case_id", |writer| {
-                for (token, case) in &pairs {
-                    writer.write(&[token, case])?;
-                }
-                Ok(())
-            });
-        }
         let (tokens, cases): (Vec<Vec<u8>>, Vec<i64>) = pairs.into_iter().unzip();
         self.tx.execute(
             "INSERT INTO case_words (token, case_id)

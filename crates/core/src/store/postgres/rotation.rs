@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use postgres::Transaction;
 
 use super::TeamStore;
-use super::cases::{item_place, words_of};
+use super::cases::{found_by, item_place};
+use super::copy::Words;
 use super::events;
 use super::records::{contact_place, view_place};
 use super::sealed::Sealer;
@@ -176,11 +177,7 @@ fn reseal_cases(
         email_index.push(new.email_index(email));
         words.insert(
             id,
-            if redacted {
-                new.tokens(reference)
-            } else {
-                words_of(new, reference, name, email, details)
-            },
+            found_by(new, reference, redacted, (name, email, details)),
         );
         ids.push(id);
     }
@@ -267,19 +264,12 @@ fn reseal_cases(
         &[&letters, &texts],
     )?;
 
-    // Their words under the new key, each once per case, in the index's order.
-    let mut pairs: Vec<(Vec<u8>, i64)> = Vec::new();
-    for (case, mut tokens) in words {
-        tokens.sort_unstable();
-        tokens.dedup();
-        pairs.extend(tokens.into_iter().map(|token| (token, case)));
+    // Their words under the new key, each once per case.
+    let mut new_words = Words::default();
+    for (case, tokens) in words {
+        new_words.add(crate::CaseId(case), tokens);
     }
-    pairs.sort_unstable();
-    let (tokens, owners): (Vec<Vec<u8>>, Vec<i64>) = pairs.into_iter().unzip();
-    tx.execute(
-        "INSERT INTO case_words (token, case_id) SELECT * FROM unnest($1::bytea[], $2::bigint[])",
-        &[&tokens, &owners],
-    )?;
+    new_words.copy_all_new(tx)?;
     Ok((ids.len() as u64, values))
 }
 

@@ -3,7 +3,6 @@
 //! (reports, the export, the trail) or, where the callback builds whole cases, reads them first
 //! and hands them over after.
 
-use crate::store::KeyRotation;
 use std::any::Any;
 use std::path::Path;
 
@@ -21,8 +20,8 @@ use crate::domain::team::{TeamMember, TeamRole, TeamSession};
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
 use crate::store::{
-    Appended, ChainReport, EventDraft, Feed, FileCheck, OpenGroup, Record, Setting, Store, Team,
-    Writes,
+    Appended, ChainReport, EventDraft, Feed, FileCheck, KeyRotation, OpenGroup, Record, Setting,
+    Store, Team, Writes,
 };
 use crate::{Agent, Case, CaseId, Customer, Error, Kind, LetterId, NoteId, Passphrase};
 use crate::{Reference, Result, State};

@@ -65,6 +65,13 @@ pub(crate) fn init(admin: &str, manager: &str, passphrase: &Passphrase, at: &str
     Ok(())
 }
 
+/// A new key pair for `name`, as the server stores it: the public half, and the secret half
+/// wrapped under their secrets.
+fn new_key_pair(name: &str, secrets: &AgentSecrets) -> (Vec<u8>, Vec<u8>) {
+    let pair = AgentKeyPair::generate();
+    (pair.public().0.to_vec(), pair.wrap_for(name, secrets).0)
+}
+
 /// Adds `name` to the team: their login role with the SCRAM verifier of their login password,
 /// the team key wrapped for them, and their new key pair (its secret half wrapped too).
 pub(super) fn add(
@@ -77,7 +84,7 @@ pub(super) fn add(
 ) -> Result<()> {
     let verifier = postgres_protocol::password::scram_sha_256(secrets.login_password().as_bytes());
     let wrapped = key.wrap_for(name, secrets);
-    let pair = AgentKeyPair::generate();
+    let (public, private) = new_key_pair(name, secrets);
     let exists: bool = conn
         .query_one(
             "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)",
@@ -98,8 +105,8 @@ pub(super) fn add(
             &verifier,
             &wrapped.0,
             &at,
-            &pair.public().0.as_slice(),
-            &pair.wrap_for(name, secrets).0,
+            &public,
+            &private,
         ],
     )?;
     Ok(())
@@ -177,14 +184,8 @@ pub(super) fn log_in(
     };
     if wrapped_private.is_none() {
         // Added before agents had key pairs: this desktop makes theirs now, once.
-        let pair = AgentKeyPair::generate();
-        client.execute(
-            "SELECT set_own_key_pair($1, $2)",
-            &[
-                &pair.public().0.as_slice(),
-                &pair.wrap_for(&name, &secrets).0,
-            ],
-        )?;
+        let (public, private) = new_key_pair(&name, &secrets);
+        client.execute("SELECT set_own_key_pair($1, $2)", &[&public, &private])?;
     }
     client.batch_execute(&format!("SET privacydesk.key_generation = '{generation}'"))?;
     let login = login.holding_key_generation(generation);
@@ -251,15 +252,10 @@ pub(super) fn change_passphrase(
     let verifier = postgres_protocol::password::scram_sha_256(secrets.login_password().as_bytes());
     let wrapped = key.wrap_for(name, &secrets);
     // A new pair too: the old secret half was wrapped under the old passphrase.
-    let pair = AgentKeyPair::generate();
+    let (public, private) = new_key_pair(name, &secrets);
     client.execute(
         "SELECT change_own_passphrase($1, $2, $3, $4)",
-        &[
-            &verifier,
-            &wrapped.0,
-            &pair.public().0.as_slice(),
-            &pair.wrap_for(name, &secrets).0,
-        ],
+        &[&verifier, &wrapped.0, &public, &private],
     )?;
     Ok(())
 }
