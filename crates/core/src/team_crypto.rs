@@ -449,6 +449,41 @@ mod tests {
     }
 
     #[test]
+    fn the_cipher_gives_the_published_xchacha20_poly1305_test_vector() {
+        // draft-irtf-cfrg-xchacha-03, appendix A.3.1: the bytes the build's Poly1305 backend
+        // (chosen in .cargo/config.toml) must give, checked against another implementation's.
+        let hex = |text: &str| hex::decode(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let key = hex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+        let nonce = hex("404142434445464748494a4b4c4d4e4f5051525354555657");
+        let aad = hex("50515253c0c1c2c3c4c5c6c7");
+        let plaintext = b"Ladies and Gentlemen of the class of '99: If I could offer you only \
+            one tip for the future, sunscreen would be it.";
+        let expected = hex(
+            "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb731c7f1b0b4aa644\
+             0bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b4522f8c9ba40db5d945b11b69b982c1bb9e\
+             3f3fac2bc369488f76b2383565d3fff921f9664c97637da9768812f615c68b13b52e\
+             c0875924c1c7987947deafd8780acf49",
+        );
+        let key: [u8; KEY_BYTES] = key.try_into().unwrap_or_else(|_| panic!("a 32-byte key"));
+        let mut sealed = vec![SEALED_V1];
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&expected);
+        let opened = open_with(&key, &aad, &sealed).unwrap_or_else(|()| panic!("the vector opens"));
+        assert_eq!(opened.as_slice(), plaintext.as_slice());
+        let cipher = XChaCha20Poly1305::new(Key::from_slice(&key));
+        let ciphertext = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ciphertext, expected);
+    }
+
+    #[test]
     fn the_passphrase_gives_a_login_and_a_wrapping_key_that_tell_nothing_of_each_other() {
         let ana = secrets("correct horse battery", 1);
         let again = secrets("correct horse battery", 1);
