@@ -74,6 +74,14 @@ pub enum Error {
     /// failed was kept.
     #[error("the team desk's server cannot be reached ({0}); nothing was saved, try again")]
     Unreachable(String),
+    /// On a team desk, a manager rotated the team key since this desk signed in: the server
+    /// refuses what it writes under the old key and what it reads no longer opens. Nothing of
+    /// the step was kept; signing in again takes the new key.
+    #[error(
+        "a manager rotated the team key since this desk signed in: sign in again to go on (what \
+         was saved before is kept; nothing more is saved under the old key)"
+    )]
+    KeyRotated,
     /// Another agent changed the case since this one read it; nothing of this step was kept.
     #[error("{reference} was changed by {by} at {at}; reload it and try again")]
     Changed {
@@ -155,6 +163,7 @@ impl Error {
             Error::RoleNeeded(_) => "role_needed",
             Error::Unreachable(_) => "server_unreachable",
             Error::Changed { .. } => "changed_meanwhile",
+            Error::KeyRotated => "key_rotated",
             Error::Internal(_) => "internal",
         }
     }
@@ -276,6 +285,13 @@ mod tests {
                 1,
                 "locked",
                 "The database is locked. Unlock it to go on.",
+            ),
+            (
+                Error::KeyRotated,
+                1,
+                "key_rotated",
+                "A manager rotated the team key since this desk signed in: sign in again to go on \
+                 (what was saved before is kept; nothing more is saved under the old key)",
             ),
         ];
         for (error, exit, code, message) in cases {

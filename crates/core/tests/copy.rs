@@ -320,9 +320,11 @@ fn a_tampered_trail_is_not_copied() {
 
 #[test]
 fn both_ends_find_the_same_cases_whether_a_searched_word_is_rare_or_common() {
-    // Enough cases that some words are held by thousands of them: the team desk searches a
-    // common word case by case in the list's order and a rare one by its cases first. They are
-    // seeded on a file whatever the run's engine (seeding a team desk case by case is slow).
+    // Enough cases that words are held by a few, by many and by most of them: the team desk
+    // reads a rare word's cases by id, walks the list looking up a commoner word's cases in
+    // their set, and checks a word most cases hold in its index, case by case; words are
+    // combined by their sets where it has them. They are seeded on a file whatever the run's
+    // engine (seeding a team desk case by case is slow).
     let mut fx = Fixture::file();
     fx.desk
         .seed_demo(2_600, 5, &mut |_| {})
@@ -365,6 +367,10 @@ fn both_ends_find_the_same_cases_whether_a_searched_word_is_rare_or_common() {
         "dub",
         "privacy",
         "nosuchword",
+        "delete",
+        "delete dubois",
+        "delete example",
+        "personal please",
     ] {
         let everything = found(&fx.desk, search, None);
         for desk in [&copy, &archive] {
@@ -386,9 +392,12 @@ fn both_ends_find_the_same_cases_whether_a_searched_word_is_rare_or_common() {
         }
         held.push(everything.len());
     }
-    // The searches span both kinds of word (every reference begins "PR"; a redacted case is
-    // found by its reference alone), and one held by none.
-    assert!(held[0] > 2_000, "{held:?}");
-    assert!(held[2] > 0 && held[2] < 2_000, "{held:?}");
+    // The searches span the three ways (for 2,600 cases: by id up to √(50 × 2,600) = 360
+    // cases, by their set up to √(750 × 2,600) = 1,396, case by case beyond; every reference
+    // begins "PR", and a redacted case is found by its reference alone), and one held by none.
+    assert!(held[0] > 1_396, "example: {held:?}");
+    assert!(held[2] > 0 && held[2] <= 360, "dubois: {held:?}");
     assert_eq!(held[6], 0);
+    assert!(held[7] > 360 && held[7] <= 1_396, "delete: {held:?}");
+    assert!(held[8] > 0 && held[9] > 0 && held[10] > 0, "{held:?}");
 }

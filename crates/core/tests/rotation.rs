@@ -206,10 +206,10 @@ fn rotating_the_team_key_seals_everything_again_and_the_old_key_opens_nothing() 
     // Ana's desk, signed in before, may not write under the old key; signed in again, she takes
     // the new key and reads everything as before, her own view included.
     let refused = ana.note(&zoe, "written under the old key");
-    assert!(
-        matches!(&refused, Err(Error::NotAllowed(m)) if m.contains("sign in again")),
-        "{refused:?}"
-    );
+    assert!(matches!(&refused, Err(Error::KeyRotated)), "{refused:?}");
+    // Her window hears of it at its next poll, before it reads anything.
+    let polled = ana.changes();
+    assert!(matches!(&polled, Err(Error::KeyRotated)), "{polled:?}");
     let ana_address = fx
         .team
         .as_ref()

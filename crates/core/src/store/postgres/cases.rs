@@ -2,10 +2,11 @@
 //! back, the list's query and the counts beside it.
 
 use chrono::NaiveDate;
-use postgres::types::ToSql;
-use postgres::{GenericClient, Row};
+use postgres::types::{ToSql, Type};
+use postgres::{Client, GenericClient, Row};
 
 use super::filter::FilterSql;
+use super::prepared::Prepared;
 use super::sealed::Sealer;
 use crate::domain::case::{Appeal, AuthorizedAgent, Item, Requester, Revision};
 use crate::domain::deadline::{Extension, Pause};
@@ -50,16 +51,15 @@ fn extension(until: Option<NaiveDate>, granted_on: Option<NaiveDate>) -> Option<
 /// Reads a row of `SELECT {CASE_COLUMNS}`, opening its sealed values.
 pub(super) fn read_case(row: &Row, seal: &Sealer) -> Result<Case> {
     let id: i64 = row.try_get(0)?;
-    let open = |column: &str, at: usize| -> Result<String> {
-        seal.open(&format!("cases.{column}"), id, row.try_get(at)?)
-    };
+    let open =
+        |column: &str, at: usize| -> Result<String> { seal.open(column, id, row.try_get(at)?) };
     let open_opt = |column: &str, at: usize| -> Result<Option<String>> {
-        seal.open_opt(&format!("cases.{column}"), id, row.try_get(at)?)
+        seal.open_opt(column, id, row.try_get(at)?)
     };
     let pauses: &str = row.try_get(16)?;
     let pauses: Vec<Pause> =
         serde_json::from_str(pauses).map_err(|_| damaged_value("waiting periods"))?;
-    let email = open("requester_email", 8)?;
+    let email = open("cases.requester_email", 8)?;
     let reference: &str = row.try_get(1)?;
     let appeal = match (
         row.try_get::<_, Option<NaiveDate>>(28)?,
@@ -83,26 +83,26 @@ pub(super) fn read_case(row: &Row, seal: &Sealer) -> Result<Case> {
         state: spelled(row, 3)?,
         outcome: spelled_opt(row, 4)?,
         denial_basis: spelled_opt(row, 5)?,
-        denial_reason: open_opt("denial_reason", 6)?,
+        denial_reason: open_opt("cases.denial_reason", 6)?,
         requester: Requester {
-            name: open("requester_name", 7)?,
+            name: open("cases.requester_name", 7)?,
             // Stored addresses were validated on the way in; a redacted one is kept as is.
             email: Email::parse(&email).unwrap_or_else(|_| Email::redacted(email)),
-            phone: open_opt("requester_phone", 24)?,
+            phone: open_opt("cases.requester_phone", 24)?,
             is_minor: row.try_get(9)?,
         },
         customer: row.try_get(10)?,
         channel: spelled(row, 11)?,
         jurisdiction: spelled(row, 12)?,
-        details: open("details", 13)?,
+        details: open("cases.details", 13)?,
         received_on: row.try_get(14)?,
         due_on: row.try_get(15)?,
         pauses,
         extension: extension(row.try_get(17)?, row.try_get(18)?),
-        extension_reason: open_opt("extension_reason", 19)?,
+        extension_reason: open_opt("cases.extension_reason", 19)?,
         assignee: row.try_get(20)?,
         purge_on: row.try_get(21)?,
-        legal_hold: open_opt("legal_hold", 22)?,
+        legal_hold: open_opt("cases.legal_hold", 22)?,
         closed_on: row.try_get(23)?,
         redacted_on: row.try_get(36)?,
         revision: Revision {
@@ -113,7 +113,10 @@ pub(super) fn read_case(row: &Row, seal: &Sealer) -> Result<Case> {
         items: Vec::new(),
         identity: spelled(row, 25)?,
         sent_letters: Vec::new(),
-        authorized_agent: match (open_opt("agent_name", 26)?, open_opt("agent_proof", 27)?) {
+        authorized_agent: match (
+            open_opt("cases.agent_name", 26)?,
+            open_opt("cases.agent_proof", 27)?,
+        ) {
             (Some(name), Some(proof)) => Some(AuthorizedAgent { name, proof }),
             _ => None,
         },
@@ -135,13 +138,13 @@ pub(super) fn find_case(
         if lock { " FOR UPDATE" } else { "" }
     );
     let row = conn
-        .query_opt(&sql, &[&reference.as_str()])?
+        .query_typed_opt(&sql, &[(&reference.as_str(), Type::TEXT)])?
         .ok_or_else(|| Error::CaseNotFound(reference.to_string()))?;
     let mut case = read_case(&row, seal)?;
     case.items = conn
-        .query(
+        .query_typed(
             "SELECT url, outcome, reason FROM items WHERE case_id = $1 ORDER BY position",
-            &[&case.id.0],
+            &[(&case.id.0, Type::INT8)],
         )?
         .iter()
         .enumerate()
@@ -155,10 +158,10 @@ pub(super) fn find_case(
         })
         .collect::<Result<_>>()?;
     case.sent_letters = conn
-        .query(
+        .query_typed(
             "SELECT DISTINCT kind FROM letters WHERE case_id = $1 AND sent_at IS NOT NULL \
              ORDER BY kind",
-            &[&case.id.0],
+            &[(&case.id.0, Type::INT8)],
         )?
         .iter()
         .map(|r| spelled(r, 0))
@@ -173,35 +176,57 @@ pub(super) fn item_place(column: &str, position: i64) -> String {
 
 /// The cases the filter selects, in queue order, paged as it says.
 pub(super) fn cases(
-    conn: &mut impl GenericClient,
+    conn: &mut Client,
+    prepared: &Prepared,
     seal: &Sealer,
     filter: &CaseFilter,
     today: NaiveDate,
 ) -> Result<Vec<Case>> {
-    let FilterSql { where_sql, values } = FilterSql::of(conn, filter, seal, today)?;
-    let page = match filter.limit {
-        Some(limit) => format!("LIMIT {limit} OFFSET {}", filter.offset),
-        None => format!("OFFSET {}", filter.offset),
+    let FilterSql {
+        where_sql,
+        values,
+        plan_each_time,
+    } = FilterSql::of(conn, filter, seal, today)?;
+    let mut params = FilterSql::params(&values);
+    // The page is bound, not written into the text: every page of a view is one statement.
+    let limit = filter.limit.map(i64::from);
+    let offset = i64::from(filter.offset);
+    params.push((&limit, Type::INT8));
+    params.push((&offset, Type::INT8));
+    let (limit_at, offset_at) = (params.len() - 1, params.len());
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY queue_on, id \
+         LIMIT ${limit_at} OFFSET ${offset_at}"
+    );
+    let rows = if plan_each_time {
+        conn.query_typed(&sql, &params)?
+    } else {
+        prepared.query(conn, &sql, &params)?
     };
-    let sql = format!("SELECT {CASE_COLUMNS} FROM cases {where_sql} ORDER BY queue_on, id {page}");
-    conn.query(&sql, &FilterSql::params(&values))?
-        .iter()
-        .map(|row| read_case(row, seal))
-        .collect()
+    rows.iter().map(|row| read_case(row, seal)).collect()
 }
 
 /// How many cases the filter selects (paging ignored).
 pub(super) fn count_cases(
-    conn: &mut impl GenericClient,
+    conn: &mut Client,
+    prepared: &Prepared,
     seal: &Sealer,
     filter: &CaseFilter,
     today: NaiveDate,
 ) -> Result<u64> {
-    let FilterSql { where_sql, values } = FilterSql::of(conn, filter, seal, today)?;
+    let FilterSql {
+        where_sql,
+        values,
+        plan_each_time,
+    } = FilterSql::of(conn, filter, seal, today)?;
     let sql = format!("SELECT count(*) FROM cases {where_sql}");
-    let n: i64 = conn
-        .query_one(&sql, &FilterSql::params(&values))?
-        .try_get(0)?;
+    let params = FilterSql::params(&values);
+    let row = if plan_each_time {
+        conn.query_typed_one(&sql, &params)?
+    } else {
+        prepared.query_one(conn, &sql, &params)?
+    };
+    let n: i64 = row.try_get(0)?;
     Ok(n as u64)
 }
 

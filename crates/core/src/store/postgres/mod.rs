@@ -11,6 +11,7 @@ mod copy;
 mod error;
 mod events;
 mod filter;
+mod prepared;
 mod records;
 mod reports;
 mod rotation;
@@ -41,6 +42,8 @@ pub struct TeamStore {
     /// derived, never the passphrase; it is wiped when the store is dropped).
     login: Address,
     seal: sealed::Sealer,
+    /// The list's reads, prepared on `client`.
+    prepared: prepared::Prepared,
     /// The generation of the team key `seal` holds (a manager's rotation makes a new one).
     key_generation: i32,
     session: TeamSession,
@@ -64,6 +67,7 @@ impl TeamStore {
             client: RefCell::new(client),
             login,
             seal: sealed::Sealer::new(key),
+            prepared: prepared::Prepared::default(),
             key_generation,
             session: TeamSession {
                 team: parsed.team.clone(),
@@ -97,6 +101,7 @@ impl TeamStore {
     /// Before a write: the connection, logged in again if the server had closed it.
     fn ensure_connected(&mut self) -> Result<()> {
         if self.client.get_mut().is_closed() {
+            self.prepared.forget();
             *self.client.get_mut() = self.login.connect()?;
         }
         Ok(())
@@ -107,6 +112,7 @@ impl TeamStore {
     /// once the server is back.
     fn reconnect_if_lost(&self, client: &mut Client) -> Result<()> {
         if client.is_closed() {
+            self.prepared.forget();
             *client = self.login.connect()?;
         }
         Ok(())

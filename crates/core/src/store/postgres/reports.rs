@@ -214,11 +214,14 @@ pub(super) fn export_rows(
     today: NaiveDate,
     each: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
-    let FilterSql { where_sql, values } = FilterSql::of(conn, filter, seal, today)?;
+    let FilterSql {
+        where_sql, values, ..
+    } = FilterSql::of(conn, filter, seal, today)?;
     let sql = format!("SELECT {EXPORT_COLUMNS} FROM cases {where_sql} ORDER BY id");
     let params = FilterSql::params(&values);
     let mut line: Vec<u8> = Vec::with_capacity(256);
-    scan(conn, &sql, &params, |row| {
+    let mut rows = conn.query_typed_raw(&sql, params)?;
+    while let Some(row) = rows.next()? {
         line.clear();
         let id: i64 = row.try_get(21)?;
         for at in 0..21 {
@@ -256,8 +259,9 @@ pub(super) fn export_rows(
                 }
             }
         }
-        each(&line)
-    })
+        each(&line)?;
+    }
+    Ok(())
 }
 
 // ---- retention

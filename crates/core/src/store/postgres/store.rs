@@ -26,10 +26,6 @@ use crate::store::{
 use crate::{Agent, Case, CaseId, Customer, Error, Kind, LetterId, NoteId, Passphrase};
 use crate::{Reference, Result, State};
 
-/// What a desk signed in before a rotation of the team key is told.
-const KEY_ROTATED: &str = "a manager rotated the team key since this desk signed in: nothing \
-    was saved; sign in again";
-
 impl TeamStore {
     /// A sealed value that did not open, explained when the reason is a rotated key (the
     /// server's generation of the key is no longer this desk's); any other error as it is.
@@ -40,7 +36,7 @@ impl TeamStore {
         };
         match e {
             Error::Damaged(_) | Error::NotAllowed(_) if rotated().unwrap_or(false) => {
-                Error::NotAllowed(KEY_ROTATED.into())
+                Error::KeyRotated
             }
             other => other,
         }
@@ -62,13 +58,25 @@ impl Store for TeamStore {
         today: NaiveDate,
         each: &mut dyn FnMut(Case) -> Result<()>,
     ) -> Result<()> {
-        let found = cases::cases(&mut *self.conn()?, &self.seal, filter, today)
-            .map_err(|e| self.explained(e))?;
+        let found = cases::cases(
+            &mut *self.conn()?,
+            &self.prepared,
+            &self.seal,
+            filter,
+            today,
+        )
+        .map_err(|e| self.explained(e))?;
         found.into_iter().try_for_each(each)
     }
 
     fn count_cases(&self, filter: &CaseFilter, today: NaiveDate) -> Result<u64> {
-        cases::count_cases(&mut *self.conn()?, &self.seal, filter, today)
+        cases::count_cases(
+            &mut *self.conn()?,
+            &self.prepared,
+            &self.seal,
+            filter,
+            today,
+        )
     }
 
     fn open_cases_from(
@@ -104,7 +112,7 @@ impl Store for TeamStore {
         // A window polls this: it hears of a rotated key here, before it reads anything.
         let (head, count, generation) = events::chain_head_and_key(&mut *self.conn()?)?;
         if generation != self.key_generation {
-            return Err(Error::NotAllowed(KEY_ROTATED.into()));
+            return Err(Error::KeyRotated);
         }
         Ok((head, count))
     }
