@@ -1629,6 +1629,23 @@ async fn a_team_desk_opens_from_the_unlock_screen_and_shows_a_colleague_s_work()
         events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         ["created", "verify", "assign"]
     );
+
+    // Mia rotates the team key from another desk: the window hears of it at its next poll,
+    // signs out and says why; her passphrase signs it in again under the new key.
+    off_runtime(|| manager.get().rotate_team_key(&passphrase, &mut |_, _| {}))?;
+    desk.visible("#unlock-screen").await?;
+    desk.text_contains("#unlock-error", "rotated the team key")
+        .await?;
+    desk.text_contains("#unlock-error", "sign in again").await?;
+    desk.screenshot("42-team-key-rotated").await?;
+    desk.type_into("#passphrase", PASS).await?;
+    desk.click("#unlock-button").await?;
+    desk.visible("#desk").await?;
+    desk.click(&format!("#case-list li[data-reference='{reference}']"))
+        .await?;
+    // Her address (shown masked) opened with the new key.
+    desk.text_contains("#detail", "@example.com").await?;
+    desk.text_contains("#detail-state", "in progress").await?;
     desk.finish().await
 }
 

@@ -118,13 +118,19 @@ $("unlock-form").addEventListener("submit", async (event) => {
   }
 });
 
-// Any call may find the database locked (idle timeout): go back to the unlock screen.
+// Any call may find the database locked (idle timeout) or signed out: go back to the unlock
+// screen.
 export async function guarded(promise) {
   try {
     return await promise;
   } catch (e) {
     if (e.code === "locked") {
       await showUnlock(IDLE_LOCKED, { notice: true });
+      throw e;
+    }
+    // The team key was rotated: the desk signed out; the passphrase takes the new key.
+    if (e.code === "key_rotated") {
+      await showUnlock(e.message, { notice: true });
       throw e;
     }
     throw e;
@@ -598,7 +604,7 @@ for (const type of ["keydown", "pointerdown", "wheel"]) {
 setInterval(async () => {
   if ($("desk").hidden) return;
   const status = await api.status().catch(() => null);
-  if (status && !status.unlocked) await showUnlock(IDLE_LOCKED, { notice: true });
+  if (status && !status.unlocked) await showUnlock(status.signed_out || IDLE_LOCKED, { notice: true });
 }, 15000);
 
 // Others' work shows without a restart: the desk counts its changes (one audit event each), and
@@ -607,7 +613,10 @@ setInterval(async () => {
 const CHANGES_EVERY_MS = 5000;
 setInterval(async () => {
   if ($("desk").hidden || document.querySelector("dialog[open]")) return;
-  const changes = await api.changes().catch(() => null);
+  const changes = await api.changes().catch(async (e) => {
+    if (e.code === "key_rotated") await showUnlock(e.message, { notice: true });
+    return null;
+  });
   if (changes === null || changes === seenChanges) return;
   const first = seenChanges === null;
   seenChanges = changes;

@@ -33,6 +33,8 @@ pub struct Status {
     agent: String,
     idle_seconds: u64,
     export_dir: String,
+    /// Why the desk signed itself out, when not for idling (the sentence to show).
+    signed_out: Option<String>,
 }
 
 #[tauri::command]
@@ -51,6 +53,7 @@ pub fn status(session: State<'_, Session>) -> Status {
         team,
         idle_seconds: session.idle_limit.as_secs(),
         export_dir: session.export_dir().display().to_string(),
+        signed_out: session.signed_out(),
     }
 }
 

@@ -27,6 +27,9 @@ pub struct Session {
     pub agent: Agent,
     /// Idle time before locking.
     pub idle_limit: Duration,
+    /// Why the desk was signed out other than by idling (the team key was rotated), until the
+    /// next unlock: the sentence the unlock screen shows.
+    signed_out: Arc<Mutex<Option<String>>>,
 }
 
 impl Session {
@@ -39,6 +42,7 @@ impl Session {
             team: Arc::new(Mutex::new((None, false))),
             agent,
             idle_limit,
+            signed_out: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -143,9 +147,17 @@ impl Session {
         self.slot().map(|slot| slot.is_some()).unwrap_or(false)
     }
 
+    /// Why the desk was signed out, if not for idling (see [`Session::peek`]).
+    pub fn signed_out(&self) -> Option<String> {
+        self.signed_out.lock().ok().and_then(|why| why.clone())
+    }
+
     /// Holds an unlocked desk (replacing any other).
     pub fn put(&self, desk: Desk) -> Result<(), ApiError> {
         *self.slot()? = Some(desk);
+        if let Ok(mut why) = self.signed_out.lock() {
+            *why = None;
+        }
         self.touch();
         Ok(())
     }
@@ -180,7 +192,16 @@ impl Session {
         tauri::async_runtime::spawn_blocking(move || {
             let mut slot = session.slot()?;
             let desk = slot.as_mut().ok_or_else(ApiError::locked)?;
-            work(desk).map_err(ApiError::from)
+            let done = work(desk);
+            if let Err(e @ privacydesk_core::Error::KeyRotated) = &done {
+                // The desk's team key is an old one: it signs out, and the window asks for the
+                // passphrase again, which takes the new key.
+                slot.take();
+                if let Ok(mut why) = session.signed_out.lock() {
+                    *why = Some(e.message());
+                }
+            }
+            done.map_err(ApiError::from)
         })
         .await
         .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))?
