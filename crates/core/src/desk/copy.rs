@@ -95,7 +95,10 @@ impl Desk {
         let appended = match loaded.and_then(|appended| put_in_place(target).map(|()| appended)) {
             Ok(appended) => appended,
             Err(e) => {
-                remove_file_and_companions(&partial(target));
+                // A team desk's copy was one transaction, and is gone with it.
+                if let Location::File(path) = target {
+                    remove_file_and_companions(&partial(path));
+                }
                 return Err(e);
             }
         };
@@ -144,7 +147,7 @@ fn open_target(target: &Location, passphrase: &Passphrase) -> Result<Box<dyn Sto
             }
             // Made under another name and renamed once whole: a copy cut off (a crash, a
             // kill) leaves no file at the target to block the next try.
-            let partial = partial(target);
+            let partial = partial(path);
             remove_file_and_companions(&partial);
             store::create(&partial, passphrase)
         }
@@ -162,16 +165,11 @@ fn open_target(target: &Location, passphrase: &Passphrase) -> Result<Box<dyn Sto
 
 /// Where a file copy is written until it is whole: beside the target, hidden. (A team desk's
 /// copy is its server's one transaction.)
-fn partial(target: &Location) -> PathBuf {
-    match target {
-        Location::File(path) => {
-            let name = path
-                .file_name()
-                .map_or_else(|| "copy".into(), |n| n.to_string_lossy().into_owned());
-            path.with_file_name(format!(".{name}.copying"))
-        }
-        Location::Team(_) => PathBuf::new(),
-    }
+fn partial(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "copy".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.copying"))
 }
 
 /// Renames a whole file copy into place, never over a file that appeared meanwhile.
@@ -185,7 +183,7 @@ fn put_in_place(target: &Location) -> Result<()> {
             path.display()
         )));
     }
-    std::fs::rename(partial(target), path).map_err(|source| Error::Io {
+    std::fs::rename(partial(path), path).map_err(|source| Error::Io {
         context: format!("the copy could not be put in place at {}", path.display()),
         source,
     })
@@ -193,9 +191,6 @@ fn put_in_place(target: &Location) -> Result<()> {
 
 /// Deletes a database file and the files SQLite keeps beside it; absent ones are fine.
 fn remove_file_and_companions(path: &Path) {
-    if path.as_os_str().is_empty() {
-        return;
-    }
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
