@@ -133,6 +133,22 @@ pub enum TeamCommand {
     /// so that a key someone kept (an agent removed) opens nothing; the others take the new
     /// key when they next sign in
     RotateKey,
+    /// The company's files the team shares (letter templates, company.toml, calendars.toml),
+    /// each with who shared it and how this machine's copy compares
+    Files {
+        #[command(subcommand)]
+        action: Option<FilesCommand>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FilesCommand {
+    /// Share this machine's folder of them with the team (a manager's): from then on every
+    /// desktop fills letters and counts closure days from the shared ones
+    Share,
+    /// Write the team's shared files into this machine's folder, to read or edit (a local
+    /// file with other text is kept aside as NAME.before-pull)
+    Pull,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,7 @@ use privacydesk_core::domain::calendar::Calendar;
 use privacydesk_core::domain::deadline::Period;
 use privacydesk_core::domain::law::Law;
 use privacydesk_core::files::company_calendar::CompanyCalendarFile;
-use privacydesk_core::{Error, Jurisdiction, Result};
+use privacydesk_core::{Error, Jurisdiction, Location, Result};
 
 use crate::args::{CalendarCommand, LawsCommand};
 
@@ -119,11 +119,23 @@ pub fn calendar(context: &Context, command: CalendarCommand) -> Result<()> {
                 );
             }
             company(&file);
+            if matches!(context.db, Location::Team(_)) {
+                println!(
+                    "(this machine's file; once a manager shares the company's files, the \
+                     team's calendars.toml is the one in force: privacydesk team files)"
+                );
+            }
         }
         CalendarCommand::Init => {
             let wrote = file.write_example()?;
             let verb = if wrote { "wrote" } else { "kept the existing" };
             println!("{verb} {}", file.path().display());
+            if matches!(context.db, Location::Team(_)) {
+                println!(
+                    "on a team desk it is this machine's until a manager shares it: \
+                     privacydesk team files share"
+                );
+            }
         }
         CalendarCommand::Show { name, year } => {
             let calendar = Calendar::named(&name)?;

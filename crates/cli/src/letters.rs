@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use privacydesk_core::files::templates::Templates;
-use privacydesk_core::{Error, LetterId, Result};
+use privacydesk_core::{Error, LetterId, Location, Result};
 
 use crate::args::LetterCommand;
 use crate::cases::reference;
@@ -124,6 +124,12 @@ fn templates(context: &Context, out: Option<PathBuf>) -> Result<()> {
     }
     for path in &written.kept {
         println!("kept  {} (already there)", path.display());
+    }
+    if matches!(context.db, Location::Team(_)) {
+        println!(
+            "on a team desk these are this machine's until a manager shares them: \
+             privacydesk team files share (and `team files pull` fetches the team's)"
+        );
     }
     Ok(())
 }

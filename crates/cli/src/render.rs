@@ -466,3 +466,61 @@ pub fn team(members: &[privacydesk_core::TeamMember]) {
         );
     }
 }
+
+/// The company's files a team desk shares, each with how this machine's copy compares.
+pub fn company_files(status: &privacydesk_core::CompanyFilesStatus) {
+    if status.files.iter().all(|f| f.shared.is_none()) {
+        println!(
+            "the team shares no company files yet: each desktop uses its own in {} \
+             (a manager shares them with `privacydesk team files share`)",
+            status.folder.display()
+        );
+    }
+    for file in &status.files {
+        let shared = match &file.shared {
+            Some(s) => format!(
+                "shared {} by {}",
+                s.shared_at.get(..10).unwrap_or(&s.shared_at),
+                s.shared_by
+            ),
+            None => "not shared".to_string(),
+        };
+        println!("{:<40} {:<28} {}", file.name, shared, file.here.label());
+    }
+    println!("this machine's folder: {}", status.folder.display());
+}
+
+/// What sharing the company's files did.
+pub fn shared(shared: &privacydesk_core::Shared) {
+    for change in &shared.changes {
+        println!("{:<40} {}", change.name, change.change.label());
+    }
+    for path in &shared.ignored {
+        eprintln!(
+            "not shared: {} (not a file PrivacyDesk reads)",
+            path.display()
+        );
+    }
+    if shared.recorded {
+        println!("shared with the team from {}", shared.folder.display());
+    } else {
+        println!("the team's files were already these: nothing changed");
+    }
+}
+
+/// What pulling the team's files wrote.
+pub fn pulled(written: &privacydesk_core::files::company_folder::Written) {
+    for path in &written.written {
+        println!("wrote {}", path.display());
+    }
+    for path in &written.same {
+        println!("same  {}", path.display());
+    }
+    for (from, to) in &written.kept_aside {
+        println!(
+            "kept your copy of {} as {} (it differed from the team's)",
+            from.display(),
+            to.display()
+        );
+    }
+}

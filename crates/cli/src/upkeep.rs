@@ -6,7 +6,7 @@ use std::path::Path;
 use privacydesk_core::Location;
 use privacydesk_core::{CopyStage, Desk, Error, Result, TeamRole, VerifyStage};
 
-use crate::args::TeamCommand;
+use crate::args::{FilesCommand, TeamCommand};
 
 use crate::render;
 use crate::run::{Context, as_bar, progress_bar};
@@ -89,6 +89,13 @@ pub fn team(context: &Context, command: TeamCommand) -> Result<()> {
                 rotation.generation, rotation.cases, rotation.values, rotation.agents
             );
         }
+        TeamCommand::Files { action: None } => render::company_files(&desk.company_files_status()?),
+        TeamCommand::Files {
+            action: Some(FilesCommand::Share),
+        } => render::shared(&desk.share_company_files()?),
+        TeamCommand::Files {
+            action: Some(FilesCommand::Pull),
+        } => render::pulled(&desk.pull_company_files()?),
     }
     Ok(())
 }

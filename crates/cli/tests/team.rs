@@ -222,6 +222,45 @@ fn a_team_desk_is_set_up_worked_and_guarded_through_the_command_line() {
         .code(3);
     team.run(&ana, "ana's new passphrase", &["case", "list"]);
 
+    // The company's files: the manager writes the templates to edit, and shares them; an agent
+    // may not (exit 7); everyone then sees who shared each and how theirs compare.
+    let before = team.run(&ana, "ana's new passphrase", &["team", "files"]);
+    assert!(before.contains("shares no company files yet"), "{before}");
+    let written = team.run(&mia, MIA, &["letter", "templates"]);
+    assert!(written.contains("team files share"), "{written}");
+    let folder = team
+        .dir
+        .path()
+        .join("data/privacydesk/teams")
+        .join(&team.database);
+    std::fs::write(
+        folder.join("letters/company.toml"),
+        "name = \"Acme Team\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    team.cmd(
+        &team.login(&ana),
+        "ana's new passphrase",
+        &["team", "files", "share"],
+    )
+    .assert()
+    .code(7)
+    .stderr(predicate::str::contains("needs the manager role"));
+    let shared = team.run(&mia, MIA, &["team", "files", "share"]);
+    assert!(
+        shared.contains("letters/company.toml") && shared.contains("added"),
+        "{shared}"
+    );
+    assert!(shared.contains("shared with the team"), "{shared}");
+    let again = team.run(&mia, MIA, &["team", "files", "share"]);
+    assert!(again.contains("nothing changed"), "{again}");
+    let listed = team.run(&vera, VERA, &["team", "files"]);
+    assert!(
+        listed.contains("letters/denial.txt") && listed.contains(&format!("by {mia}")),
+        "{listed}"
+    );
+    assert!(listed.contains("same here"), "{listed}");
+
     // The manager rotates the team key; an agent may not (exit 7). Ana, signing in after,
     // takes the new key and finds the case as before.
     team.cmd(

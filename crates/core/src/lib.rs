@@ -16,8 +16,9 @@ pub mod store;
 pub mod team_crypto;
 
 pub use desk::{
-    CaseSummary, CaseView, CopyStage, CopySummary, CustomerView, Desk, ExportSummary,
-    ImportSummary, Notice, TimelineEntry, VerifyReport, VerifyStage,
+    CaseSummary, CaseView, CompanyFileStatus, CompanyFilesStatus, CopyStage, CopySummary,
+    CustomerView, Desk, ExportSummary, Here, ImportSummary, Notice, Shared, TimelineEntry,
+    VerifyReport, VerifyStage,
 };
 pub use domain::bulk::BulkOutcome;
 pub use domain::case::{Case, Item, Requester};

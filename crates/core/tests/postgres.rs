@@ -84,6 +84,22 @@ fn the_server_keeps_one_chain_of_events_no_agent_can_rewrite_or_sign_for_someone
         .contains("permission denied")
     );
     assert!(refused(ana.execute("UPDATE chain SET count = 0", &[])).contains("permission denied"));
+    // Only a manager shares the company's files (templates, calendars.toml), or records it.
+    assert!(
+        refused(ana.execute(
+            "INSERT INTO company_files (name, body, shared_at) \
+             VALUES ('letters/denial.txt', '\\x00', 't')",
+            &[]
+        ))
+        .contains("permission denied")
+    );
+    assert!(refused(ana.execute("DELETE FROM company_files", &[])).contains("permission denied"));
+    let shared = team::append_event(&mut ana, None, "t", "company_files_shared", "{}");
+    assert!(
+        matches!(&shared, Err(privacydesk_core::Error::RoleNeeded(why))
+            if why.contains("sharing the company's files needs the manager role")),
+        "{shared:?}"
+    );
     // The owner's own path only appends.
     assert!(refused(admin.execute("UPDATE events SET actor = 'ben'", &[])).contains("append-only"));
     assert!(refused(admin.execute("DELETE FROM events", &[])).contains("append-only"));

@@ -52,6 +52,17 @@ fn a_dump_of_the_team_desk_holds_no_readable_personal_data() {
             "canary note: the requester's passport number is XK-4471-QZ",
         )
         .unwrap_or_else(|e| panic!("{e}"));
+    // The company's files a manager shares are sealed too (a signature may name a person).
+    let letters = fx.dir.path().join("letters");
+    std::fs::create_dir_all(&letters).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        letters.join("company.toml"),
+        "signature = \"Dana Canarywright, Data Protection Officer\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    fx.desk
+        .share_company_files()
+        .unwrap_or_else(|e| panic!("share: {e}"));
     let team = fx.team.as_ref().unwrap_or_else(|| unreachable!());
     let dump = std::process::Command::new(pg::tool("pg_dump"))
         .arg("--dbname")
@@ -70,6 +81,7 @@ fn a_dump_of_the_team_desk_holds_no_readable_personal_data() {
         "canary zyxwvut".to_string(),
         "canary.zyxwvut@example.net".into(),
         "xk-4471-qz".into(),
+        "canarywright".into(),
     ];
     for summary in fx
         .desk

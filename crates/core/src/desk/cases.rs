@@ -105,7 +105,7 @@ impl CaseSummary {
 impl Desk {
     /// Logs a new request; returns its reference.
     pub fn new_case(&mut self, form: &NewCase) -> Result<Reference> {
-        let settings = self.company_calendar().settings;
+        let settings = self.company_calendar()?.settings;
         let valid = Desk::with_company_calendar(&settings, form.validate(self.today())?);
         let stamp = self.stamp();
         self.write(|tx| Ok(open_case(tx, &stamp, valid, json!({}))?.reference))
@@ -145,7 +145,7 @@ impl Desk {
         let mut offered_letters = letters::offered(&case, today);
         // The letter the desk suggests is the one the picker starts on.
         offered_letters.sort_by_key(|o| suggested != Some(Step::Letter(o.kind)));
-        let company = self.company_calendar();
+        let company = self.company_calendar()?;
         let deadline = case.deadline();
         let work_by = (case.state != State::Closed)
             .then(|| {

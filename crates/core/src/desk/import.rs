@@ -25,7 +25,7 @@ impl Desk {
         let bytes = read_import_file(path)?;
         let forms = read_forms(&bytes)?;
         let today = self.today();
-        let settings = self.company_calendar().settings;
+        let settings = self.company_calendar()?.settings;
         let mut valid = Vec::with_capacity(forms.len());
         let mut errors = Vec::new();
         for (line, form) in forms {

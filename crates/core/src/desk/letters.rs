@@ -43,12 +43,13 @@ impl Desk {
             .map(|name| self.customer(name))
             .transpose()?;
         // Each file read once: the company's settings, and the template with where it was.
-        let company = self.templates.company()?;
-        let (template, file) = self.templates.template(kind)?;
+        let templates = self.templates_in_use()?;
+        let company = templates.company()?;
+        let (template, file) = templates.template(kind)?;
         let body = template.fill(&case, &company, customer.as_ref(), today)?;
         Ok(LetterDraft {
-            template_file: file.map(|f| f.display().to_string()),
-            templates_folder: self.templates.folder().map(|f| f.display().to_string()),
+            template_file: file,
+            templates_folder: templates.folder().map(|f| f.display().to_string()),
             ..LetterDraft::new(kind, body, false)
         })
     }

@@ -8,6 +8,7 @@
 mod act;
 mod bulk;
 mod cases;
+mod company_files;
 mod copy;
 mod customers;
 mod demo;
@@ -23,13 +24,15 @@ mod team;
 mod verify;
 mod views;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use chrono::{Local, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
 pub use cases::{CaseSummary, CaseView, TimelineEntry};
+pub use company_files::{CompanyFileStatus, CompanyFilesStatus, Here, Shared};
 pub use copy::{CopyStage, CopySummary};
 pub use customers::CustomerView;
 pub use import::ImportSummary;
@@ -41,7 +44,7 @@ use crate::domain::events::EventKind;
 use crate::domain::new_case::ValidNewCase;
 use crate::domain::team::TeamSession;
 use crate::files::atomic::WrittenFile;
-use crate::files::company_calendar::{self, CompanyCalendarFile};
+use crate::files::company_calendar::CompanyCalendarFile;
 use crate::files::templates::Templates;
 use crate::store::Location;
 use crate::store::{self, EventDraft, Store, Writes};
@@ -56,6 +59,10 @@ pub struct Desk {
     templates: Templates,
     /// The company's calendar settings, read at each use.
     calendars: CompanyCalendarFile,
+    /// A team desk's folder for the company's files on this machine; `None` on a single desk.
+    company_folder: Option<PathBuf>,
+    /// The company's files a team shares, as last read.
+    shared: Mutex<company_files::SharedCache>,
     /// What opening did besides unlocking, until an adapter takes it.
     opened: Option<Notice>,
 }
@@ -173,6 +180,8 @@ impl Desk {
             today: None,
             templates: Templates::in_folder(company_files.join("letters")),
             calendars: CompanyCalendarFile::in_folder(company_files),
+            company_folder: Some(company_files.to_path_buf()),
+            shared: Mutex::default(),
             opened: None,
         })
     }
@@ -228,14 +237,10 @@ impl Desk {
             today: None,
             templates: Templates::beside(path),
             calendars: CompanyCalendarFile::beside(path),
+            company_folder: None,
+            shared: Mutex::default(),
             opened: None,
         }
-    }
-
-    /// The company's calendar settings as they read now (`calendars.toml` beside the database),
-    /// with the file's mistake while it has one.
-    pub fn company_calendar(&self) -> company_calendar::Read {
-        self.calendars.read()
     }
 
     /// `valid` with the calendar the company chose for its law (in `settings`), set on it

@@ -49,6 +49,9 @@ spelled_enum! {
         CopiedOut = "copied_out",
         /// A manager rotated the team desk's key: everything sealed again under a new one.
         TeamKeyRotated = "team_key_rotated",
+        /// A manager shared the company's files (letter templates, `calendars.toml`) with the
+        /// team; the event names each with its SHA-256.
+        CompanyFilesShared = "company_files_shared",
     }
 }
 

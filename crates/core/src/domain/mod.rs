@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod calendar;
 pub mod case;
 pub mod catalog;
+pub mod company_files;
 pub mod customers;
 pub mod deadline;
 pub mod duplicates;

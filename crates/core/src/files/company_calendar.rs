@@ -14,7 +14,11 @@ use crate::{Error, Result};
 /// Where the settings are, and what reading them found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompanyCalendarFile {
+    /// The file on this machine (where `calendar init` writes one to edit).
     path: PathBuf,
+    /// A team desk's shared text, which is read instead of the file once a manager shared the
+    /// company's files (`None` inside: the team shares none, so the built-in calendars).
+    shared: Option<Option<String>>,
 }
 
 /// The settings as read now: what they say, and what was wrong with the file, if anything.
@@ -36,6 +40,17 @@ impl CompanyCalendarFile {
     pub fn in_folder(folder: &Path) -> CompanyCalendarFile {
         CompanyCalendarFile {
             path: folder.join(FILE),
+            shared: None,
+        }
+    }
+
+    /// The same settings read from a team desk's shared text instead (`None`: the team
+    /// shares no `calendars.toml`, so the built-in calendars, whatever this machine's file
+    /// says).
+    pub fn shared_as(&self, text: Option<String>) -> CompanyCalendarFile {
+        CompanyCalendarFile {
+            path: self.path.clone(),
+            shared: Some(text),
         }
     }
 
@@ -46,10 +61,14 @@ impl CompanyCalendarFile {
 
     /// Reads it now.
     pub fn read(&self) -> Read {
-        let text = match fs::read_to_string(&self.path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Read::default(),
-            Err(e) => return self.problem(&e.to_string()),
+        let text = match &self.shared {
+            Some(None) => return Read::default(),
+            Some(Some(text)) => text.clone(),
+            None => match fs::read_to_string(&self.path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == ErrorKind::NotFound => return Read::default(),
+                Err(e) => return self.problem(&e.to_string()),
+            },
         };
         match CompanyCalendar::parse(&text) {
             Ok(settings) => Read {
@@ -60,12 +79,20 @@ impl CompanyCalendarFile {
         }
     }
 
+    /// Where the settings are read from, as a person reads it.
+    pub fn shown(&self) -> String {
+        match &self.shared {
+            Some(_) => format!("the team's {FILE}"),
+            None => self.path.display().to_string(),
+        }
+    }
+
     fn problem(&self, why: &str) -> Read {
         Read {
             settings: CompanyCalendar::default(),
             problem: Some(format!(
                 "{}: {why}; the built-in calendars are used until it is fixed",
-                self.path.display()
+                self.shown()
             )),
         }
     }

@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod case_csv;
 pub mod company_calendar;
+pub mod company_folder;
 pub mod csv_safe;
 pub mod intake;
 pub mod lines;

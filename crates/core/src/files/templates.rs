@@ -1,4 +1,5 @@
-//! The company's letter templates: a folder of files over the built-in defaults.
+//! The company's letter templates: a folder of files (or a team desk's shared ones) over the
+//! built-in defaults.
 //!
 //! The folder holds `company.toml` (who the letters come from, where people complain) and one
 //! `<letter>.txt` per [`LetterKind`]; a file that is not there falls back to the default. Files
@@ -6,10 +7,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::domain::company_files::{self, CompanyFiles};
 use crate::domain::letters::fill::{COMPANY_FILE, DEFAULT_COMPANY, Template, default_template};
 use crate::domain::letters::{Company, LetterKind};
 use crate::files::atomic::{folder_of, write_atomically};
@@ -18,10 +21,20 @@ use crate::{Case, Customer, Error, Result};
 /// The templates folder's name beside the database file.
 pub const FOLDER: &str = "letters";
 
-/// The templates in use: a folder's files over the built-in defaults.
+/// The templates in use: a folder's files, or the files a team desk shares, over the
+/// built-in defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
-    folder: Option<PathBuf>,
+    source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    BuiltIn,
+    Folder(PathBuf),
+    /// A team desk's shared files: a template not among them is the built-in one (never a
+    /// file of this machine's, so every desktop fills the same letter).
+    Shared(Arc<CompanyFiles>),
 }
 
 /// What [`Templates::write_defaults`] did.
@@ -36,13 +49,22 @@ pub struct WrittenTemplates {
 impl Templates {
     /// The built-in defaults only.
     pub fn built_in() -> Templates {
-        Templates { folder: None }
+        Templates {
+            source: Source::BuiltIn,
+        }
     }
 
     /// A folder's files over the defaults; the folder need not exist.
     pub fn in_folder(folder: impl Into<PathBuf>) -> Templates {
         Templates {
-            folder: Some(folder.into()),
+            source: Source::Folder(folder.into()),
+        }
+    }
+
+    /// The files a team desk shares over the defaults.
+    pub fn shared(files: Arc<CompanyFiles>) -> Templates {
+        Templates {
+            source: Source::Shared(files),
         }
     }
 
@@ -51,20 +73,33 @@ impl Templates {
         Templates::in_folder(folder_of(database).join(FOLDER))
     }
 
-    /// The folder, if any.
+    /// The folder, if the templates are a folder's.
     pub fn folder(&self) -> Option<&Path> {
-        self.folder.as_deref()
+        match &self.source {
+            Source::Folder(folder) => Some(folder),
+            Source::BuiltIn | Source::Shared(_) => None,
+        }
     }
 
-    fn read_override(&self, name: &str) -> Result<Option<(PathBuf, String)>> {
-        let Some(folder) = &self.folder else {
-            return Ok(None);
-        };
-        let path = folder.join(name);
-        match fs::read_to_string(&path) {
-            Ok(text) => Ok(Some((path, text))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+    /// The company's own text for the file `name` of the templates folder, with where it came
+    /// from as a person reads it; `None` when the company has none.
+    fn read_override(&self, name: &str) -> Result<Option<(String, String)>> {
+        match &self.source {
+            Source::BuiltIn => Ok(None),
+            Source::Shared(files) => {
+                let shared = format!("{}/{name}", company_files::LETTERS);
+                Ok(files
+                    .get(&shared)
+                    .map(|text| (format!("the team's {shared}"), text.to_string())))
+            }
+            Source::Folder(folder) => {
+                let path = folder.join(name);
+                match fs::read_to_string(&path) {
+                    Ok(text) => Ok(Some((path.display().to_string(), text))),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(Error::io(format!("cannot read {}", path.display()), e)),
+                }
+            }
         }
     }
 
@@ -72,28 +107,24 @@ impl Templates {
     pub fn company(&self) -> Result<Company> {
         let base = Company::default_settings();
         match self.read_override(COMPANY_FILE)? {
-            Some((path, text)) => Company::parse_over(base, &text, &path),
+            Some((from, text)) => Company::parse_over(base, &text, Path::new(&from)),
             None => Ok(base),
         }
     }
 
-    /// The template text for `kind` and where it came from (`None`: built in).
-    pub fn source(&self, kind: LetterKind) -> Result<(Option<PathBuf>, String)> {
+    /// The template for `kind`, and the company's file it was read from as a person reads it
+    /// (`None`: built in).
+    pub fn template(&self, kind: LetterKind) -> Result<(Template, Option<String>)> {
         let name = format!("{}.txt", kind.as_str());
         Ok(match self.read_override(&name)? {
-            Some((path, text)) => (Some(path), text),
-            None => (None, default_template(kind).to_string()),
-        })
-    }
-
-    /// The template for `kind`, and the company's file it was read from (`None`: built in).
-    pub fn template(&self, kind: LetterKind) -> Result<(Template, Option<PathBuf>)> {
-        Ok(match self.source(kind)? {
-            (Some(path), source) => {
-                let name = path.display().to_string();
-                (Template { name, source }, Some(path))
-            }
-            (None, _) => (Template::built_in(kind), None),
+            Some((from, source)) => (
+                Template {
+                    name: from.clone(),
+                    source,
+                },
+                Some(from),
+            ),
+            None => (Template::built_in(kind), None),
         })
     }
 
@@ -118,8 +149,7 @@ impl Templates {
     /// there.
     pub fn write_defaults(&self) -> Result<WrittenTemplates> {
         let folder = self
-            .folder
-            .as_ref()
+            .folder()
             .ok_or_else(|| Error::invalid("no folder given for the letter templates"))?;
         fs::create_dir_all(folder)
             .map_err(|e| Error::io(format!("cannot create {}", folder.display()), e))?;

@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::domain::audit::{ChainBreak, ChainChecker, Event};
 use crate::domain::case::Item;
+use crate::domain::company_files::{CompanyFiles, SharedFile};
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
@@ -278,6 +279,12 @@ pub trait Store: Send + fmt::Debug {
     fn team_session(&self) -> Option<&TeamSession> {
         None
     }
+
+    /// The company's files a team desk's manager shared, by name; none on a single desk (its
+    /// files are beside it).
+    fn company_files(&self) -> Result<Vec<SharedFile>> {
+        Ok(Vec::new())
+    }
 }
 
 /// A team desk's membership, as its server keeps and enforces it.
@@ -309,6 +316,17 @@ pub trait Team {
         event: &EventDraft<'_>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<KeyRotation>;
+
+    /// Shares the company's files: those of `files` named in `write` are sealed and written
+    /// (over any shared before), those named in `remove` are no longer shared, and `event` is
+    /// appended, in one transaction; a manager's.
+    fn share_company_files(
+        &mut self,
+        files: &CompanyFiles,
+        write: &[String],
+        remove: &[String],
+        event: &EventDraft<'_>,
+    ) -> Result<()>;
 }
 
 /// What a rotation of the team key did.

@@ -150,6 +150,36 @@ impl Template {
         }
     }
 
+    /// Checks that the template reads (its tags close, its expressions parse), without
+    /// filling it: what a team desk asks before a template is shared with everyone.
+    pub fn compile(&self) -> Result<()> {
+        let env = Template::environment();
+        env.template_from_str(&self.source)
+            .map(drop)
+            .map_err(|e| self.broken(e))
+    }
+
+    /// How every template runs: strict (a name that does not exist is an error naming the
+    /// line), with limited fuel.
+    fn environment<'source>() -> Environment<'source> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_fuel(Some(FUEL));
+        env
+    }
+
+    /// A template's mistake, named by its file and line.
+    fn broken(&self, e: minijinja::Error) -> Error {
+        let line = e.line().map(|l| format!(" line {l}:")).unwrap_or_default();
+        Error::Invalid(format!(
+            "letter template {}:{line} {}",
+            self.name,
+            e.detail().unwrap_or(&e.kind().to_string())
+        ))
+    }
+
     /// Fills the template from `case`, the company's settings and its customer's on `today`.
     /// Templates run in strict mode: a name that does not exist is an error naming the line.
     pub fn fill(
@@ -159,22 +189,12 @@ impl Template {
         customer: Option<&Customer>,
         today: NaiveDate,
     ) -> Result<String> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_keep_trailing_newline(true);
-        env.set_fuel(Some(FUEL));
-        let broken = |e: minijinja::Error| {
-            let line = e.line().map(|l| format!(" line {l}:")).unwrap_or_default();
-            Error::Invalid(format!(
-                "letter template {}:{line} {}",
-                self.name,
-                e.detail().unwrap_or(&e.kind().to_string())
-            ))
-        };
-        let template = env.template_from_str(&self.source).map_err(broken)?;
+        let env = Template::environment();
+        let template = env
+            .template_from_str(&self.source)
+            .map_err(|e| self.broken(e))?;
         let context = Context::of(case, company, customer, today);
-        template.render(&context).map_err(broken)
+        template.render(&context).map_err(|e| self.broken(e))
     }
 }
 

@@ -71,6 +71,9 @@ fn role_needed(message: &str) -> String {
             "export_cases" | "report_monthly" | "report_yearly" => "exporting cases and reports",
             "set_retention" => "changing the retention period",
             "set_customer" => "changing a customer's settings",
+            "company_files_shared" => "sharing the company's files",
+            "copied_in" | "copied_out" => "copying the whole desk",
+            "team_key_rotated" => "rotating the team key",
             _ => "changing the team",
         };
         needs(what, "manager")
@@ -81,6 +84,8 @@ fn role_needed(message: &str) -> String {
         || message.contains("only a manager")
     {
         needs("changing the team", "manager")
+    } else if message.contains("company_files") {
+        needs("sharing the company's files", "manager")
     } else if message.contains("settings") {
         needs(
             "changing the desk's settings (the retention period)",

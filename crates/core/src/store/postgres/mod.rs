@@ -6,6 +6,7 @@
 //! table, and `store.rs` answers the [`Store`](super::Store) interface with them.
 
 mod cases;
+mod company_files;
 mod connection;
 mod copy;
 mod error;

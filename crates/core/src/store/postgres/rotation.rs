@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 
 use postgres::Transaction;
 
-use super::TeamStore;
 use super::cases::{found_by, item_place};
 use super::copy::Words;
 use super::events;
 use super::records::{contact_place, view_place};
 use super::sealed::Sealer;
+use super::{TeamStore, company_files};
 use crate::store::{EventDraft, KeyRotation};
 use crate::team_crypto::{AgentPublicKey, AgentSecrets, KdfParams, TeamKey, WrappedKey};
 use crate::{Error, Passphrase, Result};
@@ -102,6 +102,7 @@ impl TeamStore {
             progress(done, total.max(0) as u64);
         }
         values += reseal_customers_and_views(&mut tx, old, &new)?;
+        values += company_files::reseal(&mut tx, old, &new)?;
         let mut names = Vec::with_capacity(recipients.len());
         let mut boxes = Vec::with_capacity(recipients.len());
         for (name, public) in &recipients {

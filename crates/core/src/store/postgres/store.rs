@@ -9,8 +9,9 @@ use std::path::Path;
 use chrono::NaiveDate;
 use postgres::fallible_iterator::FallibleIterator;
 
-use super::{TeamStore, cases, events, records, reports, team};
+use super::{TeamStore, cases, company_files, events, records, reports, team};
 use crate::domain::audit::Event;
+use crate::domain::company_files::{CompanyFiles, SharedFile};
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
@@ -363,6 +364,10 @@ impl Store for TeamStore {
     fn team_session(&self) -> Option<&TeamSession> {
         Some(&self.session)
     }
+
+    fn company_files(&self) -> Result<Vec<SharedFile>> {
+        company_files::shared(&mut *self.conn()?, &self.seal).map_err(|e| self.explained(e))
+    }
 }
 
 impl Team for TeamStore {
@@ -400,5 +405,22 @@ impl Team for TeamStore {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<KeyRotation> {
         TeamStore::rotate_key(self, passphrase, event, progress)
+    }
+
+    fn share_company_files(
+        &mut self,
+        files: &CompanyFiles,
+        write: &[String],
+        remove: &[String],
+        event: &EventDraft<'_>,
+    ) -> Result<()> {
+        self.ensure_connected()?;
+        company_files::share(
+            self.client.get_mut(),
+            &self.seal,
+            files,
+            (write, remove),
+            event,
+        )
     }
 }
