@@ -11,7 +11,7 @@ use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::letters::{self, Letter, LetterDraft, LetterKind, letter_hash};
 use crate::domain::next::{self, Step};
 use crate::domain::workflow;
-use crate::files::atomic::{WrittenFile, write_atomically};
+use crate::files::atomic::{WrittenFile, write_text_atomically};
 use crate::files::templates::Templates;
 use crate::store::Writes;
 use crate::{Action, ActionInput, Case, CaseView, Error, LetterId, Reference, Result};
@@ -178,10 +178,7 @@ impl Desk {
         }
         let mut text = letter.body.clone();
         text.push('\n');
-        let file = write_atomically(path, |w| {
-            std::io::Write::write_all(w, text.as_bytes())
-                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
-        })?;
+        let file = write_text_atomically(path, &text)?;
         self.record_written(
             Some(case.id),
             &file,

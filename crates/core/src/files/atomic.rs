@@ -53,6 +53,14 @@ pub fn csv_write_error(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
     }
 }
 
+/// Writes `text` to `path` whole, as [`write_atomically`] does.
+pub fn write_text_atomically(path: &Path, text: &str) -> Result<WrittenFile> {
+    write_atomically(path, |w| {
+        std::io::Write::write_all(w, text.as_bytes())
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+    })
+}
+
 /// Writes `path` through `fill`; on any error the target is left as it was and no temp file remains.
 pub fn write_atomically(
     path: &Path,

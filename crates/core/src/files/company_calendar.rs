@@ -8,7 +8,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use crate::domain::calendar::company::{CompanyCalendar, EXAMPLE, FILE};
-use crate::files::atomic::{folder_of, write_atomically};
+use crate::files::atomic::{folder_of, write_text_atomically};
 use crate::{Error, Result};
 
 /// Where the settings are, and what reading them found.
@@ -108,10 +108,7 @@ impl CompanyCalendarFile {
         let folder = folder_of(path);
         fs::create_dir_all(folder)
             .map_err(|e| Error::io(format!("cannot create {}", folder.display()), e))?;
-        write_atomically(path, |w| {
-            std::io::Write::write_all(w, EXAMPLE.as_bytes())
-                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
-        })?;
+        write_text_atomically(path, EXAMPLE)?;
         Ok(true)
     }
 }

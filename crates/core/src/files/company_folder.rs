@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::domain::company_files::{self, LETTERS};
-use crate::files::atomic::write_atomically;
+use crate::files::atomic::write_text_atomically;
 use crate::{Error, Result};
 
 /// The shareable files found in a folder, and what else is there that is not shared.
@@ -108,10 +108,7 @@ pub fn write<'a>(
             fs::create_dir_all(folder)
                 .map_err(|e| Error::io(format!("cannot create {}", folder.display()), e))?;
         }
-        write_atomically(&path, |w| {
-            std::io::Write::write_all(w, text.as_bytes())
-                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
-        })?;
+        write_text_atomically(&path, text)?;
         out.written.push(path);
     }
     Ok(out)

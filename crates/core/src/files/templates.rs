@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::domain::company_files::{self, CompanyFiles};
 use crate::domain::letters::fill::{COMPANY_FILE, DEFAULT_COMPANY, Template, default_template};
 use crate::domain::letters::{Company, LetterKind};
-use crate::files::atomic::{folder_of, write_atomically};
+use crate::files::atomic::{folder_of, write_text_atomically};
 use crate::{Case, Customer, Error, Result};
 
 /// The templates folder's name beside the database file.
@@ -169,10 +169,7 @@ impl Templates {
                 out.kept.push(path);
                 continue;
             }
-            write_atomically(&path, |w| {
-                std::io::Write::write_all(w, text.as_bytes())
-                    .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
-            })?;
+            write_text_atomically(&path, text)?;
             out.written.push(path);
         }
         Ok(out)
