@@ -16,9 +16,16 @@ use crate::{Error, Result};
 pub struct CompanyCalendarFile {
     /// The file on this machine (where `calendar init` writes one to edit).
     path: PathBuf,
-    /// A team desk's shared text, which is read instead of the file once a manager shared the
-    /// company's files (`None` inside: the team shares none, so the built-in calendars).
-    shared: Option<Option<String>>,
+    /// What is read: the file, or a team desk's shared text.
+    source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    File,
+    /// Once a manager shared the company's files, the team's text is read instead of the file
+    /// (`None`: the team shares no `calendars.toml`, so the built-in calendars).
+    Shared(Option<String>),
 }
 
 /// The settings as read now: what they say, and what was wrong with the file, if anything.
@@ -40,7 +47,7 @@ impl CompanyCalendarFile {
     pub fn in_folder(folder: &Path) -> CompanyCalendarFile {
         CompanyCalendarFile {
             path: folder.join(FILE),
-            shared: None,
+            source: Source::File,
         }
     }
 
@@ -50,7 +57,7 @@ impl CompanyCalendarFile {
     pub fn shared_as(&self, text: Option<String>) -> CompanyCalendarFile {
         CompanyCalendarFile {
             path: self.path.clone(),
-            shared: Some(text),
+            source: Source::Shared(text),
         }
     }
 
@@ -61,10 +68,10 @@ impl CompanyCalendarFile {
 
     /// Reads it now.
     pub fn read(&self) -> Read {
-        let text = match &self.shared {
-            Some(None) => return Read::default(),
-            Some(Some(text)) => text.clone(),
-            None => match fs::read_to_string(&self.path) {
+        let text = match &self.source {
+            Source::Shared(None) => return Read::default(),
+            Source::Shared(Some(text)) => text.clone(),
+            Source::File => match fs::read_to_string(&self.path) {
                 Ok(text) => text,
                 Err(e) if e.kind() == ErrorKind::NotFound => return Read::default(),
                 Err(e) => return self.problem(&e.to_string()),
@@ -81,9 +88,9 @@ impl CompanyCalendarFile {
 
     /// Where the settings are read from, as a person reads it.
     pub fn shown(&self) -> String {
-        match &self.shared {
-            Some(_) => format!("the team's {FILE}"),
-            None => self.path.display().to_string(),
+        match &self.source {
+            Source::Shared(_) => format!("the team's {FILE}"),
+            Source::File => self.path.display().to_string(),
         }
     }
 
