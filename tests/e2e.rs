@@ -199,6 +199,28 @@ impl Desk {
         }
     }
 
+    /// Leaves a checkbox ticked. A click is a toggle, so a click that landed on a row the list
+    /// then drew again (its poll, a search) but came back "stale" must not be repeated blindly:
+    /// each try reads the box first.
+    async fn tick(&self, css: &str) -> TestResult {
+        let started = Instant::now();
+        loop {
+            let element = self.visible(css).await?;
+            let done = match element.is_selected().await {
+                Ok(true) => return Ok(()),
+                Ok(false) => element.click().await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match done {
+                Ok(()) => {}
+                Err(e) if is_stale(&e) && started.elapsed() < TIMEOUT => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
     async fn type_into(&self, css: &str, text: &str) -> TestResult {
         let started = Instant::now();
         loop {
@@ -1110,9 +1132,12 @@ async fn several_cases_are_assigned_and_noted_at_once_and_a_view_is_saved() -> T
     desk.act("close", &[("#ac-outcome", "withdrawn")]).await?;
     // The closed case is not in the open list; search all cases to tick all three.
     desk.type_into("#search", "example.com").await?;
+    // The whole word searched, not a prefix the debounce caught while the keys were typed.
+    desk.text_contains("#list-header", "Search: “example.com”")
+        .await?;
     desk.text_contains("#page-info", "of 3").await?;
     for reference in [&a, &b, &c] {
-        desk.click(&format!(
+        desk.tick(&format!(
             "#case-list li[data-reference='{reference}'] .row-check"
         ))
         .await?;
