@@ -75,6 +75,9 @@ pub enum Command {
     /// The public-holiday calendars that deadlines and business days follow (no database needed)
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// The company's mail account: where letters leave from, which mailbox requests arrive in
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Check the file's integrity, its encryption and the audit chain
     Verify,
     /// Copy the database, online, to a new encrypted file with the same passphrase
@@ -149,6 +152,63 @@ pub enum FilesCommand {
     /// Write the team's shared files into this machine's folder, to read or edit (a local
     /// file with other text is kept aside as NAME.before-pull)
     Pull,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Show the mail settings in force; with options, change this machine's first (mail.toml
+    /// beside the database; on a team desk, in its folder of company files until a manager
+    /// shares it). The password is never in them
+    Settings(MailSettingsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailSettingsArgs {
+    /// Outgoing mail: the SMTP server, e.g. smtp.gmail.com
+    #[arg(long, value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// Outgoing mail: its port [default: 587 with starttls, 465 with tls]
+    #[arg(long, value_name = "N")]
+    pub smtp_port: Option<u16>,
+    /// Outgoing mail: starttls, tls, or none (only for a server on this machine)
+    #[arg(long, value_name = "SECURITY")]
+    pub security: Option<String>,
+    /// Outgoing mail: the account's user name
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Outgoing mail: the sender address letters carry
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: Option<String>,
+    /// Outgoing mail: password, or xoauth2 (Gmail / Google Workspace, Microsoft 365)
+    #[arg(long, value_name = "AUTH")]
+    pub auth: Option<String>,
+    /// Outgoing mail with xoauth2: the command that prints an access token
+    #[arg(long, value_name = "CMD")]
+    pub token_command: Option<String>,
+    /// Incoming mail: the IMAP server, e.g. imap.gmail.com
+    #[arg(long, value_name = "HOST")]
+    pub imap_host: Option<String>,
+    /// Incoming mail: its port [default: 993 with tls, 143 with starttls]
+    #[arg(long, value_name = "N")]
+    pub imap_port: Option<u16>,
+    /// Incoming mail: tls, starttls, or none (only for a server on this machine)
+    #[arg(long, value_name = "SECURITY")]
+    pub imap_security: Option<String>,
+    /// Incoming mail: the account's user name
+    #[arg(long, value_name = "USER")]
+    pub imap_user: Option<String>,
+    /// Incoming mail: password or xoauth2
+    #[arg(long, value_name = "AUTH")]
+    pub imap_auth: Option<String>,
+    /// Incoming mail with xoauth2: the command that prints an access token
+    #[arg(long, value_name = "CMD")]
+    pub imap_token_command: Option<String>,
+    /// Incoming mail: the mailbox read [default: INBOX]
+    #[arg(long, value_name = "NAME")]
+    pub mailbox: Option<String>,
+    /// Print the settings as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod cases;
 mod exports;
 mod laws;
 mod letters;
+mod mail;
 mod render;
 mod run;
 mod secrets;

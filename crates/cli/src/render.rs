@@ -524,3 +524,35 @@ pub fn pulled(written: &privacydesk_core::files::company_folder::Written) {
         );
     }
 }
+
+/// The mail settings, one side a few lines.
+pub fn mail_settings(settings: &privacydesk_core::MailSettings) {
+    let server = |s: &privacydesk_core::domain::mail::MailServer| {
+        let token = match &s.token_command {
+            Some(command) => format!(" (token from `{command}`)"),
+            None => String::new(),
+        };
+        format!(
+            "{}:{} ({}), user {}, {}{token}",
+            s.host,
+            s.port,
+            s.security.cli_name(),
+            s.user,
+            s.auth.cli_name()
+        )
+    };
+    match &settings.outgoing {
+        Some(out) => {
+            println!("outgoing (SMTP): {}", server(&out.server));
+            println!("  from {}", out.from);
+        }
+        None => println!("outgoing (SMTP): not set (letters are not sent by email)"),
+    }
+    match &settings.incoming {
+        Some(inbox) => {
+            println!("incoming (IMAP): {}", server(&inbox.server));
+            println!("  mailbox {}", inbox.mailbox);
+        }
+        None => println!("incoming (IMAP): not set (no mailbox is read)"),
+    }
+}

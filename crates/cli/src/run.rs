@@ -10,7 +10,7 @@ use privacydesk_core::{Agent, Desk, Error, Passphrase, Result};
 
 use crate::args::{Cli, Command};
 use crate::laws;
-use crate::{cases, exports, letters, secrets, upkeep};
+use crate::{cases, exports, letters, mail, secrets, upkeep};
 
 /// What every command works with.
 pub struct Context {
@@ -101,6 +101,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo { cases, seed } => upkeep::demo(&context, cases, seed)?,
         Command::Laws(command) => laws::laws(command)?,
         Command::Calendar(command) => laws::calendar(&context, command)?,
+        Command::Mail(command) => mail::mail(&context, command)?,
         Command::Verify => upkeep::verify(&context)?,
         Command::Backup { out } => upkeep::backup(&context, &out)?,
         Command::Rekey => upkeep::rekey(&context)?,

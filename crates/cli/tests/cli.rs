@@ -1494,3 +1494,80 @@ fn the_company_chooses_a_law_s_calendar_and_its_closures_in_a_file_beside_the_da
     let kept = db.stdout(&["case", "show", &later]);
     assert!(kept.contains("a public holiday in Germany"), "{kept}");
 }
+
+#[test]
+fn the_mail_settings_are_set_shown_and_refused_when_they_would_send_in_clear() {
+    let db = Db::new();
+    let shown = db.stdout(&["mail", "settings"]);
+    assert!(shown.contains("outgoing (SMTP): not set"), "{shown}");
+    assert!(shown.contains("incoming (IMAP): not set"), "{shown}");
+    let shown = db.stdout(&[
+        "mail",
+        "settings",
+        "--smtp-host",
+        "smtp.example.com",
+        "--user",
+        "privacy@example.com",
+        "--from",
+        "Privacy@Example.com",
+    ]);
+    assert!(
+        shown.contains(
+            "outgoing (SMTP): smtp.example.com:587 (starttls), user privacy@example.com, password"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("  from Privacy@example.com"), "{shown}");
+    let file = db.file("mail.toml");
+    let text = std::fs::read_to_string(&file).expect("mail.toml beside the database");
+    assert!(text.contains("host = \"smtp.example.com\""), "{text}");
+    // Only what is given changes; the port follows a new security unless one is given.
+    let settings = db.json(&[
+        "mail",
+        "settings",
+        "--security",
+        "tls",
+        "--imap-host",
+        "imap.example.com",
+        "--imap-security",
+        "tls",
+        "--imap-user",
+        "privacy@example.com",
+        "--imap-auth",
+        "xoauth2",
+        "--imap-token-command",
+        "oauth2-token privacy",
+        "--json",
+    ]);
+    assert_eq!(settings["outgoing"]["port"], 465, "{settings}");
+    assert_eq!(settings["outgoing"]["from"], "Privacy@example.com");
+    assert_eq!(settings["incoming"]["port"], 993);
+    assert_eq!(settings["incoming"]["mailbox"], "INBOX");
+    assert_eq!(settings["incoming"]["auth"], "xoauth2");
+    assert_eq!(settings["shared"], false);
+    let before = std::fs::read_to_string(&file).expect("file");
+    fails_with(
+        &mut db.cmd(&["mail", "settings", "--security", "none"]),
+        2,
+        "must be encrypted",
+    );
+    fails_with(
+        &mut db.cmd(&["mail", "settings", "--imap-auth", "oauth"]),
+        2,
+        "unknown mail authentication \"oauth\"",
+    );
+    fails_with(
+        &mut db.cmd(&["mail", "settings", "--from", "nobody"]),
+        2,
+        "the sender address",
+    );
+    assert_eq!(std::fs::read_to_string(&file).expect("file"), before);
+    // A hand edit with a mistake is named by its line; mail is never sent on a guess.
+    std::fs::write(&file, "[outgoing]\nhost = \"smtp.example.com\"\nuser = \"u\"\nfrom = \"a@example.com\"\nport = \"x\"\n")
+        .expect("write");
+    fails_with(&mut db.cmd(&["mail", "settings"]), 2, "mail.toml: line 5");
+    assert!(
+        db.stdout(&["verify"])
+            .contains("audit chain:            ok")
+    );
+}

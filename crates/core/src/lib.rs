@@ -17,8 +17,8 @@ pub mod team_crypto;
 
 pub use desk::{
     CaseSummary, CaseView, CompanyFileStatus, CompanyFilesStatus, CopyStage, CopySummary,
-    CustomerView, Desk, ExportSummary, Here, ImportSummary, Notice, Shared, TimelineEntry,
-    VerifyReport, VerifyStage,
+    CustomerView, Desk, ExportSummary, Here, ImportSummary, MailSettingsChanged,
+    MailSettingsInForce, Notice, Shared, TimelineEntry, VerifyReport, VerifyStage,
 };
 pub use domain::bulk::BulkOutcome;
 pub use domain::case::{Case, Item, Requester};
@@ -29,6 +29,7 @@ pub use domain::filter::CaseFilter;
 pub use domain::ids::{Agent, CaseId, LetterId, NoteId, Reference};
 pub use domain::jurisdiction::Jurisdiction;
 pub use domain::letters::{Letter, LetterDraft, LetterKind};
+pub use domain::mail::{AuthMethod, MailSettings, Security, ServerChange};
 pub use domain::new_case::NewCase;
 pub use domain::reports::{Month, Year};
 pub use domain::retention::RetentionReport;

@@ -100,6 +100,24 @@ fn the_server_keeps_one_chain_of_events_no_agent_can_rewrite_or_sign_for_someone
             if why.contains("sharing the company's files needs the manager role")),
         "{shared:?}"
     );
+    let mail = team::append_event(&mut ana, None, "t", "set_mail", "{}");
+    assert!(
+        matches!(&mail, Err(privacydesk_core::Error::RoleNeeded(why))
+            if why.contains("changing the mail settings needs the manager role")),
+        "{mail:?}"
+    );
+    // A name PrivacyDesk does not read is refused by the server, even the owner's.
+    admin
+        .batch_execute("SET privacydesk.key_generation = '1'")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let name_refused = refused(admin.execute(
+        "INSERT INTO company_files (name, body, shared_at) VALUES ('mail.toml.bak', '\\x00', 't')",
+        &[],
+    ));
+    assert!(
+        name_refused.contains("company_files_name_check"),
+        "{name_refused}"
+    );
     // The owner's own path only appends.
     assert!(refused(admin.execute("UPDATE events SET actor = 'ben'", &[])).contains("append-only"));
     assert!(refused(admin.execute("DELETE FROM events", &[])).contains("append-only"));

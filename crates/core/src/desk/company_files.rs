@@ -104,7 +104,7 @@ impl Desk {
 
     /// The team's shared files, read again when the last read is older than
     /// [`READ_AGAIN_AFTER`]; `None` on a single desk or while the team shares none.
-    fn shared_files(&self) -> Result<Option<Arc<CompanyFiles>>> {
+    pub(super) fn shared_files(&self) -> Result<Option<Arc<CompanyFiles>>> {
         if self.company_folder.is_none() {
             return Ok(None);
         }

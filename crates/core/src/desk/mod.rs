@@ -16,6 +16,7 @@ mod duplicates;
 mod export;
 mod import;
 mod letters;
+mod mail;
 mod opening;
 mod overview;
 mod reports;
@@ -36,6 +37,7 @@ pub use company_files::{CompanyFileStatus, CompanyFilesStatus, Here, Shared};
 pub use copy::{CopyStage, CopySummary};
 pub use customers::CustomerView;
 pub use import::ImportSummary;
+pub use mail::{MailSettingsChanged, MailSettingsInForce};
 pub use opening::Notice;
 pub use verify::{MAX_CASE_PROBLEMS, VerifyReport, VerifyStage};
 
@@ -45,6 +47,7 @@ use crate::domain::new_case::ValidNewCase;
 use crate::domain::team::TeamSession;
 use crate::files::atomic::WrittenFile;
 use crate::files::company_calendar::CompanyCalendarFile;
+use crate::files::mail_settings::MailSettingsFile;
 use crate::files::templates::Templates;
 use crate::store::Location;
 use crate::store::{self, EventDraft, Store, Writes};
@@ -59,6 +62,8 @@ pub struct Desk {
     templates: Templates,
     /// The company's calendar settings, read at each use.
     calendars: CompanyCalendarFile,
+    /// The mail settings file on this machine, read at each use.
+    mail: MailSettingsFile,
     /// A team desk's folder for the company's files on this machine; `None` on a single desk.
     company_folder: Option<PathBuf>,
     /// The company's files a team shares, as last read.
@@ -180,6 +185,7 @@ impl Desk {
             today: None,
             templates: Templates::in_folder(company_files.join("letters")),
             calendars: CompanyCalendarFile::in_folder(company_files),
+            mail: MailSettingsFile::in_folder(company_files),
             company_folder: Some(company_files.to_path_buf()),
             shared: Mutex::default(),
             opened: None,
@@ -237,6 +243,7 @@ impl Desk {
             today: None,
             templates: Templates::beside(path),
             calendars: CompanyCalendarFile::beside(path),
+            mail: MailSettingsFile::beside(path),
             company_folder: None,
             shared: Mutex::default(),
             opened: None,

@@ -1,5 +1,5 @@
-//! The company's files a team desk shares: its letter templates with their `company.toml`, and
-//! its `calendars.toml` — which may be shared, how big, and what sharing a folder changes.
+//! The company's files a team desk shares: its letter templates with their `company.toml`,
+//! its `calendars.toml` and its `mail.toml` — which may be shared, how big, and what sharing a folder changes.
 //!
 //! A single desk reads these files beside its database; a team desk's manager shares them
 //! through the server so that every desktop fills the same letters and counts the same
@@ -13,6 +13,8 @@ use serde::Serialize;
 use super::calendar::company::{CompanyCalendar, FILE as CALENDARS_FILE};
 use super::letters::LetterKind;
 use super::letters::fill::{COMPANY_FILE, Company, Template};
+use super::mail::MailSettings;
+use super::mail::settings::FILE as MAIL_FILE;
 use crate::{Error, Result};
 
 /// The folder of the letter templates inside the company-files folder.
@@ -26,6 +28,7 @@ pub const MAX_BYTES: usize = 256 * 1024;
 pub fn shareable_names() -> Vec<String> {
     let mut names = vec![
         CALENDARS_FILE.to_string(),
+        MAIL_FILE.to_string(),
         format!("{LETTERS}/{COMPANY_FILE}"),
     ];
     names.extend(LetterKind::ALL.iter().map(|k| template_name(*k)));
@@ -184,6 +187,8 @@ fn check(name: &str, text: &str) -> Result<()> {
     }
     if name == calendars_name() {
         CompanyCalendar::parse(text).map_err(|why| Error::Invalid(format!("{name}: {why}")))?;
+    } else if name == MAIL_FILE {
+        MailSettings::parse(text).map_err(|why| Error::Invalid(format!("{name}: {why}")))?;
     } else if name == company_name() {
         Company::parse_over(
             Company::default_settings(),
@@ -223,6 +228,14 @@ mod tests {
         assert!(refused(&[("calendars.toml", "[laws]\ngdpr = \"xx\"\n")]).contains("line 2"));
         assert!(refused(&[("letters/company.toml", "nmae = 1\n")]).contains("company.toml"));
         assert!(refused(&[("letters/denial.txt", "a\0b")]).contains("NUL"));
+        assert!(refused(&[("mail.toml", "[outgoing]\nhost = 1\n")]).contains("mail.toml: line 2"));
+        assert!(
+            files(&[(
+                "mail.toml",
+                "[incoming]\nhost = \"imap.example.com\"\nuser = \"u\"\n"
+            )])
+            .is_ok()
+        );
         let big = "x".repeat(MAX_BYTES + 1);
         assert!(refused(&[("letters/denial.txt", &big)]).contains("at most 256 kB"));
     }

@@ -52,6 +52,9 @@ spelled_enum! {
         /// A manager shared the company's files (letter templates, `calendars.toml`) with the
         /// team; the event names each with its SHA-256.
         CompanyFilesShared = "company_files_shared",
+        /// The mail settings were changed (each side's server and how it logs in, and the
+        /// file's SHA-256; never a secret).
+        SetMail = "set_mail",
     }
 }
 

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod jurisdiction;
 pub mod law;
 pub mod letters;
+pub mod mail;
 pub mod minors;
 pub mod new_case;
 pub mod next;

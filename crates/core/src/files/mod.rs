@@ -13,5 +13,6 @@ pub mod csv_safe;
 pub mod intake;
 pub mod lines;
 pub mod location;
+pub mod mail_settings;
 pub mod report_csv;
 pub mod templates;

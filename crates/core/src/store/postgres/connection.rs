@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/008_agent_key_pairs.sql"),
     include_str!("../../../migrations/postgres/009_key_rotation.sql"),
     include_str!("../../../migrations/postgres/010_company_files.sql"),
+    include_str!("../../../migrations/postgres/011_mail_settings.sql"),
 ];
 
 /// The schema version this build writes.

@@ -72,6 +72,7 @@ fn role_needed(message: &str) -> String {
             "set_retention" => "changing the retention period",
             "set_customer" => "changing a customer's settings",
             "company_files_shared" => "sharing the company's files",
+            "set_mail" => "changing the mail settings",
             "copied_in" | "copied_out" => "copying the whole desk",
             "team_key_rotated" => "rotating the team key",
             _ => "changing the team",

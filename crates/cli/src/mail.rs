@@ -1,0 +1,60 @@
+//! `privacydesk mail …`: the company's mail account as this desk uses it.
+
+use privacydesk_core::{Result, ServerChange};
+
+use crate::args::{MailCommand, MailSettingsArgs};
+use crate::render;
+use crate::run::Context;
+
+pub fn mail(context: &Context, command: MailCommand) -> Result<()> {
+    match command {
+        MailCommand::Settings(args) => settings(context, args),
+    }
+}
+
+fn settings(context: &Context, args: MailSettingsArgs) -> Result<()> {
+    let mut desk = context.open()?;
+    let outgoing = ServerChange {
+        host: args.smtp_host,
+        port: args.smtp_port,
+        security: args.security.as_deref().map(str::parse).transpose()?,
+        user: args.user,
+        auth: args.auth.as_deref().map(str::parse).transpose()?,
+        token_command: args.token_command,
+        address: args.from,
+    };
+    let incoming = ServerChange {
+        host: args.imap_host,
+        port: args.imap_port,
+        security: args.imap_security.as_deref().map(str::parse).transpose()?,
+        user: args.imap_user,
+        auth: args.imap_auth.as_deref().map(str::parse).transpose()?,
+        token_command: args.imap_token_command,
+        address: args.mailbox,
+    };
+    if !(outgoing.is_empty() && incoming.is_empty()) {
+        let changed = desk.change_mail_settings(&outgoing, &incoming)?;
+        eprintln!("wrote {}", changed.file.display());
+        if changed.team_shares_files == Some(true) {
+            eprintln!(
+                "the team's shared mail settings stay in force until a manager shares this \
+                 machine's files (`privacydesk team files share`)"
+            );
+        } else if changed.team_shares_files == Some(false) {
+            eprintln!(
+                "this machine's file; a manager shares it with the team with \
+                 `privacydesk team files share`"
+            );
+        }
+    }
+    let in_force = desk.mail_settings()?;
+    if args.json {
+        return render::json(&in_force);
+    }
+    render::mail_settings(&in_force.settings);
+    if in_force.shared {
+        println!("in force: the team's shared mail.toml");
+    }
+    println!("this machine's file: {}", in_force.file.display());
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Mail as the desk's rules see it: the account settings and how a message names its case.
+//!
+//! Pure values and functions; talking to a mail server is the `mail` layer's (not yet built).
+
+pub mod settings;
+pub mod threading;
+
+pub use settings::{
+    AuthMethod, Incoming, MailServer, MailSettings, Outgoing, Security, ServerChange,
+};
+pub use threading::{message_id, reference_in_message_ids, reference_in_subject, subject_for};
