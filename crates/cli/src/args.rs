@@ -136,8 +136,8 @@ pub enum TeamCommand {
     /// so that a key someone kept (an agent removed) opens nothing; the others take the new
     /// key when they next sign in
     RotateKey,
-    /// The company's files the team shares (letter templates, company.toml, calendars.toml),
-    /// each with who shared it and how this machine's copy compares
+    /// The company's files the team shares (letter templates, company.toml, calendars.toml,
+    /// mail.toml), each with who shared it and how this machine's copy compares
     Files {
         #[command(subcommand)]
         action: Option<FilesCommand>,
