@@ -54,8 +54,8 @@ impl Protocol {
 
     fn name(self) -> &'static str {
         match self {
-            Protocol::Smtp => "outgoing (SMTP)",
-            Protocol::Imap => "incoming (IMAP)",
+            Protocol::Smtp => "outgoing mail (SMTP)",
+            Protocol::Imap => "incoming mail (IMAP)",
         }
     }
 }
@@ -302,8 +302,7 @@ impl MailSettings {
 const FILE_HEADER: &str = "\
 # PrivacyDesk's mail settings: where letters leave from and which mailbox requests are read
 # from. Written by `privacydesk mail settings`; edit it by hand or with that command.
-# The password is not here: it is kept sealed in the database, or read from
-# PRIVACYDESK_SMTP_PASSWORD / PRIVACYDESK_IMAP_PASSWORD.
+# No password or token is ever kept here.
 
 ";
 
@@ -316,7 +315,7 @@ fn changed_server(
     let host = match (&change.host, current) {
         (Some(host), _) => host_name(host)?,
         (None, Some(current)) => current.host.clone(),
-        (None, None) => return Err(Error::Invalid(format!("{side} mail needs a server host"))),
+        (None, None) => return Err(Error::Invalid(format!("{side} needs a server host"))),
     };
     let security = change
         .security
@@ -324,7 +323,7 @@ fn changed_server(
         .unwrap_or(Security::StartTls);
     if security == Security::None && !is_loopback(&host) {
         return Err(Error::Invalid(format!(
-            "{side} mail to {host} must be encrypted (starttls or tls): \
+            "{side} to {host} must be encrypted (starttls or tls): \
              security none is only for a server on this machine"
         )));
     }
@@ -338,7 +337,7 @@ fn changed_server(
     let user = match (&change.user, current) {
         (Some(user), _) => user_name(user)?,
         (None, Some(current)) => current.user.clone(),
-        (None, None) => return Err(Error::Invalid(format!("{side} mail needs a user name"))),
+        (None, None) => return Err(Error::Invalid(format!("{side} needs a user name"))),
     };
     let auth = change
         .auth
@@ -352,7 +351,7 @@ fn changed_server(
     let token_command = match auth {
         AuthMethod::XOAuth2 => Some(token_command.ok_or_else(|| {
             Error::Invalid(format!(
-                "{side} mail with xoauth2 needs the command that prints the access token \
+                "{side} with xoauth2 needs the command that prints the access token \
                  (--token-command, or token_command in mail.toml)"
             ))
         })?),
