@@ -30,6 +30,7 @@ pub(crate) mod spelling;
 pub mod team;
 pub mod text;
 pub mod timeline;
+pub(crate) mod toml_text;
 pub mod views;
 pub mod vocabulary;
 pub mod workflow;

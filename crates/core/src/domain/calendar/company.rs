@@ -13,6 +13,7 @@ use toml::Spanned;
 use super::Calendar;
 use crate::Jurisdiction;
 use crate::domain::new_case::parse_date;
+use crate::domain::toml_text;
 
 /// The settings file's name beside the database file.
 pub const FILE: &str = "calendars.toml";
@@ -57,11 +58,8 @@ impl CompanyCalendar {
     /// Reads the file's text; `Err` names the line of the first mistake, and nothing of the
     /// file is then used.
     pub fn parse(text: &str) -> Result<CompanyCalendar, String> {
-        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let file: File = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|s| format!("line {}: ", line_of(s.start)));
-            format!("{}{}", at.unwrap_or_default(), e.message())
-        })?;
+        let file: File = toml_text::parse(text)?;
+        let line_of = |offset| toml_text::line_of(text, offset);
         let mut settings = CompanyCalendar::default();
         for (law, calendar) in file.laws {
             let at = line_of(calendar.span().start);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::Error;
 use crate::domain::spelling::spelled_enum;
 use crate::domain::text::Email;
+use crate::domain::toml_text;
 
 spelled_enum! {
     /// How the connection to a mail server is protected.
@@ -229,11 +230,7 @@ impl FileSide {
 impl MailSettings {
     /// Reads `mail.toml`'s text; a mistake is named with its line.
     pub fn parse(text: &str) -> Result<MailSettings, String> {
-        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let file: File = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|s| format!("line {}: ", line_of(s.start)));
-            format!("{}{}", at.unwrap_or_default(), e.message())
-        })?;
+        let file: File = toml_text::parse(text)?;
         // A side's line: where its table starts, for the mistakes found after parsing.
         let table_line = |name: &str| {
             text.lines()
