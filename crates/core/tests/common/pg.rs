@@ -112,6 +112,10 @@ impl Cluster {
             .ok()
             .and_then(|text| text.lines().next().map(str::to_string))
             .unwrap_or_else(|| panic!("no postmaster.pid: the server is not running"));
+        // Stopped first, the postmaster forks no backend between the listing of its children
+        // and the kill: a backend forked after the listing would live on, attached to the
+        // shared memory, and the server would refuse to start again while it does.
+        let _ = Command::new("kill").args(["-STOP", &pid]).status();
         let children = Command::new("pgrep")
             .args(["-P", &pid])
             .output()
@@ -163,11 +167,21 @@ impl Cluster {
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("{program}: {e}"));
+        // The server's own log says why it did not start.
+        let log = std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default();
         assert!(
             out.status.success(),
-            "{program} failed: {}{}",
+            "{program} failed: {}{}\nthe server's log ends:\n{}",
             String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr),
+            log.lines()
+                .rev()
+                .take(15)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n")
         );
     }
 
