@@ -62,7 +62,7 @@ impl MailSettingsFile {
             fs::create_dir_all(folder)
                 .map_err(|e| Error::io(format!("making the folder {}", folder.display()), e))?;
         }
-        write_text_atomically(&self.path, &settings.to_file_text())
+        write_text_atomically(&self.path, &settings.to_file_text()?)
     }
 }
 

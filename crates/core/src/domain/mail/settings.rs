@@ -278,7 +278,7 @@ impl MailSettings {
     }
 
     /// The text of `mail.toml` for these settings, which [`MailSettings::parse`] reads back.
-    pub fn to_file_text(&self) -> String {
+    pub fn to_file_text(&self) -> Result<String, Error> {
         let file = File {
             outgoing: self.outgoing.as_ref().map(|o| FileSide {
                 from: Some(o.from.as_str().to_string()),
@@ -289,9 +289,11 @@ impl MailSettings {
                 ..FileSide::of(&i.server)
             }),
         };
-        // Serialising plain strings and numbers cannot fail; an empty file is the fallback.
-        let body = toml::to_string(&file).unwrap_or_default();
-        format!("{FILE_HEADER}{body}")
+        // Plain strings and numbers; were it ever refused, nothing is written rather than a
+        // file that lost the settings.
+        let body = toml::to_string(&file)
+            .map_err(|e| Error::internal(format!("the mail settings could not be written: {e}")))?;
+        Ok(format!("{FILE_HEADER}{body}"))
     }
 }
 
@@ -643,7 +645,7 @@ mod tests {
                     .expect("accepted"),
             ),
         };
-        let text = settings.to_file_text();
+        let text = settings.to_file_text().expect("written");
         assert!(text.starts_with("# PrivacyDesk's mail settings"), "{text}");
         assert_eq!(
             MailSettings::parse(&text).expect("accepted"),
