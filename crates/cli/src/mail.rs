@@ -1,6 +1,6 @@
 //! `privacydesk mail …`: the company's mail account as this desk uses it.
 
-use privacydesk_core::{Result, ServerChange};
+use privacydesk_core::{MailChangeEffect, Result, ServerChange};
 
 use crate::args::{MailCommand, MailSettingsArgs};
 use crate::render;
@@ -35,16 +35,16 @@ fn settings(context: &Context, args: MailSettingsArgs) -> Result<()> {
     if !(outgoing.is_empty() && incoming.is_empty()) {
         let changed = desk.change_mail_settings(&outgoing, &incoming)?;
         eprintln!("wrote {}", changed.file.display());
-        if changed.team_shares_files == Some(true) {
-            eprintln!(
-                "the team's shared mail settings stay in force until a manager shares this \
-                 machine's files (`privacydesk team files share`)"
-            );
-        } else if changed.team_shares_files == Some(false) {
-            eprintln!(
+        match changed.effect {
+            MailChangeEffect::Recorded => {}
+            MailChangeEffect::ThisMachineUntilShared => eprintln!(
                 "this machine's file; a manager shares it with the team with \
                  `privacydesk team files share`"
-            );
+            ),
+            MailChangeEffect::TeamsStaysInForce => eprintln!(
+                "the team's shared mail settings stay in force until a manager shares this \
+                 machine's files (`privacydesk team files share`)"
+            ),
         }
     }
     let in_force = desk.mail_settings()?;

@@ -17,7 +17,7 @@ pub mod team_crypto;
 
 pub use desk::{
     CaseSummary, CaseView, CompanyFileStatus, CompanyFilesStatus, CopyStage, CopySummary,
-    CustomerView, Desk, ExportSummary, Here, ImportSummary, MailSettingsChanged,
+    CustomerView, Desk, ExportSummary, Here, ImportSummary, MailChangeEffect, MailSettingsChanged,
     MailSettingsInForce, Notice, Shared, TimelineEntry, VerifyReport, VerifyStage,
 };
 pub use domain::bulk::BulkOutcome;

@@ -6,7 +6,7 @@ mod common;
 
 use common::{Fixture, passphrase};
 use privacydesk_core::domain::mail::Security;
-use privacydesk_core::{Desk, ServerChange, TeamRole};
+use privacydesk_core::{Desk, MailChangeEffect, ServerChange, TeamRole};
 
 fn gmail() -> ServerChange {
     ServerChange {
@@ -47,7 +47,7 @@ fn a_change_is_checked_whole_written_beside_the_desk_and_recorded_on_a_single_de
     if fx.team.is_some() {
         // This machine's file until it is shared; the share is what is recorded.
         assert_eq!(events, 0);
-        assert_eq!(changed.team_shares_files, Some(false));
+        assert_eq!(changed.effect, MailChangeEffect::ThisMachineUntilShared);
     } else {
         assert_eq!(events, 1);
         assert!(trail.contains("set_mail"), "{trail}");
@@ -120,7 +120,7 @@ fn once_shared_the_teams_mail_settings_are_every_desktops() {
             &ServerChange::default(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(changed.team_shares_files, Some(true));
+    assert_eq!(changed.effect, MailChangeEffect::TeamsStaysInForce);
     let in_force = agent.mail_settings().expect("accepted");
     assert_eq!(
         in_force.settings.outgoing.expect("accepted").server.host,

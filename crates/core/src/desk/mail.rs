@@ -33,9 +33,22 @@ pub struct MailSettingsChanged {
     pub settings: MailSettings,
     /// The file written.
     pub file: PathBuf,
-    /// On a team desk: the file is this machine's until a manager shares it
-    /// (`team files share`); nothing is recorded until then.
-    pub team_shares_files: Option<bool>,
+    /// Whether the change is in force, and recorded.
+    pub effect: MailChangeEffect,
+}
+
+/// Whether a change of this machine's mail settings is in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailChangeEffect {
+    /// A single desk: in force, and recorded (`set_mail`).
+    Recorded,
+    /// A team desk that shares no company files yet: in force on this machine; a manager's
+    /// `team files share` makes it the team's (and records it).
+    ThisMachineUntilShared,
+    /// A team desk that shares its company files: the team's `mail.toml` stays in force until
+    /// a manager shares this one.
+    TeamsStaysInForce,
 }
 
 impl Desk {
@@ -78,8 +91,8 @@ impl Desk {
                  (--imap-…, --mailbox) settings to set",
             ));
         }
-        let before_text = self.mail.text()?;
-        let mut settings = self.mail.read()?;
+        let before = self.mail.text()?;
+        let mut settings = self.mail.settings_in(before.as_deref())?;
         if !outgoing.is_empty() {
             settings.outgoing = Some(settings.change_outgoing(outgoing)?);
         }
@@ -89,11 +102,14 @@ impl Desk {
         let written = self.mail.write(&settings)?;
         let file = written.path.clone();
         if self.company_folder.is_some() {
-            let team_shares_files = Some(self.shared_files()?.is_some());
+            let effect = match self.shared_files()? {
+                Some(_) => MailChangeEffect::TeamsStaysInForce,
+                None => MailChangeEffect::ThisMachineUntilShared,
+            };
             return Ok(MailSettingsChanged {
                 settings,
                 file,
-                team_shares_files,
+                effect,
             });
         }
         let details = json!({
@@ -102,24 +118,24 @@ impl Desk {
             "incoming": settings.incoming.as_ref().map(|i| server_details(&i.server)),
         });
         if let Err(refused) = self.record(None, EventKind::Desk(DeskEvent::SetMail), details) {
-            let restored = match &before_text {
-                Some(text) => crate::files::atomic::write_text_atomically(&file, text).map(|_| ()),
-                None => std::fs::remove_file(&file)
-                    .map_err(|e| Error::io(format!("removing {}", file.display()), e)),
-            };
-            return Err(match restored {
+            // An unrecorded change is not kept; were even that impossible, say so, named.
+            return Err(match self.mail.restore(before.as_deref()) {
                 Ok(()) => refused,
-                Err(_) => Error::Invalid(format!(
-                    "{} was changed but the change could not be recorded ({}); put it back by hand",
-                    file.display(),
-                    refused.message()
-                )),
+                Err(Error::Io { source, .. }) => Error::io(
+                    format!(
+                        "{} was changed but the change could not be recorded ({}), nor the                          file put back; put it back by hand",
+                        file.display(),
+                        refused.line()
+                    ),
+                    source,
+                ),
+                Err(other) => other,
             });
         }
         Ok(MailSettingsChanged {
             settings,
             file,
-            team_shares_files: None,
+            effect: MailChangeEffect::Recorded,
         })
     }
 }

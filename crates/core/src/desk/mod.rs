@@ -37,7 +37,7 @@ pub use company_files::{CompanyFileStatus, CompanyFilesStatus, Here, Shared};
 pub use copy::{CopyStage, CopySummary};
 pub use customers::CustomerView;
 pub use import::ImportSummary;
-pub use mail::{MailSettingsChanged, MailSettingsInForce};
+pub use mail::{MailChangeEffect, MailSettingsChanged, MailSettingsInForce};
 pub use opening::Notice;
 pub use verify::{MAX_CASE_PROBLEMS, VerifyReport, VerifyStage};
 

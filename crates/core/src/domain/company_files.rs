@@ -1,5 +1,6 @@
 //! The company's files a team desk shares: its letter templates with their `company.toml`,
-//! its `calendars.toml` and its `mail.toml` — which may be shared, how big, and what sharing a folder changes.
+//! its `calendars.toml` and its `mail.toml` — which may be shared, how big, and what sharing
+//! a folder changes.
 //!
 //! A single desk reads these files beside its database; a team desk's manager shares them
 //! through the server so that every desktop fills the same letters and counts the same

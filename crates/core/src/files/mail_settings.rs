@@ -50,9 +50,26 @@ impl MailSettingsFile {
     /// The settings it holds (none set when there is no file). A mistake in the file is an
     /// error naming the file and the line: mail is never sent on a guess.
     pub fn read(&self) -> Result<MailSettings> {
-        match self.text()? {
+        self.settings_in(self.text()?.as_deref())
+    }
+
+    /// The settings `text` (this file's, as [`MailSettingsFile::text`] read it) holds.
+    pub fn settings_in(&self, text: Option<&str>) -> Result<MailSettings> {
+        match text {
             None => Ok(MailSettings::default()),
-            Some(text) => parse(&text, &self.path.display().to_string()),
+            Some(text) => parse(text, &self.path.display().to_string()),
+        }
+    }
+
+    /// Puts the file back as `text` was (`None`: there was none).
+    pub fn restore(&self, text: Option<&str>) -> Result<()> {
+        match text {
+            Some(text) => write_text_atomically(&self.path, text).map(|_| ()),
+            None => match fs::remove_file(&self.path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(Error::io(format!("removing {}", self.path.display()), e)),
+            },
         }
     }
 

@@ -189,27 +189,37 @@ struct FileSide {
 }
 
 impl FileSide {
-    fn change(self, at: usize) -> Result<ServerChange, String> {
-        let spelled = |value: Option<String>, what: &str| -> Result<Option<String>, String> {
-            match value {
-                Some(v) if v.trim().is_empty() => Err(format!("line {at}: {what} is empty")),
-                other => Ok(other),
-            }
+    /// The change this side spells, for `protocol`'s side: its own address (the sender, or
+    /// the mailbox), and the other side's field refused.
+    fn change(self, at: usize, protocol: Protocol) -> Result<ServerChange, String> {
+        let (address, misplaced) = match protocol {
+            Protocol::Smtp => (
+                self.from,
+                self.mailbox
+                    .map(|_| "a mailbox is read by incoming mail, not outgoing"),
+            ),
+            Protocol::Imap => (
+                self.mailbox,
+                self.from
+                    .map(|_| "a sender address (from) is outgoing mail's"),
+            ),
         };
+        if let Some(why) = misplaced {
+            return Err(format!("line {at}: {why}"));
+        }
+        let spelled = |e: Error| format!("line {at}: {e}");
         Ok(ServerChange {
             host: Some(self.host),
             port: self.port,
-            security: spelled(self.security, "security")?
+            security: self
+                .security
                 .map(|s| s.parse())
                 .transpose()
-                .map_err(|e: Error| format!("line {at}: {e}"))?,
+                .map_err(spelled)?,
             user: Some(self.user),
-            auth: spelled(self.auth, "auth")?
-                .map(|s| s.parse())
-                .transpose()
-                .map_err(|e: Error| format!("line {at}: {e}"))?,
+            auth: self.auth.map(|s| s.parse()).transpose().map_err(spelled)?,
             token_command: self.token_command,
-            address: None,
+            address,
         })
     }
 
@@ -240,16 +250,7 @@ impl MailSettings {
         let mut settings = MailSettings::default();
         if let Some(side) = file.outgoing {
             let at = table_line("outgoing");
-            if side.mailbox.is_some() {
-                return Err(format!(
-                    "line {at}: a mailbox is read by incoming mail, not outgoing"
-                ));
-            }
-            let from = side.from.clone();
-            let change = ServerChange {
-                address: from,
-                ..side.change(at)?
-            };
+            let change = side.change(at, Protocol::Smtp)?;
             settings.outgoing = Some(
                 MailSettings::default()
                     .change_outgoing(&change)
@@ -258,16 +259,7 @@ impl MailSettings {
         }
         if let Some(side) = file.incoming {
             let at = table_line("incoming");
-            if side.from.is_some() {
-                return Err(format!(
-                    "line {at}: a sender address (from) is outgoing mail's"
-                ));
-            }
-            let mailbox = side.mailbox.clone();
-            let change = ServerChange {
-                address: mailbox,
-                ..side.change(at)?
-            };
+            let change = side.change(at, Protocol::Imap)?;
             settings.incoming = Some(
                 MailSettings::default()
                     .change_incoming(&change)
