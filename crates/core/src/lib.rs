@@ -11,6 +11,7 @@ pub mod desk;
 pub mod domain;
 mod error;
 pub mod files;
+pub mod mail;
 pub mod process;
 pub mod store;
 pub mod team_crypto;
