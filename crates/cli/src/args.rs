@@ -78,6 +78,9 @@ pub enum Command {
     /// The company's mail account: where letters leave from, which mailbox requests arrive in
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Letters sent by email that the mail server has not taken yet
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Check the file's integrity, its encryption and the audit chain
     Verify,
     /// Copy the database, online, to a new encrypted file with the same passphrase
@@ -159,7 +162,29 @@ pub enum MailCommand {
     /// Show the mail settings in force; with options, change this machine's first (mail.toml
     /// beside the database; on a team desk, in its folder of company files until a manager
     /// shares it). The password is never in them
-    Settings(MailSettingsArgs),
+    Settings(Box<MailSettingsArgs>),
+    /// Connect to the outgoing mail server, secure the connection and log in, as a send would,
+    /// and say what worked (sends nothing). The password is read from PRIVACYDESK_SMTP_PASSWORD
+    Test,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// The messages not yet sent, with why the last try failed
+    List {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Try a message again (the same message: its Message-ID and Date are kept)
+    Retry {
+        /// The message's number (see `outbox list`)
+        id: i64,
+        /// Send a message whose last try was cut off mid-send, after checking the account's
+        /// sent mail shows it did not leave
+        #[arg(long)]
+        resend: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -366,6 +391,12 @@ pub enum LetterCommand {
         /// fulfilled when a page stayed up), in the same transaction
         #[arg(long)]
         close: bool,
+        /// Send it by email through the company's mail account (see `mail settings`) to the
+        /// requester, or the customer's contact for the forwarding packet; marked sent only
+        /// once the server took it, else kept in the outbox. The password is read from
+        /// PRIVACYDESK_SMTP_PASSWORD
+        #[arg(long, conflicts_with = "close")]
+        by_email: bool,
     },
     /// List a case's letters, sent and drafts
     List {

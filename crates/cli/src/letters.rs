@@ -63,7 +63,8 @@ pub fn letter(context: &Context, command: LetterCommand) -> Result<()> {
             letter,
             file,
             close,
-        } => send(context, &r, &letter, file.as_deref(), close)?,
+            by_email,
+        } => send(context, &r, &letter, file.as_deref(), close, by_email)?,
         LetterCommand::List { reference: r } => {
             render::letters(&context.open()?.letters(&reference(&r)?)?);
         }
@@ -85,7 +86,14 @@ pub fn letter(context: &Context, command: LetterCommand) -> Result<()> {
 
 /// Marks a letter sent: the text of `file`, or the saved draft or the filled template when it
 /// has no blank left.
-fn send(context: &Context, r: &str, letter: &str, file: Option<&Path>, close: bool) -> Result<()> {
+fn send(
+    context: &Context,
+    r: &str,
+    letter: &str,
+    file: Option<&Path>,
+    close: bool,
+    by_email: bool,
+) -> Result<()> {
     let reference = reference(r)?;
     let kind = letter.parse()?;
     let mut desk = context.open()?;
@@ -93,6 +101,17 @@ fn send(context: &Context, r: &str, letter: &str, file: Option<&Path>, close: bo
         Some(file) => read_text(file)?,
         None => desk.letter(&reference, kind)?.body,
     };
+    if by_email {
+        let sent = desk.send_letter_by_email(&reference, kind, &body)?;
+        println!(
+            "letter {} ({}) sent by email to {} and kept on {reference} as sent",
+            sent.letter.id,
+            sent.letter.kind.cli_name(),
+            sent.to
+        );
+        println!("message-id {}", sent.message.message_id);
+        return Ok(());
+    }
     if close {
         let view = desk.send_letter_and_close(&reference, kind, &body)?;
         println!("letter {} kept on {reference} as sent", kind.cli_name());

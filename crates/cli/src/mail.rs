@@ -1,14 +1,46 @@
 //! `privacydesk mail …`: the company's mail account as this desk uses it.
 
-use privacydesk_core::{MailChangeEffect, Result, ServerChange};
+use privacydesk_core::{MailChangeEffect, OutboxId, Result, ServerChange};
 
-use crate::args::{MailCommand, MailSettingsArgs};
+use crate::args::{MailCommand, MailSettingsArgs, OutboxCommand};
 use crate::render;
 use crate::run::Context;
 
 pub fn mail(context: &Context, command: MailCommand) -> Result<()> {
     match command {
-        MailCommand::Settings(args) => settings(context, args),
+        MailCommand::Settings(args) => settings(context, *args),
+        MailCommand::Test => {
+            let checked = context.open()?.check_outgoing_mail()?;
+            for step in &checked.steps {
+                println!("ok: {step}");
+            }
+            println!("outgoing mail works (nothing was sent)");
+            Ok(())
+        }
+    }
+}
+
+/// `privacydesk outbox …`: letters sent by email that have not left yet.
+pub fn outbox(context: &Context, command: OutboxCommand) -> Result<()> {
+    match command {
+        OutboxCommand::List { json } => {
+            let waiting = context.open()?.outbox()?;
+            if json {
+                return render::json(&waiting);
+            }
+            render::outbox(&waiting);
+            Ok(())
+        }
+        OutboxCommand::Retry { id, resend } => {
+            let sent = context.open()?.retry_mail(OutboxId(id), resend)?;
+            println!(
+                "message {id} ({} of {}) sent to {}; the letter is kept as sent",
+                sent.letter.kind.cli_name(),
+                sent.message.reference,
+                sent.to
+            );
+            Ok(())
+        }
     }
 }
 

@@ -556,3 +556,27 @@ pub fn mail_settings(settings: &privacydesk_core::MailSettings) {
         None => println!("incoming (IMAP): not set (no mailbox is read)"),
     }
 }
+
+/// The outbox: a line per message not yet sent, and why its last try failed.
+pub fn outbox(waiting: &[privacydesk_core::domain::mail::outbox::OutboxEntry]) {
+    if waiting.is_empty() {
+        println!("the outbox is empty: every letter sent by email has left");
+        return;
+    }
+    for message in waiting {
+        println!(
+            "  {:>4}  {}  {:<22} to the {:<9} {:<7} tries {}  since {}",
+            message.id,
+            message.reference,
+            message.kind.cli_name(),
+            message.to.as_str(),
+            message.state.as_str(),
+            message.attempts,
+            &message.queued_at[..16.min(message.queued_at.len())],
+        );
+        if let Some(why) = &message.last_error {
+            println!("        last try: {why}");
+        }
+    }
+    println!("retry one with: privacydesk outbox retry ID");
+}

@@ -29,6 +29,7 @@ impl Context {
     /// [`Context::open`] with a passphrase already read.
     pub fn unlock(&self, passphrase: &Passphrase) -> Result<Desk> {
         let mut desk = Desk::open_at(&self.db, passphrase, self.agent.clone())?;
+        desk.set_mail_password(secrets::smtp_password(), secrets::SMTP_PASSWORD_FROM);
         if let Some(notice) = desk.take_notice() {
             eprintln!("privacydesk: {}", notice.text);
         }
@@ -102,6 +103,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Laws(command) => laws::laws(command)?,
         Command::Calendar(command) => laws::calendar(&context, command)?,
         Command::Mail(command) => mail::mail(&context, command)?,
+        Command::Outbox(command) => mail::outbox(&context, command)?,
         Command::Verify => upkeep::verify(&context)?,
         Command::Backup { out } => upkeep::backup(&context, &out)?,
         Command::Rekey => upkeep::rekey(&context)?,

@@ -9,6 +9,19 @@ use zeroize::Zeroizing;
 const ENV: &str = "PRIVACYDESK_PASSPHRASE";
 const NEW_ENV: &str = "PRIVACYDESK_NEW_PASSPHRASE";
 const TARGET_ENV: &str = "PRIVACYDESK_TARGET_PASSPHRASE";
+const SMTP_PASSWORD_ENV: &str = "PRIVACYDESK_SMTP_PASSWORD";
+
+/// Where the outgoing mail account's password is read from, for the message when it is not.
+pub const SMTP_PASSWORD_FROM: &str = "set PRIVACYDESK_SMTP_PASSWORD";
+
+/// The outgoing mail account's password, from the environment (never a prompt: a send from a
+/// script must not stop to ask).
+pub fn smtp_password() -> Option<privacydesk_core::mail::Secret> {
+    std::env::var(SMTP_PASSWORD_ENV)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(privacydesk_core::mail::Secret::new)
+}
 
 fn from_file(path: &Path) -> Result<String, Error> {
     let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| Error::Io {

@@ -1571,3 +1571,76 @@ fn the_mail_settings_are_set_shown_and_refused_when_they_would_send_in_clear() {
             .contains("audit chain:            ok")
     );
 }
+
+#[test]
+fn a_letter_sent_by_email_to_a_server_that_is_down_waits_in_the_outbox_and_says_why() {
+    let db = Db::new();
+    let r = db.new_case(&["--kind", "access", "--jurisdiction", "gdpr"]);
+    db.stdout(&["case", "act", &r, "verify"]);
+    let letter = db.file("answer.txt");
+    std::fs::write(&letter, "Dear Ana Ruiz,\n\nyour data is enclosed.\n").expect("a letter");
+    let letter = letter.to_string_lossy().to_string();
+    let send = [
+        "letter",
+        "send",
+        &r,
+        "access-response",
+        "--file",
+        &letter,
+        "--by-email",
+    ];
+
+    // Nothing is set up yet: said plainly, nothing queued.
+    fails_with(&mut db.cmd(&send), 5, "no outgoing mail is set up");
+    // Port 9 on loopback: nothing listens there.
+    db.stdout(&[
+        "mail",
+        "settings",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        "9",
+        "--security",
+        "none",
+        "--user",
+        "privacy@acme.example",
+        "--from",
+        "privacy@acme.example",
+    ]);
+    fails_with(
+        db.cmd(&send).env_remove("PRIVACYDESK_SMTP_PASSWORD"),
+        2,
+        "PRIVACYDESK_SMTP_PASSWORD",
+    );
+    fails_with(
+        db.cmd(&["mail", "test"])
+            .env("PRIVACYDESK_SMTP_PASSWORD", "secret"),
+        9,
+        "could not be reached",
+    );
+    fails_with(
+        db.cmd(&send).env("PRIVACYDESK_SMTP_PASSWORD", "secret"),
+        9,
+        "waits in the outbox as message 1",
+    );
+    let listed = db.stdout(&["outbox", "list"]);
+    assert!(listed.contains(&r) && listed.contains("failed"), "{listed}");
+    assert!(
+        listed.contains("last try: the mail server could not be reached"),
+        "{listed}"
+    );
+    let letters = db.stdout(&["letter", "list", &r]);
+    assert!(
+        letters.contains("draft") && !letters.contains("sent "),
+        "{letters}"
+    );
+    let json = db.json(&["outbox", "list", "--json"]);
+    assert_eq!(json[0]["state"], "failed", "{json}");
+    assert_eq!(json[0]["to"], "requester", "{json}");
+    fails_with(
+        db.cmd(&["outbox", "retry", "7"])
+            .env("PRIVACYDESK_SMTP_PASSWORD", "secret"),
+        2,
+        "no message 7",
+    );
+}

@@ -92,6 +92,15 @@ pub enum Error {
         /// When (as recorded).
         at: String,
     },
+    /// A mail server could not be reached, refused the login or refused a message; with
+    /// `outbox`, the letter was not sent and waits there to be retried.
+    #[error("{reason}{}", .outbox.map(|id| format!("; the letter was not sent and waits in the outbox as message {id}, to be retried")).unwrap_or_default())]
+    Mail {
+        /// What went wrong, in the server's words too.
+        reason: String,
+        /// The outbox message that keeps the letter, when one does.
+        outbox: Option<crate::OutboxId>,
+    },
     /// A failure of PrivacyDesk itself rather than of the input or the data (a background task
     /// that died, a lock poisoned by an earlier panic).
     #[error("{0}")]
@@ -164,14 +173,15 @@ impl Error {
             Error::Unreachable(_) => "server_unreachable",
             Error::Changed { .. } => "changed_meanwhile",
             Error::KeyRotated => "key_rotated",
+            Error::Mail { .. } => "mail_failed",
             Error::Internal(_) => "internal",
         }
     }
 
     /// The command line's exit code: 2 bad usage or input, 3 wrong passphrase, 4 no such case,
     /// 5 not allowed in the case's state, 6 changed by another agent meanwhile, 7 a role the
-    /// team desk's server requires, 8 the server unreachable, 1 anything else. Part of its
-    /// stable contract.
+    /// team desk's server requires, 8 the server unreachable, 9 a mail server failed, 1
+    /// anything else. Part of its stable contract.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Invalid(_) | Error::ImportRejected(_) => 2,
@@ -181,6 +191,7 @@ impl Error {
             Error::Changed { .. } => 6,
             Error::RoleNeeded(_) => 7,
             Error::Unreachable(_) => 8,
+            Error::Mail { .. } => 9,
             _ => 1,
         }
     }

@@ -3,7 +3,8 @@
 //! Four layers, each depending only on those before it: [`domain`] (pure rules), [`files`]
 //! (CSV, reports, templates, atomic writes), [`store`] (all SQL, behind one interface), then
 //! [`desk`] (the use cases adapters call); beside them [`team_crypto`], the team desk's
-//! client-side encryption, which names no engine. Knows nothing of Tauri or the terminal; see
+//! client-side encryption, which names no engine, and [`mail`], the one place that talks to
+//! mail servers. Knows nothing of Tauri or the terminal; see
 //! `ARCHITECTURE.md` at the repository root for the map.
 #![forbid(unsafe_code)]
 
@@ -27,7 +28,7 @@ pub use domain::catalog::Catalog;
 pub use domain::customers::{Customer, Forwarding};
 pub use domain::duplicates::PossibleDuplicate;
 pub use domain::filter::CaseFilter;
-pub use domain::ids::{Agent, CaseId, LetterId, NoteId, Reference};
+pub use domain::ids::{Agent, CaseId, LetterId, NoteId, OutboxId, Reference};
 pub use domain::jurisdiction::Jurisdiction;
 pub use domain::letters::{Letter, LetterDraft, LetterKind};
 pub use domain::mail::{AuthMethod, MailSettings, Security, ServerChange};

@@ -10,7 +10,8 @@ use privacydesk_core::{
 
 /// Undoes schemas 13 to 15 (the appeal's columns, the case's calendar, its revision), for tests
 /// that bring a database back to an older schema and let the migrations run again.
-const SCHEMAS_13_ON_UNDONE: &str = "DROP INDEX cases_by_appeal;
+const SCHEMAS_13_ON_UNDONE: &str = "DROP TABLE outbox;
+    DROP INDEX cases_by_appeal;
     ALTER TABLE cases DROP COLUMN appeal_received_on;
     ALTER TABLE cases DROP COLUMN appeal_due_on;
     ALTER TABLE cases DROP COLUMN appeal_extended_until;

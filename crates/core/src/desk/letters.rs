@@ -9,6 +9,7 @@ use super::act::carry_out;
 use super::{Desk, Stamp};
 use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::letters::{self, Letter, LetterDraft, LetterKind, letter_hash};
+use crate::domain::mail::outbox::OutboxState;
 use crate::domain::next::{self, Step};
 use crate::domain::workflow;
 use crate::files::atomic::{WrittenFile, write_text_atomically};
@@ -77,6 +78,7 @@ impl Desk {
         kind: LetterKind,
     ) -> Result<LetterDraft> {
         self.letter_write(reference, kind, |tx, case, _| {
+            withdraw_from_outbox(tx, case, kind)?;
             if !tx.discard_letter_draft(case.id, kind)? {
                 return Err(Error::NotAllowed(format!(
                     "there is no saved draft of the {} letter",
@@ -222,7 +224,24 @@ fn mark_sent(
     body: &str,
     stamp: &Stamp,
 ) -> Result<(CaseEvent, Value, Option<LetterId>)> {
+    withdraw_from_outbox(tx, case, kind)?;
     let id = tx.mark_letter_sent(case.id, kind, body, &stamp.at, &stamp.actor)?;
     let details = json!({ "letter_id": id, "kind": kind, "sha256": letter_hash(body) });
     Ok((CaseEvent::LetterSent, details, Some(id)))
+}
+
+/// Takes the draft of `kind`'s message out of the outbox before the draft is discarded or
+/// marked sent by hand; refused while a try may have reached the server.
+fn withdraw_from_outbox(tx: &mut dyn Writes, case: &Case, kind: LetterKind) -> Result<()> {
+    let Some(waiting) = tx.unsent_mail_for(case.id, kind)? else {
+        return Ok(());
+    };
+    if waiting.state == OutboxState::Sending {
+        return Err(Error::NotAllowed(format!(
+            "the {} letter is being sent by email (outbox message {}); look at the outbox first",
+            kind.cli_name(),
+            waiting.id
+        )));
+    }
+    tx.withdraw_mail(waiting.id)
 }

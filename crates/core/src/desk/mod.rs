@@ -18,6 +18,7 @@ mod import;
 mod letters;
 mod mail;
 mod opening;
+mod outbox;
 mod overview;
 mod reports;
 mod retention;
@@ -39,6 +40,7 @@ pub use customers::CustomerView;
 pub use import::ImportSummary;
 pub use mail::{MailChangeEffect, MailSettingsChanged, MailSettingsInForce};
 pub use opening::Notice;
+pub use outbox::MailSent;
 pub use verify::{MAX_CASE_PROBLEMS, VerifyReport, VerifyStage};
 
 use crate::domain::calendar::company::CompanyCalendar;
@@ -64,6 +66,9 @@ pub struct Desk {
     calendars: CompanyCalendarFile,
     /// The mail settings file on this machine, read at each use.
     mail: MailSettingsFile,
+    /// The outgoing mail account's password, as the adapter found it (and where it looks, for
+    /// the message when there is none).
+    mail_password: (Option<crate::mail::Secret>, String),
     /// A team desk's folder for the company's files on this machine; `None` on a single desk.
     company_folder: Option<PathBuf>,
     /// The company's files a team shares, as last read.
@@ -186,6 +191,7 @@ impl Desk {
             templates: Templates::in_folder(company_files.join("letters")),
             calendars: CompanyCalendarFile::in_folder(company_files),
             mail: MailSettingsFile::in_folder(company_files),
+            mail_password: (None, String::new()),
             company_folder: Some(company_files.to_path_buf()),
             shared: Mutex::default(),
             opened: None,
@@ -244,6 +250,7 @@ impl Desk {
             templates: Templates::beside(path),
             calendars: CompanyCalendarFile::beside(path),
             mail: MailSettingsFile::beside(path),
+            mail_password: (None, String::new()),
             company_folder: None,
             shared: Mutex::default(),
             opened: None,

@@ -132,6 +132,11 @@ impl Email {
         Email(stored)
     }
 
+    /// The part after the `@`.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, domain)| domain)
+    }
+
     /// The address.
     pub fn as_str(&self) -> &str {
         &self.0

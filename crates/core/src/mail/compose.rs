@@ -36,7 +36,7 @@ pub struct LetterMail<'a> {
 pub struct Composed {
     /// The SMTP envelope: the sender and the one recipient.
     pub envelope: lettre::address::Envelope,
-    /// The message as it goes over the wire (CRLF line ends).
+    /// The message as the server receives and keeps it (CRLF line ends, the last one too).
     pub bytes: Vec<u8>,
     /// The SHA-256 of those bytes (hex), which the `letter_sent` event records.
     pub sha256: String,
@@ -67,7 +67,12 @@ pub fn compose(mail: &LetterMail<'_>) -> Result<Composed> {
         .header(header::MIME_VERSION_1_0)
         .body(mail.body.to_string())
         .map_err(|e| Error::Invalid(format!("the letter cannot be made into a message: {e}")))?;
-    let bytes = message.formatted();
+    // The message as the recipient's server keeps it: its last line ends with CRLF (SMTP's
+    // end of data, CRLF "." CRLF, ends it there; see `smtp::send`).
+    let mut bytes = message.formatted();
+    if !bytes.ends_with(b"\r\n") {
+        bytes.extend_from_slice(b"\r\n");
+    }
     let sha256 = hex::encode(Sha256::digest(&bytes));
     Ok(Composed {
         envelope: message.envelope().clone(),

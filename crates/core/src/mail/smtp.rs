@@ -124,8 +124,14 @@ pub struct Checked {
 /// Sends `message` through `server`, logged in with `login`.
 pub fn send(server: &Outgoing, login: &Login, message: &Composed) -> Result<(), Failure> {
     let mut connection = open(server, login, &mut Vec::new())?;
+    // lettre ends the data with CRLF "." CRLF, whose first CRLF ends the message's last line:
+    // the bytes go without theirs, so the server keeps exactly `message.bytes`.
+    let wire = message
+        .bytes
+        .strip_suffix(b"\r\n")
+        .unwrap_or(&message.bytes);
     let sent = connection
-        .send(&message.envelope, &message.bytes)
+        .send(&message.envelope, wire)
         .map_err(|e| Failure::at(Phase::Send, &e));
     // The message is the server's once it accepted it; a failed goodbye changes nothing.
     let _ = connection.quit();

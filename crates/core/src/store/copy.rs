@@ -10,6 +10,7 @@
 use crate::domain::audit::Event;
 use crate::domain::case::Item;
 use crate::domain::letters::Letter;
+use crate::domain::mail::outbox::OutboxEntry;
 use crate::domain::views::SavedView;
 use crate::{Case, CaseId, Customer, NoteId, Result};
 
@@ -79,6 +80,8 @@ pub enum Record {
         /// The letter, its id the one to keep.
         letter: Letter,
     },
+    /// A letter's message in the outbox, sent or not (after the letters: it names one).
+    Outbox(OutboxEntry),
     /// An agent's saved view.
     View {
         /// Whose.
@@ -117,6 +120,7 @@ impl Carried {
             Record::Setting { .. }
             | Record::Counter { .. }
             | Record::Customer(_)
+            | Record::Outbox(_)
             | Record::View { .. } => self.others += 1,
         }
     }

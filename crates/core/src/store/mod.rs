@@ -28,12 +28,15 @@ use crate::domain::company_files::{CompanyFiles, SharedFile};
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
+use crate::domain::mail::outbox::{NewOutboxEntry, OutboxEntry, OutboxState};
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
 use crate::domain::team::{TeamMember, TeamRole, TeamSession};
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
-use crate::{Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, Passphrase, Reference};
+use crate::{
+    Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, OutboxId, Passphrase, Reference,
+};
 use crate::{Result, State};
 
 /// Creates a new database at `path`: an encrypted file (the single desk's engine).
@@ -135,6 +138,14 @@ pub trait Store: Send + fmt::Debug {
 
     /// Every sent letter that still has its text: case, letter and text.
     fn for_each_sent_letter(&self, each: &mut dyn FnMut(CaseId, LetterId, &str)) -> Result<()>;
+
+    // ---- the outbox
+
+    /// The messages not yet sent, oldest first.
+    fn unsent_mail(&self) -> Result<Vec<OutboxEntry>>;
+
+    /// One message of the outbox by its number.
+    fn outbox_entry(&self, id: OutboxId) -> Result<Option<OutboxEntry>>;
 
     // ---- customers, saved views, settings
 
@@ -388,6 +399,29 @@ pub trait Writes {
         at: &str,
         author: &str,
     ) -> Result<LetterId>;
+
+    /// The unsent message of the draft of `kind` on a case, if it went to the outbox.
+    fn unsent_mail_for(&mut self, case: CaseId, kind: LetterKind) -> Result<Option<OutboxEntry>>;
+
+    /// One message of the outbox by its number, read in this transaction.
+    fn outbox_entry(&mut self, id: OutboxId) -> Result<Option<OutboxEntry>>;
+
+    /// Puts a letter's message in the outbox, queued; returns its number.
+    fn queue_mail(&mut self, entry: &NewOutboxEntry<'_>) -> Result<OutboxId>;
+
+    /// Moves a message to `to` if it is in one of `from` (a move to `sending` counts a try),
+    /// keeping `error` as why; true if it moved, false if another desk moved it first.
+    fn set_mail_state(
+        &mut self,
+        id: OutboxId,
+        from: &[OutboxState],
+        to: OutboxState,
+        error: Option<&str>,
+        at: &str,
+    ) -> Result<bool>;
+
+    /// Takes an unsent message out of the outbox.
+    fn withdraw_mail(&mut self, id: OutboxId) -> Result<()>;
 
     /// Saves a customer's settings.
     fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()>;

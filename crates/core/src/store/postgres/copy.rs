@@ -9,11 +9,11 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{GenericClient, Row, Transaction};
 
-use super::TeamStore;
 use super::cases::{self, item_place, spelled};
 use super::events::{self, EVENT_COLUMNS, read_event};
 use super::records::{self, LETTER_COLUMNS, contact_place, letter_place, read_letter, view_place};
 use super::sealed::Sealer;
+use super::{TeamStore, outbox};
 use crate::domain::audit::Event;
 use crate::domain::case::Item;
 use crate::domain::views::SavedView;
@@ -328,6 +328,7 @@ fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Res
                 ],
             )?;
         }
+        Record::Outbox(entry) => outbox::put(tx, &entry)?,
         Record::View { agent, view } => {
             let filter = serde_json::to_string(&view.filter)
                 .map_err(|e| Error::invalid(format!("a saved view cannot be copied: {e}")))?;
@@ -457,6 +458,9 @@ fn read_all(
             letter: read_letter(r, seal)?,
         })
     })?;
+    for entry in outbox::all(tx)? {
+        each(Record::Outbox(entry))?;
+    }
     // A manager reads every agent's views (row-level security shows others only their own).
     each_row(
         tx,

@@ -9,12 +9,13 @@ use std::path::Path;
 use chrono::NaiveDate;
 use postgres::fallible_iterator::FallibleIterator;
 
-use super::{TeamStore, cases, company_files, events, records, reports, team};
+use super::{TeamStore, cases, company_files, events, outbox, records, reports, team};
 use crate::domain::audit::Event;
 use crate::domain::company_files::{CompanyFiles, SharedFile};
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
+use crate::domain::mail::outbox::OutboxEntry;
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
 use crate::domain::team::{TeamMember, TeamRole, TeamSession};
@@ -25,7 +26,7 @@ use crate::store::{
     Store, Team, Writes,
 };
 use crate::{Agent, Case, CaseId, Customer, Error, Kind, LetterId, NoteId, Passphrase};
-use crate::{Reference, Result, State};
+use crate::{OutboxId, Reference, Result, State};
 
 impl TeamStore {
     /// A sealed value that did not open, explained when the reason is a rotated key (the
@@ -150,6 +151,14 @@ impl Store for TeamStore {
             each(*case, *letter, body);
         }
         Ok(())
+    }
+
+    fn unsent_mail(&self) -> Result<Vec<OutboxEntry>> {
+        outbox::unsent(&mut *self.conn()?)
+    }
+
+    fn outbox_entry(&self, id: OutboxId) -> Result<Option<OutboxEntry>> {
+        outbox::by_id(&mut *self.conn()?, id)
     }
 
     fn customer(&self, name: &str) -> Result<Option<Customer>> {

@@ -6,12 +6,13 @@ use chrono::NaiveDate;
 use postgres::Transaction;
 
 use super::sealed::Sealer;
-use super::{TeamStore, cases, events, records, reports};
+use super::{TeamStore, cases, events, outbox, records, reports};
 use crate::domain::case::Item;
 use crate::domain::letters::LetterKind;
+use crate::domain::mail::outbox::{NewOutboxEntry, OutboxEntry, OutboxState};
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, NoteDraft, Setting, Writes};
-use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, Reference, Result};
+use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, OutboxId, Reference, Result};
 
 /// The writes of one transaction.
 struct Tx<'t, 'c> {
@@ -90,6 +91,33 @@ impl Writes for Tx<'_, '_> {
         _author: &str,
     ) -> Result<LetterId> {
         records::mark_sent(self.tx, self.seal, case, kind, body, at)
+    }
+
+    fn unsent_mail_for(&mut self, case: CaseId, kind: LetterKind) -> Result<Option<OutboxEntry>> {
+        outbox::unsent_for(self.tx, case, kind)
+    }
+
+    fn outbox_entry(&mut self, id: OutboxId) -> Result<Option<OutboxEntry>> {
+        outbox::by_id(self.tx, id)
+    }
+
+    fn queue_mail(&mut self, entry: &NewOutboxEntry<'_>) -> Result<OutboxId> {
+        outbox::queue(self.tx, entry)
+    }
+
+    fn set_mail_state(
+        &mut self,
+        id: OutboxId,
+        from: &[OutboxState],
+        to: OutboxState,
+        error: Option<&str>,
+        at: &str,
+    ) -> Result<bool> {
+        outbox::set_state(self.tx, id, from, to, error, at)
+    }
+
+    fn withdraw_mail(&mut self, id: OutboxId) -> Result<()> {
+        outbox::withdraw(self.tx, id)
     }
 
     fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()> {

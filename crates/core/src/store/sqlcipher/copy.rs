@@ -5,7 +5,7 @@
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::events::{ChainCursor, EVENT_COLUMNS, read_event};
-use super::{SqlCipher, cases, customers, letters};
+use super::{SqlCipher, cases, customers, letters, outbox};
 use crate::domain::audit::ChainChecker;
 use crate::domain::case::Item;
 use crate::domain::views::SavedView;
@@ -111,6 +111,7 @@ fn put(conn: &Connection, checker: &mut ChainChecker, record: Record, at: &str) 
                 letter.sent_at
             ])?;
         }
+        Record::Outbox(entry) => outbox::put(conn, &entry)?,
         Record::View { agent, view } => {
             let filter = serde_json::to_string(&view.filter)
                 .map_err(|e| Error::invalid(format!("a saved view cannot be copied: {e}")))?;
@@ -228,6 +229,9 @@ fn read_all(conn: &Connection, each: &mut dyn FnMut(Record) -> Result<()>) -> Re
             case: CaseId(r.get(6)?),
             letter,
         })?;
+    }
+    for entry in outbox::all(conn)? {
+        each(Record::Outbox(entry))?;
     }
     let mut stmt =
         conn.prepare("SELECT agent, name, filter, saved_at FROM saved_views ORDER BY agent, name")?;

@@ -62,6 +62,7 @@ const MIGRATIONS: &[Migration] = &[
     Sql(include_str!(
         "../../../migrations/sqlcipher/015_case_revision.sql"
     )),
+    Sql(include_str!("../../../migrations/sqlcipher/016_outbox.sql")),
 ];
 
 /// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such

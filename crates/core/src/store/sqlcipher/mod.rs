@@ -16,6 +16,7 @@ mod letters;
 mod maintenance;
 mod migrations;
 mod notes;
+mod outbox;
 mod reports;
 mod retention;
 mod settings;

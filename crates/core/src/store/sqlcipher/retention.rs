@@ -83,6 +83,11 @@ pub(super) fn redact_case(conn: &Connection, id: CaseId, today: NaiveDate) -> Re
         .execute([id])?;
     // Letters quote the person: drafts go, sent ones keep their kind and dates, and their
     // audit events keep the hash of what was sent.
+    conn.prepare_cached(
+        "DELETE FROM outbox WHERE letter_id IN
+             (SELECT id FROM letters WHERE case_id = ?1 AND sent_at IS NULL)",
+    )?
+    .execute([id])?;
     conn.prepare_cached("DELETE FROM letters WHERE case_id = ?1 AND sent_at IS NULL")?
         .execute([id])?;
     conn.prepare_cached("UPDATE letters SET body = '' WHERE case_id = ?1")?

@@ -6,11 +6,14 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{SqlCipher, cases, customers, events, letters, notes, reports, retention, settings};
+use super::{
+    SqlCipher, cases, customers, events, letters, notes, outbox, reports, retention, settings,
+};
 use crate::domain::audit::Event;
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
+use crate::domain::mail::outbox::OutboxEntry;
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
 use crate::domain::text::Email;
@@ -19,7 +22,7 @@ use crate::store::{
     Appended, ChainReport, EventDraft, Feed, FileCheck, OpenGroup, Record, Setting, Store, Writes,
 };
 use crate::{Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, Passphrase, Reference};
-use crate::{Result, State};
+use crate::{OutboxId, Result, State};
 
 impl Store for SqlCipher {
     fn find_case(&self, reference: &Reference) -> Result<Case> {
@@ -97,6 +100,14 @@ impl Store for SqlCipher {
 
     fn for_each_sent_letter(&self, each: &mut dyn FnMut(CaseId, LetterId, &str)) -> Result<()> {
         letters::for_each_sent_letter(&self.conn, each)
+    }
+
+    fn unsent_mail(&self) -> Result<Vec<OutboxEntry>> {
+        outbox::unsent(&self.conn)
+    }
+
+    fn outbox_entry(&self, id: OutboxId) -> Result<Option<OutboxEntry>> {
+        outbox::by_id(&self.conn, id)
     }
 
     fn customer(&self, name: &str) -> Result<Option<Customer>> {

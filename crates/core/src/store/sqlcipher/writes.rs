@@ -8,12 +8,13 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::events::ChainCursor;
-use super::{SqlCipher, cases, customers, letters, notes, retention, settings, views};
+use super::{SqlCipher, cases, customers, letters, notes, outbox, retention, settings, views};
 use crate::domain::case::Item;
 use crate::domain::letters::LetterKind;
+use crate::domain::mail::outbox::{NewOutboxEntry, OutboxEntry, OutboxState};
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, NoteDraft, Setting, Writes};
-use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, Reference, Result};
+use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, OutboxId, Reference, Result};
 
 /// A case whose search entry is rebuilt before the commit.
 struct Reindex {
@@ -146,6 +147,33 @@ impl Writes for Tx<'_> {
         author: &str,
     ) -> Result<LetterId> {
         letters::mark_sent(self.conn, case, kind, body, at, author)
+    }
+
+    fn unsent_mail_for(&mut self, case: CaseId, kind: LetterKind) -> Result<Option<OutboxEntry>> {
+        outbox::unsent_for(self.conn, case, kind)
+    }
+
+    fn outbox_entry(&mut self, id: OutboxId) -> Result<Option<OutboxEntry>> {
+        outbox::by_id(self.conn, id)
+    }
+
+    fn queue_mail(&mut self, entry: &NewOutboxEntry<'_>) -> Result<OutboxId> {
+        outbox::queue(self.conn, entry)
+    }
+
+    fn set_mail_state(
+        &mut self,
+        id: OutboxId,
+        from: &[OutboxState],
+        to: OutboxState,
+        error: Option<&str>,
+        at: &str,
+    ) -> Result<bool> {
+        outbox::set_state(self.conn, id, from, to, error, at)
+    }
+
+    fn withdraw_mail(&mut self, id: OutboxId) -> Result<()> {
+        outbox::withdraw(self.conn, id)
     }
 
     fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()> {

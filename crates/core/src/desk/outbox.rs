@@ -1,0 +1,300 @@
+//! Letters sent by email: each goes to the outbox first (its Message-ID and Date fixed), then
+//! to the company's mail server, and is marked sent only once the server took it. A failure
+//! leaves it in the outbox, to be retried; nothing is sent twice.
+
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Desk, Stamp};
+use crate::domain::events::{CaseEvent, EventKind};
+use crate::domain::letters::{self, Letter, LetterKind, letter_hash};
+use crate::domain::mail::outbox::{Addressee, NewOutboxEntry, OutboxEntry, OutboxState};
+use crate::domain::mail::{Outgoing, message_id, subject_for};
+use crate::domain::text::Email;
+use crate::mail::{self, Checked, LetterMail, Login, Secret, smtp};
+use crate::{Case, Error, OutboxId, Reference, Result};
+
+/// A letter the mail server took.
+#[derive(Debug, Clone, Serialize)]
+pub struct MailSent {
+    /// The letter, now marked sent.
+    pub letter: Letter,
+    /// Its message in the outbox, now sent.
+    pub message: OutboxEntry,
+    /// The address it went to.
+    pub to: String,
+    /// The SHA-256 of the message as it went to the server.
+    pub message_sha256: String,
+}
+
+impl Desk {
+    /// Sets the outgoing account's password (`None`: there is none), and where the adapter
+    /// reads it from, for the message when one is needed and missing.
+    pub fn set_mail_password(&mut self, password: Option<Secret>, read_from: &str) {
+        self.mail_password = (password, read_from.to_string());
+    }
+
+    /// Sends a letter by email: `body` is kept as its draft and put in the outbox, then sent
+    /// through the company's mail server to the requester (or the customer's contact, for the
+    /// forwarding packet). Marked sent, with its Message-ID on the `letter_sent` event, once
+    /// the server took it; otherwise [`Error::Mail`] says why and names the outbox message.
+    pub fn send_letter_by_email(
+        &mut self,
+        reference: &Reference,
+        kind: LetterKind,
+        body: &str,
+    ) -> Result<MailSent> {
+        let body = letters::validate_body(body, true)?;
+        let (outgoing, login) = self.outgoing_login()?;
+        let today = self.today();
+        let stamp = self.stamp();
+        let domain = outgoing.from.domain().to_string();
+        let (case, id) = self.write(|tx| {
+            let case = tx.find_case(reference)?;
+            letters::check(&case, kind, today)?;
+            let letter = tx.save_letter_draft(case.id, kind, &body, &stamp.at, &stamp.actor)?;
+            let details = json!({ "letter_id": letter, "kind": kind });
+            tx.append_event(&stamp.event(
+                Some(case.id),
+                EventKind::OnCase(CaseEvent::LetterDraftSaved),
+                &details,
+            ))?;
+            let id = match tx.unsent_mail_for(case.id, kind)? {
+                Some(waiting) => {
+                    waiting.may_try(false)?;
+                    waiting.id
+                }
+                None => tx.queue_mail(&NewOutboxEntry {
+                    case: case.id,
+                    letter,
+                    kind,
+                    to: Addressee::of(kind),
+                    message_id: &message_id(reference, &unique(), &domain),
+                    dated: &stamp.at,
+                    at: &stamp.at,
+                    by: &stamp.actor,
+                })?,
+            };
+            claim(tx, id, false, &stamp)?;
+            Ok((case, id))
+        })?;
+        self.deliver(&case, id, &body, &outgoing, &login)
+    }
+
+    /// Tries an outbox message again: the same message (Message-ID, Date) with its letter's
+    /// text as it now stands. One cut off mid-send is tried only with `resend` (the server may
+    /// have it); one already sent never.
+    pub fn retry_mail(&mut self, id: OutboxId, resend: bool) -> Result<MailSent> {
+        let (outgoing, login) = self.outgoing_login()?;
+        let today = self.today();
+        let stamp = self.stamp();
+        let (case, body) = self.write(|tx| {
+            let entry = tx
+                .outbox_entry(id)?
+                .ok_or_else(|| Error::Invalid(format!("the outbox has no message {id}")))?;
+            entry.may_try(resend)?;
+            let case = tx.find_case(&entry.reference)?;
+            letters::check(&case, entry.kind, today)?;
+            claim(tx, id, resend, &stamp)?;
+            Ok((case, entry))
+        })?;
+        let letter = self
+            .store
+            .letter(case.id, body.letter)?
+            .filter(|l| l.sent_at.is_none())
+            .ok_or_else(|| {
+                Error::Damaged(format!("outbox message {id} has lost its letter's draft"))
+            })?;
+        self.deliver(&case, id, &letter.body, &outgoing, &login)
+    }
+
+    /// The messages not yet sent, oldest first.
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        self.store.unsent_mail()
+    }
+
+    /// Connects to the outgoing mail server, secures the connection and logs in, as a send
+    /// would, and says what worked; sends nothing.
+    pub fn check_outgoing_mail(&self) -> Result<Checked> {
+        let (outgoing, login) = self.outgoing_login()?;
+        smtp::check(&outgoing, &login).map_err(|failure| Error::Mail {
+            reason: failure.explain(),
+            outbox: None,
+        })
+    }
+
+    /// The outgoing settings and the login they take; refused when mail is not set up.
+    fn outgoing_login(&self) -> Result<(Outgoing, Login)> {
+        let outgoing = self.mail_settings()?.settings.outgoing.ok_or_else(|| {
+            Error::NotAllowed(
+                "no outgoing mail is set up: set the server first (mail settings --smtp-host … \
+                 --from …)"
+                    .into(),
+            )
+        })?;
+        let (password, read_from) = &self.mail_password;
+        let login = Login::for_server(&outgoing.server, password.clone(), read_from)?;
+        Ok((outgoing, login))
+    }
+
+    /// Sends the claimed message `id` of `case` with `body`, and records what came of it.
+    fn deliver(
+        &mut self,
+        case: &Case,
+        id: OutboxId,
+        body: &str,
+        outgoing: &Outgoing,
+        login: &Login,
+    ) -> Result<MailSent> {
+        let entry = self
+            .store
+            .outbox_entry(id)?
+            .ok_or_else(|| Error::internal("a claimed outbox message is gone"))?;
+        let composed = self.recipient(case, entry.to).and_then(|to| {
+            let company = self.templates_in_use()?.company()?;
+            let composed = mail::compose(&LetterMail {
+                from: &outgoing.from,
+                from_name: Some(company.name.as_str()).filter(|n| !n.is_empty()),
+                to: &to,
+                subject: &subject_for(&case.reference, entry.kind.title()),
+                message_id: &entry.message_id,
+                date: dated(&entry.dated)?,
+                body,
+            })?;
+            Ok((to, composed))
+        });
+        let sent = match composed {
+            Ok((to, composed)) => smtp::send(outgoing, login, &composed)
+                .map(|()| (to, composed))
+                .map_err(|f| (f.summary(), f.explain())),
+            Err(e) => Err((e.to_string(), e.to_string())),
+        };
+        let stamp = self.stamp();
+        match sent {
+            Ok((to, composed)) => {
+                let letter = self.write(|tx| {
+                    tx.set_mail_state(
+                        id,
+                        &[OutboxState::Sending],
+                        OutboxState::Sent,
+                        None,
+                        &stamp.at,
+                    )?;
+                    let letter =
+                        tx.mark_letter_sent(case.id, entry.kind, body, &stamp.at, &stamp.actor)?;
+                    let details = json!({
+                        "letter_id": letter,
+                        "kind": entry.kind,
+                        "sha256": letter_hash(body),
+                        "by_email": true,
+                        "message_id": entry.message_id,
+                        "to": entry.to,
+                        "message_sha256": composed.sha256,
+                    });
+                    tx.append_event(&stamp.event(
+                        Some(case.id),
+                        EventKind::OnCase(CaseEvent::LetterSent),
+                        &details,
+                    ))?;
+                    Ok(letter)
+                })?;
+                let letter = self.store.letter(case.id, letter)?.ok_or_else(|| {
+                    Error::Damaged("a letter just sent cannot be read back".into())
+                })?;
+                let message = self
+                    .store
+                    .outbox_entry(id)?
+                    .ok_or_else(|| Error::internal("a sent outbox message is gone"))?;
+                Ok(MailSent {
+                    letter,
+                    message,
+                    to: to.as_str().to_string(),
+                    message_sha256: composed.sha256,
+                })
+            }
+            Err((kept, shown)) => {
+                self.write(|tx| {
+                    tx.set_mail_state(
+                        id,
+                        &[OutboxState::Sending],
+                        OutboxState::Failed,
+                        Some(&kept),
+                        &stamp.at,
+                    )?;
+                    Ok(())
+                })?;
+                Err(Error::Mail {
+                    reason: shown,
+                    outbox: Some(id),
+                })
+            }
+        }
+    }
+
+    /// The address a letter to `to` goes to on `case`.
+    fn recipient(&self, case: &Case, to: Addressee) -> Result<Email> {
+        match to {
+            Addressee::Requester => Ok(case.requester.email.clone()),
+            Addressee::Customer => {
+                let name = case.customer.as_deref().ok_or_else(|| {
+                    Error::NotAllowed(format!(
+                        "{} names no customer to forward to",
+                        case.reference
+                    ))
+                })?;
+                let contact = self.customer(name)?.contact.ok_or_else(|| {
+                    Error::NotAllowed(format!(
+                        "the customer {name} has no contact address to forward to; set it first"
+                    ))
+                })?;
+                Email::parse(&contact).map_err(|e| {
+                    Error::NotAllowed(format!(
+                        "the customer {name}'s contact cannot be mailed: {e}"
+                    ))
+                })
+            }
+        }
+    }
+}
+
+/// Moves message `id` to `sending` for this desk; refused when another desk moved it first.
+fn claim(
+    tx: &mut dyn crate::store::Writes,
+    id: OutboxId,
+    resend: bool,
+    stamp: &Stamp,
+) -> Result<()> {
+    let from: &[OutboxState] = if resend {
+        &[
+            OutboxState::Queued,
+            OutboxState::Failed,
+            OutboxState::Sending,
+        ]
+    } else {
+        &[OutboxState::Queued, OutboxState::Failed]
+    };
+    if tx.set_mail_state(id, from, OutboxState::Sending, None, &stamp.at)? {
+        Ok(())
+    } else {
+        Err(Error::NotAllowed(format!(
+            "outbox message {id} is being sent from another desk (or was just sent); look at \
+             the outbox again"
+        )))
+    }
+}
+
+/// The random part of a Message-ID: 16 bytes, hex.
+fn unique() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The Date header's time, as the outbox keeps it.
+fn dated(at: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(at)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| Error::Damaged(format!("an outbox message's date {at:?} cannot be read")))
+}

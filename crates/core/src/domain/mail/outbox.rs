@@ -1,0 +1,156 @@
+//! The outbox: each letter sent by email is a message here first, with its Message-ID and
+//! Date fixed before the first try, so that a retry sends the same message and a letter is
+//! marked sent only when the server took it.
+//!
+//! A message whose try was cut off (the desk stopped mid-send) is `sending`: the server may
+//! have it, so it is never tried again without the agent saying so.
+
+use serde::Serialize;
+
+use crate::domain::ids::{CaseId, LetterId, OutboxId, Reference};
+use crate::domain::letters::LetterKind;
+use crate::domain::spelling::spelled_enum;
+use crate::{Error, Result};
+
+spelled_enum! {
+    /// Where a message is on its way out.
+    pub enum OutboxState ("outbox state") {
+        /// Waiting for its first try.
+        Queued = "queued",
+        /// A try is under way, or was cut off before the server answered.
+        Sending = "sending",
+        /// The server took it; its letter is marked sent.
+        Sent = "sent",
+        /// The last try failed; it waits to be tried again.
+        Failed = "failed",
+    }
+}
+
+spelled_enum! {
+    /// Whom a letter goes to.
+    pub enum Addressee ("recipient") {
+        /// The person who made the request.
+        Requester = "requester",
+        /// The contact of the customer on the case (the forwarding packet).
+        Customer = "customer",
+    }
+}
+
+impl Addressee {
+    /// Who receives a letter of `kind`.
+    pub fn of(kind: LetterKind) -> Addressee {
+        if kind.to_customer() {
+            Addressee::Customer
+        } else {
+            Addressee::Requester
+        }
+    }
+}
+
+/// One message in the outbox. It holds no personal data: the text is its letter's, the
+/// address is read from the case at each try, and a failure is kept as the step and the
+/// server's code only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutboxEntry {
+    pub id: OutboxId,
+    #[serde(skip)]
+    pub case: CaseId,
+    pub reference: Reference,
+    pub letter: LetterId,
+    pub kind: LetterKind,
+    pub to: Addressee,
+    /// The Message-ID, angle brackets included.
+    pub message_id: String,
+    /// The Date header's time (RFC 3339), fixed at the first try.
+    pub dated: String,
+    pub state: OutboxState,
+    /// Tries so far.
+    pub attempts: u32,
+    /// Why the last try failed (the step and code, without the server's words).
+    pub last_error: Option<String>,
+    pub queued_at: String,
+    pub queued_by: String,
+    pub updated_at: String,
+}
+
+impl OutboxEntry {
+    /// Whether the message may be tried now: a queued or failed one may; one cut off mid-send
+    /// only when the agent confirms it did not arrive (`resend`); a sent one never.
+    pub fn may_try(&self, resend: bool) -> Result<()> {
+        match self.state {
+            OutboxState::Queued | OutboxState::Failed => Ok(()),
+            OutboxState::Sending if resend => Ok(()),
+            OutboxState::Sending => Err(Error::NotAllowed(format!(
+                "message {} ({} of {}) was being sent when the desk stopped, and the mail server \
+                 may have it: check the account's sent mail, then retry it with --resend if it \
+                 is not there",
+                self.id,
+                self.kind.cli_name(),
+                self.reference
+            ))),
+            OutboxState::Sent => Err(Error::NotAllowed(format!(
+                "message {} ({} of {}) was sent; it is not sent twice",
+                self.id,
+                self.kind.cli_name(),
+                self.reference
+            ))),
+        }
+    }
+}
+
+/// A message about to join the outbox.
+#[derive(Debug, Clone, Copy)]
+pub struct NewOutboxEntry<'a> {
+    pub case: CaseId,
+    pub letter: LetterId,
+    pub kind: LetterKind,
+    pub to: Addressee,
+    pub message_id: &'a str,
+    pub dated: &'a str,
+    pub at: &'a str,
+    pub by: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(state: OutboxState) -> OutboxEntry {
+        OutboxEntry {
+            id: OutboxId(7),
+            case: CaseId(1),
+            reference: Reference::new(2026, 42),
+            letter: LetterId(3),
+            kind: LetterKind::AccessResponse,
+            to: Addressee::Requester,
+            message_id: "<privacydesk.PR-2026-00042.x@acme.example>".into(),
+            dated: "2026-12-04T10:00:00Z".into(),
+            state,
+            attempts: 1,
+            last_error: None,
+            queued_at: "2026-12-04T10:00:00Z".into(),
+            queued_by: "ana".into(),
+            updated_at: "2026-12-04T10:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_message_is_tried_again_only_when_no_server_may_have_it_yet() {
+        assert!(entry(OutboxState::Queued).may_try(false).is_ok());
+        assert!(entry(OutboxState::Failed).may_try(false).is_ok());
+        let cut_off = entry(OutboxState::Sending)
+            .may_try(false)
+            .expect_err("may be there");
+        assert!(cut_off.to_string().contains("--resend"), "{cut_off}");
+        assert!(entry(OutboxState::Sending).may_try(true).is_ok());
+        assert!(entry(OutboxState::Sent).may_try(true).is_err());
+    }
+
+    #[test]
+    fn the_forwarding_packet_goes_to_the_customer_and_every_other_letter_to_the_requester() {
+        for kind in LetterKind::ALL {
+            let to = Addressee::of(*kind);
+            assert_eq!(to == Addressee::Customer, kind.to_customer(), "{kind:?}");
+        }
+    }
+}

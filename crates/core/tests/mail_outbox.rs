@@ -1,0 +1,273 @@
+//! Letters sent by email through a real SMTP server on loopback (`scripts/mail-sink`, aiosmtpd):
+//! what arrives is byte for byte what the `letter_sent` event names; a server that refuses,
+//! drops the connection mid-message or is down leaves the letter unsent and in the outbox, and
+//! a retry sends it once. On each engine.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use common::Fixture;
+use privacydesk_core::domain::mail::outbox::OutboxState;
+use privacydesk_core::mail::Secret;
+use privacydesk_core::{Action, ActionInput, Error, LetterKind, Reference, ServerChange};
+use sha2::{Digest, Sha256};
+
+/// The throwaway SMTP server, stopped when dropped.
+struct Sink {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl Sink {
+    fn start(maildir: &Path) -> Sink {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/mail-sink");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(maildir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs scripts/mail-sink (pip install aiosmtpd)");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("its output");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the sink says its port");
+        let port = line
+            .trim()
+            .strip_prefix("port ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| {
+                panic!("the mail sink did not start (is aiosmtpd installed?): {line:?}")
+            });
+        Sink {
+            child,
+            port,
+            maildir: maildir.to_path_buf(),
+        }
+    }
+
+    /// The messages it kept, oldest first.
+    fn messages(&self) -> Vec<Vec<u8>> {
+        let mut names: Vec<_> = std::fs::read_dir(self.maildir.join("new"))
+            .expect("the maildir")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| std::fs::read(p).expect("a message"))
+            .collect()
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Points the desk's outgoing mail at `port` on loopback, logged in with `password`.
+fn send_through(fx: &mut Fixture, port: u16, password: &str) {
+    let out = ServerChange {
+        host: Some("127.0.0.1".into()),
+        port: Some(port),
+        security: Some("none".parse().expect("a security")),
+        user: Some("privacy@acme.example".into()),
+        address: Some("privacy@acme.example".into()),
+        ..ServerChange::default()
+    };
+    fx.desk
+        .change_mail_settings(&out, &ServerChange::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    fx.desk
+        .set_mail_password(Some(Secret::new(password.into())), "set the password");
+}
+
+/// A verified access case from `email`, and its answer ready to send.
+fn answer_ready(fx: &mut Fixture, email: &str) -> (Reference, String) {
+    let r = fx
+        .new_case("access", "Ana Ruiz", email, "2026-06-01")
+        .unwrap_or_else(|e| panic!("{e}"));
+    fx.desk
+        .act(&r, Action::Verify, &ActionInput::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let body = fx
+        .desk
+        .letter(&r, LetterKind::AccessResponse)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .body
+        .replace(
+            "[[list each file enclosed and what it contains]]",
+            "account.json — the profile; café.csv — orders\n.\na line with only a dot above",
+        );
+    (r, body)
+}
+
+#[test]
+fn a_letter_sent_by_email_arrives_byte_for_byte_and_is_marked_sent_once() {
+    let mut fx = Fixture::new();
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir);
+    send_through(&mut fx, sink.port, "secret");
+    let (r, body) = answer_ready(&mut fx, "ana@example.com");
+
+    let sent = fx
+        .desk
+        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent.to, "ana@example.com");
+    assert_eq!(sent.message.state, OutboxState::Sent);
+    assert!(sent.letter.sent_at.is_some());
+    assert_eq!(sent.letter.body, body);
+
+    let arrived = sink.messages();
+    assert_eq!(arrived.len(), 1, "one message arrived");
+    assert_eq!(
+        hex::encode(Sha256::digest(&arrived[0])),
+        sent.message_sha256,
+        "what arrived is byte for byte what was sent"
+    );
+    let text = String::from_utf8_lossy(&arrived[0]);
+    assert!(text.contains(&format!("Subject: [{r}] ")), "{text}");
+    assert!(
+        text.contains(&format!("Message-ID: {}", sent.message.message_id)),
+        "{text}"
+    );
+    assert!(
+        sent.message
+            .message_id
+            .contains(&format!("privacydesk.{r}."))
+    );
+
+    let trail = common::records(&fx.desk).join("\n");
+    assert!(
+        trail.contains(&sent.message.message_id),
+        "the event names the Message-ID"
+    );
+    assert!(trail.contains(&sent.message_sha256));
+    assert!(fx.desk.outbox().expect("the outbox").is_empty());
+
+    let again = fx
+        .desk
+        .retry_mail(sent.message.id, true)
+        .expect_err("not sent twice");
+    assert!(again.to_string().contains("not sent twice"), "{again}");
+    assert_eq!(sink.messages().len(), 1);
+    assert!(fx.desk.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
+}
+
+#[test]
+fn a_refusal_a_dropped_connection_or_a_server_down_leaves_the_letter_in_the_outbox_and_a_retry_sends_it_once()
+ {
+    let mut fx = Fixture::new();
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir);
+    send_through(&mut fx, sink.port, "secret");
+
+    let unsent = |fx: &mut Fixture, email: &str| {
+        let (r, body) = answer_ready(fx, email);
+        let failed = fx
+            .desk
+            .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+            .expect_err("not sent");
+        let Error::Mail {
+            outbox: Some(id), ..
+        } = failed
+        else {
+            panic!("a mail failure naming its outbox message: {failed}");
+        };
+        let letters = fx.desk.letters(&r).expect("its letters");
+        assert!(
+            letters.iter().all(|l| l.sent_at.is_none()),
+            "the letter is not marked sent: {letters:?}"
+        );
+        (r, id, failed.to_string())
+    };
+
+    let (_, refused, said) = unsent(&mut fx, "refuse@example.com");
+    assert!(said.contains("550") && said.contains("outbox"), "{said}");
+    let (_, dropped, said) = unsent(&mut fx, "drop@example.com");
+    assert!(said.contains("connection was lost"), "{said}");
+
+    drop(sink);
+    let (r, down, said) = unsent(&mut fx, "ana@example.com");
+    assert!(said.contains("could not be reached"), "{said}");
+
+    let waiting = fx.desk.outbox().expect("the outbox");
+    assert_eq!(
+        waiting.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![refused, dropped, down]
+    );
+    assert!(
+        waiting
+            .iter()
+            .all(|m| m.state == OutboxState::Failed && m.attempts == 1)
+    );
+    let kept = waiting[0].last_error.clone().unwrap_or_default();
+    assert_eq!(kept, "the mail server refused the message (550)");
+    assert!(
+        !format!("{waiting:?}").contains("mailbox unavailable"),
+        "the server's words are not kept"
+    );
+
+    // The server is back (on another port): the retry sends the same message, once.
+    let sink = Sink::start(&maildir);
+    send_through(&mut fx, sink.port, "secret");
+    let sent = fx
+        .desk
+        .retry_mail(down, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        sent.message.message_id, waiting[2].message_id,
+        "the same message"
+    );
+    assert_eq!(sent.message.attempts, 2);
+    assert_eq!(sink.messages().len(), 1);
+    assert!(
+        fx.desk
+            .letters(&r)
+            .expect("letters")
+            .iter()
+            .any(|l| l.sent_at.is_some())
+    );
+    fx.desk
+        .retry_mail(down, false)
+        .expect_err("a sent message is not sent again");
+    assert_eq!(sink.messages().len(), 1);
+
+    // A wrong password is the login's failure, and sends nothing.
+    send_through(&mut fx, sink.port, "wrong");
+    let refused_login = fx
+        .desk
+        .retry_mail(refused, false)
+        .expect_err("login refused");
+    assert!(
+        refused_login.to_string().contains("refused the login"),
+        "{refused_login}"
+    );
+    assert_eq!(sink.messages().len(), 1);
+    assert_eq!(fx.desk.outbox().expect("the outbox").len(), 2);
+    assert!(fx.desk.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
+}
+
+#[test]
+fn a_letter_marked_sent_by_hand_or_discarded_leaves_the_outbox() {
+    let mut fx = Fixture::new();
+    send_through(&mut fx, 9, "secret"); // nothing listens on port 9 here
+    let (r, body) = answer_ready(&mut fx, "ana@example.com");
+    fx.desk
+        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+        .expect_err("no server");
+    assert_eq!(fx.desk.outbox().expect("the outbox").len(), 1);
+    fx.desk
+        .send_letter(&r, LetterKind::AccessResponse, &body)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(fx.desk.outbox().expect("the outbox").is_empty());
+    assert!(fx.desk.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
+}
