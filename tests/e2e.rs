@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 #[path = "../crates/core/tests/common/pg.rs"]
 mod pg;
 
+#[path = "../crates/core/tests/common/mail_sink.rs"]
+mod mail_sink;
+
 const PASS: &str = "e2e passphrase 1";
 const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -1701,4 +1704,103 @@ fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
             .join()
             .unwrap_or_else(|_| panic!("the team desk's work panicked"))
     })
+}
+
+/// Points the app's outgoing mail (its `mail.toml`, read at each use) at `port` on loopback.
+fn mail_through(dir: &Path, port: u16) -> std::io::Result<()> {
+    std::fs::write(
+        dir.join("mail.toml"),
+        format!(
+            "[outgoing]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\n\
+             user = \"privacy@acme.example\"\nauth = \"password\"\nfrom = \"privacy@acme.example\"\n"
+        ),
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs a display and tauri-driver: run through scripts/test"]
+async fn a_letter_sent_by_email_waits_in_the_outbox_while_the_server_is_down_and_leaves_once()
+-> TestResult {
+    let desk = Desk::start_with(&[("PRIVACYDESK_SMTP_PASSWORD", "secret")]).await?;
+    desk.create_database().await?;
+    let reference = desk
+        .new_case(
+            "access",
+            "Ana Ruiz",
+            "ana@example.com",
+            &[("#nc-jurisdiction", "gdpr")],
+        )
+        .await?;
+    desk.act("verify", &[]).await?;
+
+    // No outgoing mail yet: the editor offers only marking it sent.
+    desk.choose("#letter-kind", "access_response").await?;
+    desk.click("#write-letter").await?;
+    desk.visible("#letter-body").await?;
+    let offered = desk
+        .js("return !!document.getElementById('letter-send-email')")
+        .await?;
+    assert_eq!(
+        offered,
+        json!(false),
+        "no Send by email without mail settings"
+    );
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
+
+    // A server nobody listens on (port 9): the letter stays a draft and waits in the outbox.
+    mail_through(desk.dir.path(), 9)?;
+    desk.click("#write-letter").await?;
+    desk.text_contains("#letter-mail", "By email: to ana@example.com")
+        .await?;
+    let body = desk
+        .visible("#letter-body")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default()
+        .replace(
+            "[[list each file enclosed and what it contains]]",
+            "account.json",
+        );
+    desk.set_text("#letter-body", &body).await?;
+    desk.click("#letter-send-email").await?;
+    desk.text_contains("#dialog-error", "waits in the outbox as message 1")
+        .await?;
+    desk.screenshot("20-send-by-email-refused").await?;
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#letters", "draft saved").await?;
+    desk.text_contains("#outbox-button", "Outbox (1 not sent)")
+        .await?;
+
+    // The server is up: the outbox sends the same message, once.
+    let maildir = desk.dir.path().join("maildir");
+    let sink = mail_sink::Sink::start(&maildir);
+    mail_through(desk.dir.path(), sink.port)?;
+    desk.click("#outbox-button").await?;
+    desk.text_contains("#ob-list", "could not be reached")
+        .await?;
+    desk.screenshot("21-outbox").await?;
+    desk.click("#ob-retry-1").await?;
+    desk.text_contains("#ob-list", "Nothing waits").await?;
+    desk.click("#dialog-cancel").await?;
+    desk.dialog_closes().await?;
+    desk.text_contains("#toast", &format!("of {reference} to ana@example.com"))
+        .await?;
+    desk.text_contains("#letters", "sent ").await?;
+    let arrived = sink.messages();
+    assert_eq!(arrived.len(), 1, "sent once");
+    let text = String::from_utf8_lossy(&arrived[0]);
+    assert!(text.contains(&format!("Subject: [{reference}]")), "{text}");
+    assert!(text.contains("account.json"), "{text}");
+    let gone = desk
+        .js("return !!document.getElementById('outbox-button')")
+        .await?;
+    assert_eq!(
+        gone,
+        json!(false),
+        "the outbox link goes when nothing waits"
+    );
+    desk.finish().await
 }

@@ -4,7 +4,7 @@ import { api } from "./api.js";
 import { catalog, loadCatalog, labelOf } from "./catalog.js";
 import { h, clear, masked, daysBetween, todayIso, formatNumber } from "./dom.js";
 import { renderDetail } from "./detail.js";
-import { openNewCase, openExport, showMessage, showWritten, openCustomer, openBulk, openSaveView, openRetention } from "./forms.js";
+import { openNewCase, openExport, showMessage, showWritten, openCustomer, openBulk, openSaveView, openRetention, openOutbox } from "./forms.js";
 
 const PAGE_SIZE = 50;
 const $ = (id) => document.getElementById(id);
@@ -168,7 +168,7 @@ async function showDesk() {
 
 async function refreshViews() {
   // Core lists the views, the agent's saved ones last, with their filters and counts.
-  const overview = await guarded(api.overview());
+  const [overview, waiting] = await Promise.all([guarded(api.overview()), guarded(api.outbox())]);
   state.views = overview.views;
   if (state.view) state.view = state.views.find((v) => v.key === state.view.key) || state.views[0];
   const nav = clear($("views"));
@@ -199,6 +199,10 @@ async function refreshViews() {
     h("button", { type: "button", id: "save-view", class: "link save-view", onclick: saveView }, "Save this view…"),
     h("button", { type: "button", id: "retention-button", class: "link save-view", onclick: retention }, "Retention…"),
   );
+  // Letters sent by email that have not left: shown only while there are some.
+  if (waiting.length) {
+    nav.append(h("button", { type: "button", id: "outbox-button", class: "link save-view alert", onclick: outbox }, `Outbox (${formatNumber(waiting.length)} not sent)…`));
+  }
 }
 
 async function saveView() {
@@ -219,6 +223,17 @@ async function retention() {
     toast(message);
     await refreshViews();
     await loadPage(state.page);
+  } catch (e) {
+    if (e.code !== "locked") toast(e.message, true);
+  }
+}
+
+async function outbox() {
+  try {
+    const message = await openOutbox();
+    if (message) toast(message);
+    await refreshViews();
+    if (state.current) await showCase(state.current.reference);
   } catch (e) {
     if (e.code !== "locked") toast(e.message, true);
   }

@@ -463,7 +463,7 @@ function blanksIn(text) {
 // When it is the answer that closes the case, the main button sends and closes in one go.
 export async function openLetter(view, kind) {
   const c = view;
-  const draft = await api.getLetter(c.reference, kind);
+  const [draft, plan] = await Promise.all([api.getLetter(c.reference, kind), api.letterEmailPlan(c.reference, kind)]);
   const status = h("p", { class: "muted", id: "letter-status" });
   const blanks = h("p", { class: "hint", id: "letter-blanks", role: "status" });
   const text = h("textarea", { id: "letter-body", class: "letter-text", rows: 22, spellcheck: true, "aria-label": "Letter text" });
@@ -514,7 +514,14 @@ export async function openLetter(view, kind) {
       $("dialog-error").textContent = e.message;
     }
   });
-  const body = h("div", { class: "letter-editor" }, status, text, blanks, h("div", { class: "button-row" }, save, reset));
+  // What sending by email would do, as the backend says (no outgoing mail set up: nothing).
+  const mail = plan
+    ? h("p", { class: plan.to ? "hint" : "hint warning", id: "letter-mail" },
+      plan.to
+        ? `By email: to ${plan.to}, from ${plan.from}, subject “${plan.subject}”.${plan.waiting ? ` An earlier try waits in the outbox (message ${plan.waiting.id}${plan.waiting.last_error ? `: ${plan.waiting.last_error}` : ""}); sending again tries it again.` : ""}`
+        : `Not by email: ${plan.why_not}`)
+    : null;
+  const body = h("div", { class: "letter-editor" }, status, text, blanks, mail, h("div", { class: "button-row" }, save, reset));
   const checked = () => {
     const left = blanksIn(text.value);
     if (left.length) fail(`Fill the blank ${left[0]} first.`, "letter-body");
@@ -524,12 +531,18 @@ export async function openLetter(view, kind) {
     checked();
     return await api.sendLetter(c.reference, kind, text.value, close);
   };
+  const sendByEmail = async () => {
+    checked();
+    return await api.sendLetterByEmail(c.reference, kind, text.value);
+  };
+  const byEmail = plan && plan.to ? [{ id: "letter-send-email", label: "Send by email", submit: sendByEmail }] : [];
   const title = `${draft.title} · ${c.reference}`;
   const opened = closesWith
     ? openDialog(title, body, `Mark sent and close as ${labelOf("outcomes", closesWith).toLowerCase()}`, () => send(true), [
+        ...byEmail,
         { id: "letter-send-only", label: "Mark sent only", submit: () => send(false) },
       ])
-    : openDialog(title, body, "Mark as sent", () => send(false));
+    : openDialog(title, body, "Mark as sent", () => send(false), byEmail);
   toFirstBlank();
   return opened;
 }
@@ -651,4 +664,48 @@ export async function openRetention() {
   });
   show();
   return opened;
+}
+
+// ---------- the outbox ----------
+
+// Letters sent by email that the mail server has not taken; each can be tried again (the
+// same message). Resolves to a message for the toast when one was sent, or null.
+export async function openOutbox() {
+  let waiting = await api.outbox();
+  let sent = null;
+  const list = h("ul", { class: "letters", id: "ob-list" });
+  const show = () => {
+    clear(list).append(...waiting.map((m) => {
+      const cutOff = m.state === "sending";
+      const retry = h("button", { type: "button", class: "link", id: `ob-retry-${m.id}` }, cutOff ? "Send again…" : "Try again");
+      retry.addEventListener("click", async () => {
+        $("dialog-error").textContent = "";
+        if (cutOff && !window.confirm(`Message ${m.id} was being sent when the desk stopped, and the mail server may have it. Send it again only if the account's sent mail does not show it.`)) return;
+        retry.disabled = true;
+        try {
+          const done = await api.retryMail(m.id, cutOff);
+          sent = `Sent “${m.title}” of ${m.reference} to ${done.to}`;
+          waiting = await api.outbox();
+          show();
+        } catch (e) {
+          $("dialog-error").textContent = e.message;
+          waiting = await api.outbox().catch(() => waiting);
+          show();
+        } finally {
+          retry.disabled = false;
+        }
+      });
+      return h("li", {},
+        h("strong", {}, m.reference), ` · ${m.title} to the ${m.to} · ${m.state}, ${m.attempts} ${m.attempts === 1 ? "try" : "tries"}`,
+        m.last_error ? h("div", { class: "muted" }, `Last try: ${m.last_error}`) : null,
+        " ", retry);
+    }));
+    if (!waiting.length) list.append(h("li", { class: "muted" }, "Nothing waits: every letter sent by email has left."));
+  };
+  show();
+  const body = h("div", {},
+    h("p", { class: "muted" }, "A letter sent by email is marked sent once the mail server takes it. These have not left yet; trying again sends the same message, never twice."),
+    list);
+  await openDialog("Outbox", body, null, null);
+  return sent;
 }

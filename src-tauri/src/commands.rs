@@ -2,13 +2,14 @@
 
 use std::path::PathBuf;
 
+use privacydesk_core::domain::mail::outbox::OutboxEntry;
 use privacydesk_core::domain::retention::DueCase;
 use privacydesk_core::files::location::remember_team_desk;
 use privacydesk_core::{
     Action, ActionForm, BulkOutcome, CaseFilter, CaseSummary, CaseView, Catalog, Customer,
-    CustomerView, Desk, ExportSummary, LetterDraft, LetterId, LetterKind, Location, Month, NewCase,
-    Overview, Passphrase, PossibleDuplicate, Reference, RetentionReport, SavedView, TeamSession,
-    WrittenFile, Year,
+    CustomerView, Desk, EmailPlan, ExportSummary, LetterDraft, LetterId, LetterKind, Location,
+    MailSent, Month, NewCase, OutboxId, Overview, Passphrase, PossibleDuplicate, Reference,
+    RetentionReport, SavedView, TeamSession, WrittenFile, Year,
 };
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -94,6 +95,16 @@ async fn open_with(
     .await
     .map_err(|e| ApiError::internal(format!("the background task failed: {e}")))??;
     let notice = desk.take_notice();
+    // The outgoing mail account's password, when the app was started with one (an XOAUTH2
+    // account needs none: its token command runs at each send).
+    let password = std::env::var("PRIVACYDESK_SMTP_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(privacydesk_core::mail::Secret::new);
+    desk.set_mail_password(
+        password,
+        "start PrivacyDesk with PRIVACYDESK_SMTP_PASSWORD set, or use xoauth2 with a token command",
+    );
     session.put(desk)?;
     Ok(Unlocked {
         notice_is_error: notice.as_ref().is_some_and(|n| n.is_error),
@@ -403,6 +414,56 @@ pub async fn send_letter(
             desk.send_letter(&reference, kind, &body)?;
             desk.case(&reference)
         })
+        .await
+}
+
+/// Whether the letter can go by email, to whom and from which account; `null` when no
+/// outgoing mail is set up.
+#[tauri::command]
+pub async fn letter_email_plan(
+    session: State<'_, Session>,
+    reference: String,
+    kind: String,
+) -> Result<Option<EmailPlan>, ApiError> {
+    let (reference, kind) = letter_of(&reference, &kind)?;
+    session
+        .with_desk(move |desk| desk.email_plan(&reference, kind))
+        .await
+}
+
+/// Sends the letter by email through the company's account and returns the case as it now
+/// is; a failure's message says why and that the letter waits in the outbox.
+#[tauri::command]
+pub async fn send_letter_by_email(
+    session: State<'_, Session>,
+    reference: String,
+    kind: String,
+    body: String,
+) -> Result<CaseView, ApiError> {
+    let (reference, kind) = letter_of(&reference, &kind)?;
+    session
+        .with_desk(move |desk| {
+            desk.send_letter_by_email(&reference, kind, &body)?;
+            desk.case(&reference)
+        })
+        .await
+}
+
+/// The letters sent by email that have not left yet.
+#[tauri::command]
+pub async fn outbox(session: State<'_, Session>) -> Result<Vec<OutboxEntry>, ApiError> {
+    session.with_desk(|desk| desk.outbox()).await
+}
+
+/// Tries an outbox message again; returns what was sent.
+#[tauri::command]
+pub async fn retry_mail(
+    session: State<'_, Session>,
+    id: i64,
+    resend: Option<bool>,
+) -> Result<MailSent, ApiError> {
+    session
+        .with_desk(move |desk| desk.retry_mail(OutboxId(id), resend.unwrap_or(false)))
         .await
 }
 

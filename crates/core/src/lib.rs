@@ -19,8 +19,9 @@ pub mod team_crypto;
 
 pub use desk::{
     CaseSummary, CaseView, CompanyFileStatus, CompanyFilesStatus, CopyStage, CopySummary,
-    CustomerView, Desk, ExportSummary, Here, ImportSummary, MailChangeEffect, MailSettingsChanged,
-    MailSettingsInForce, Notice, Shared, TimelineEntry, VerifyReport, VerifyStage,
+    CustomerView, Desk, EmailPlan, ExportSummary, Here, ImportSummary, MailChangeEffect, MailSent,
+    MailSettingsChanged, MailSettingsInForce, Notice, Shared, TimelineEntry, VerifyReport,
+    VerifyStage,
 };
 pub use domain::bulk::BulkOutcome;
 pub use domain::case::{Case, Item, Requester};

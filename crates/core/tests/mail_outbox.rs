@@ -4,73 +4,15 @@
 //! a retry sends it once. On each engine.
 
 mod common;
-
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+#[path = "common/mail_sink.rs"]
+mod mail_sink;
 
 use common::Fixture;
+use mail_sink::Sink;
 use privacydesk_core::domain::mail::outbox::OutboxState;
 use privacydesk_core::mail::Secret;
 use privacydesk_core::{Action, ActionInput, Error, LetterKind, Reference, ServerChange};
 use sha2::{Digest, Sha256};
-
-/// The throwaway SMTP server, stopped when dropped.
-struct Sink {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-}
-
-impl Sink {
-    fn start(maildir: &Path) -> Sink {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/mail-sink");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(maildir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 runs scripts/mail-sink (pip install aiosmtpd)");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("its output");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the sink says its port");
-        let port = line
-            .trim()
-            .strip_prefix("port ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| {
-                panic!("the mail sink did not start (is aiosmtpd installed?): {line:?}")
-            });
-        Sink {
-            child,
-            port,
-            maildir: maildir.to_path_buf(),
-        }
-    }
-
-    /// The messages it kept, oldest first.
-    fn messages(&self) -> Vec<Vec<u8>> {
-        let mut names: Vec<_> = std::fs::read_dir(self.maildir.join("new"))
-            .expect("the maildir")
-            .map(|e| e.expect("an entry").path())
-            .collect();
-        names.sort();
-        names
-            .iter()
-            .map(|p| std::fs::read(p).expect("a message"))
-            .collect()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Points the desk's outgoing mail at `port` on loopback, logged in with `password`.
 fn send_through(fx: &mut Fixture, port: u16, password: &str) {

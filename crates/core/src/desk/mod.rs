@@ -40,7 +40,7 @@ pub use customers::CustomerView;
 pub use import::ImportSummary;
 pub use mail::{MailChangeEffect, MailSettingsChanged, MailSettingsInForce};
 pub use opening::Notice;
-pub use outbox::MailSent;
+pub use outbox::{EmailPlan, MailSent};
 pub use verify::{MAX_CASE_PROBLEMS, VerifyReport, VerifyStage};
 
 use crate::domain::calendar::company::CompanyCalendar;

@@ -29,7 +29,49 @@ pub struct MailSent {
     pub message_sha256: String,
 }
 
+/// Whether a letter can go by email from this desk, and where to: what the letter editor
+/// offers ("Send by email to …") before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmailPlan {
+    /// The address it would go to, when there is one.
+    pub to: Option<String>,
+    /// Why it cannot go by email, when it cannot (no contact for the customer, say).
+    pub why_not: Option<String>,
+    /// The account it would leave from.
+    pub from: String,
+    /// Its subject.
+    pub subject: String,
+    /// An unsent message of this letter waiting in the outbox (sending again tries it again).
+    pub waiting: Option<OutboxEntry>,
+}
+
 impl Desk {
+    /// Where the letter of `kind` on a case would go by email; `None` when no outgoing mail is
+    /// set up (the editor then offers only "Mark as sent").
+    pub fn email_plan(&self, reference: &Reference, kind: LetterKind) -> Result<Option<EmailPlan>> {
+        let Some(outgoing) = self.mail_settings()?.settings.outgoing else {
+            return Ok(None);
+        };
+        let case = self.store.find_case(reference)?;
+        let (to, why_not) = match self.recipient(&case, Addressee::of(kind)) {
+            Ok(to) => (Some(to.as_str().to_string()), None),
+            Err(Error::NotAllowed(why)) => (None, Some(why)),
+            Err(other) => return Err(other),
+        };
+        let waiting = self
+            .store
+            .unsent_mail()?
+            .into_iter()
+            .find(|m| m.case == case.id && m.kind == kind);
+        Ok(Some(EmailPlan {
+            to,
+            why_not,
+            from: outgoing.from.as_str().to_string(),
+            subject: subject_for(&case.reference, kind.title()),
+            waiting,
+        }))
+    }
+
     /// Sets the outgoing account's password (`None`: there is none), and where the adapter
     /// reads it from, for the message when one is needed and missing.
     pub fn set_mail_password(&mut self, password: Option<Secret>, read_from: &str) {

@@ -58,6 +58,8 @@ pub struct OutboxEntry {
     pub reference: Reference,
     pub letter: LetterId,
     pub kind: LetterKind,
+    /// The letter's title, as the window shows it.
+    pub title: &'static str,
     pub to: Addressee,
     /// The Message-ID, angle brackets included.
     pub message_id: String,
@@ -122,6 +124,7 @@ mod tests {
             reference: Reference::new(2026, 42),
             letter: LetterId(3),
             kind: LetterKind::AccessResponse,
+            title: LetterKind::AccessResponse.title(),
             to: Addressee::Requester,
             message_id: "<privacydesk.PR-2026-00042.x@acme.example>".into(),
             dated: "2026-12-04T10:00:00Z".into(),

@@ -20,15 +20,17 @@ fn entry(row: &Row) -> Result<OutboxEntry> {
         ))
     };
     let attempts: i32 = row.try_get(9)?;
+    let kind = row
+        .try_get::<_, &str>(4)?
+        .parse::<LetterKind>()
+        .map_err(|_| damaged())?;
     Ok(OutboxEntry {
         id: OutboxId(id),
         case: CaseId(row.try_get(1)?),
         reference: row.try_get::<_, &str>(2)?.parse::<Reference>()?,
         letter: LetterId(row.try_get(3)?),
-        kind: row
-            .try_get::<_, &str>(4)?
-            .parse::<LetterKind>()
-            .map_err(|_| damaged())?,
+        kind,
+        title: kind.title(),
         to: row
             .try_get::<_, &str>(5)?
             .parse::<Addressee>()

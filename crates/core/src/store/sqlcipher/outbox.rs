@@ -31,6 +31,7 @@ fn entry(row: &Row<'_>) -> rusqlite::Result<Result<OutboxEntry>> {
         reference,
         letter: LetterId(row.get(3)?),
         kind,
+        title: kind.title(),
         to,
         message_id: row.get(6)?,
         dated: row.get(7)?,
