@@ -213,3 +213,108 @@ fn a_letter_marked_sent_by_hand_or_discarded_leaves_the_outbox() {
     assert!(fx.desk.outbox().expect("the outbox").is_empty());
     assert!(fx.desk.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
 }
+
+#[test]
+fn two_agents_retrying_the_same_message_at_once_send_it_once() {
+    let mut fx = Fixture::new();
+    send_through(&mut fx, 9, "secret"); // down first: the letter waits in the outbox
+    let (r, body) = answer_ready(&mut fx, "ana@example.com");
+    let Err(Error::Mail {
+        outbox: Some(id), ..
+    }) = fx
+        .desk
+        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+    else {
+        panic!("the first try fails and names its outbox message");
+    };
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir);
+    send_through(&mut fx, sink.port, "secret");
+    let mut ben = fx.colleague("ben");
+    ben.set_mail_password(Some(Secret::new("secret".into())), "");
+
+    let start = std::sync::Barrier::new(2);
+    let (mine, theirs) = std::thread::scope(|s| {
+        let theirs = s.spawn(|| {
+            start.wait();
+            ben.retry_mail(id, false)
+        });
+        start.wait();
+        let mine = fx.desk.retry_mail(id, false);
+        (mine, theirs.join().expect("ben's try"))
+    });
+    let sent: Vec<_> = [&mine, &theirs].into_iter().filter(|t| t.is_ok()).collect();
+    assert_eq!(
+        sent.len(),
+        1,
+        "one of the two sends it: {mine:?} / {theirs:?}"
+    );
+    let refused = [mine, theirs]
+        .into_iter()
+        .find_map(|t| t.err())
+        .expect("the other is told");
+    let said = refused.to_string();
+    assert!(
+        ["right now", "another desk", "not sent twice"]
+            .iter()
+            .any(|told| said.contains(told)),
+        "{said}"
+    );
+    assert_eq!(sink.messages().len(), 1, "the server got it once");
+    assert!(fx.desk.outbox().expect("the outbox").is_empty());
+    assert!(fx.desk.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
+}
+
+#[test]
+fn a_message_cut_off_mid_send_is_sent_again_only_when_asked_and_only_once() {
+    let mut fx = Fixture::file();
+    send_through(&mut fx, 9, "secret");
+    let (r, body) = answer_ready(&mut fx, "ana@example.com");
+    let Err(Error::Mail {
+        outbox: Some(id), ..
+    }) = fx
+        .desk
+        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+    else {
+        panic!("the first try fails and names its outbox message");
+    };
+    // As a desk that stopped between handing the message over and hearing back leaves it.
+    common::raw(&fx.path)
+        .execute(
+            "UPDATE outbox SET state = 'sending', updated_at = '2026-01-01T00:00:00.000Z'",
+            [],
+        )
+        .expect("cut off");
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir);
+    send_through(&mut fx, sink.port, "secret");
+    let asked = fx
+        .desk
+        .retry_mail(id, false)
+        .expect_err("not without --resend");
+    assert!(asked.to_string().contains("--resend"), "{asked}");
+    assert!(sink.messages().is_empty());
+
+    let mut ben = fx.colleague("ben");
+    ben.set_mail_password(Some(Secret::new("secret".into())), "");
+    let start = std::sync::Barrier::new(2);
+    let (mine, theirs) = std::thread::scope(|s| {
+        let theirs = s.spawn(|| {
+            start.wait();
+            ben.retry_mail(id, true)
+        });
+        start.wait();
+        let mine = fx.desk.retry_mail(id, true);
+        (mine, theirs.join().expect("ben's try"))
+    });
+    assert_eq!(
+        [&mine, &theirs].iter().filter(|t| t.is_ok()).count(),
+        1,
+        "one resends it: {mine:?} / {theirs:?}"
+    );
+    assert_eq!(
+        sink.messages().len(),
+        1,
+        "the server got it once more, not twice"
+    );
+}

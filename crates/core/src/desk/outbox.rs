@@ -10,7 +10,9 @@ use serde_json::json;
 use super::{Desk, Stamp};
 use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::letters::{self, Letter, LetterKind, letter_hash};
-use crate::domain::mail::outbox::{Addressee, NewOutboxEntry, OutboxEntry, OutboxState};
+use crate::domain::mail::outbox::{
+    Addressee, MailMove, NewOutboxEntry, OutboxEntry, OutboxState, TRY_LASTS_AT_MOST,
+};
 use crate::domain::mail::{Outgoing, message_id, subject_for};
 use crate::domain::text::Email;
 use crate::mail::{self, Checked, LetterMail, Login, Secret, smtp};
@@ -105,7 +107,7 @@ impl Desk {
             ))?;
             let id = match tx.unsent_mail_for(case.id, kind)? {
                 Some(waiting) => {
-                    waiting.may_try(false)?;
+                    waiting.may_try(false, dated(&stamp.at)?)?;
                     waiting.id
                 }
                 None => tx.queue_mail(&NewOutboxEntry {
@@ -136,7 +138,7 @@ impl Desk {
             let entry = tx
                 .outbox_entry(id)?
                 .ok_or_else(|| Error::Invalid(format!("the outbox has no message {id}")))?;
-            entry.may_try(resend)?;
+            entry.may_try(resend, dated(&stamp.at)?)?;
             let case = tx.find_case(&entry.reference)?;
             letters::check(&case, entry.kind, today)?;
             claim(tx, id, resend, &stamp)?;
@@ -217,13 +219,14 @@ impl Desk {
         match sent {
             Ok((to, composed)) => {
                 let letter = self.write(|tx| {
-                    tx.set_mail_state(
+                    tx.set_mail_state(&MailMove {
                         id,
-                        &[OutboxState::Sending],
-                        OutboxState::Sent,
-                        None,
-                        &stamp.at,
-                    )?;
+                        from: &[OutboxState::Sending],
+                        to: OutboxState::Sent,
+                        error: None,
+                        at: &stamp.at,
+                        sending_before: None,
+                    })?;
                     let letter =
                         tx.mark_letter_sent(case.id, entry.kind, body, &stamp.at, &stamp.actor)?;
                     let details = json!({
@@ -258,13 +261,14 @@ impl Desk {
             }
             Err((kept, shown)) => {
                 self.write(|tx| {
-                    tx.set_mail_state(
+                    tx.set_mail_state(&MailMove {
                         id,
-                        &[OutboxState::Sending],
-                        OutboxState::Failed,
-                        Some(&kept),
-                        &stamp.at,
-                    )?;
+                        from: &[OutboxState::Sending],
+                        to: OutboxState::Failed,
+                        error: Some(&kept),
+                        at: &stamp.at,
+                        sending_before: None,
+                    })?;
                     Ok(())
                 })?;
                 Err(Error::Mail {
@@ -317,7 +321,19 @@ fn claim(
     } else {
         &[OutboxState::Queued, OutboxState::Failed]
     };
-    if tx.set_mail_state(id, from, OutboxState::Sending, None, &stamp.at)? {
+    // A message still `sending` is taken only when its try was cut off; the same bound as
+    // `may_try`, checked again by the update itself so that of two desks one wins.
+    let cut_off_before = (dated(&stamp.at)? - TRY_LASTS_AT_MOST)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let claimed = tx.set_mail_state(&MailMove {
+        id,
+        from,
+        to: OutboxState::Sending,
+        error: None,
+        at: &stamp.at,
+        sending_before: Some(&cut_off_before),
+    })?;
+    if claimed {
         Ok(())
     } else {
         Err(Error::NotAllowed(format!(

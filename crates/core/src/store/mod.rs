@@ -28,7 +28,7 @@ use crate::domain::company_files::{CompanyFiles, SharedFile};
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
-use crate::domain::mail::outbox::{NewOutboxEntry, OutboxEntry, OutboxState};
+use crate::domain::mail::outbox::{MailMove, NewOutboxEntry, OutboxEntry};
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
 use crate::domain::team::{TeamMember, TeamRole, TeamSession};
@@ -409,16 +409,9 @@ pub trait Writes {
     /// Puts a letter's message in the outbox, queued; returns its number.
     fn queue_mail(&mut self, entry: &NewOutboxEntry<'_>) -> Result<OutboxId>;
 
-    /// Moves a message to `to` if it is in one of `from` (a move to `sending` counts a try),
-    /// keeping `error` as why; true if it moved, false if another desk moved it first.
-    fn set_mail_state(
-        &mut self,
-        id: OutboxId,
-        from: &[OutboxState],
-        to: OutboxState,
-        error: Option<&str>,
-        at: &str,
-    ) -> Result<bool>;
+    /// Moves a message as `change` says (a move to `sending` counts a try); true if it moved,
+    /// false if another desk moved it first.
+    fn set_mail_state(&mut self, change: &MailMove<'_>) -> Result<bool>;
 
     /// Takes an unsent message out of the outbox.
     fn withdraw_mail(&mut self, id: OutboxId) -> Result<()>;

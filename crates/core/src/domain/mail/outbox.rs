@@ -5,6 +5,7 @@
 //! A message whose try was cut off (the desk stopped mid-send) is `sending`: the server may
 //! have it, so it is never tried again without the agent saying so.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::ids::{CaseId, LetterId, OutboxId, Reference};
@@ -75,12 +76,28 @@ pub struct OutboxEntry {
     pub updated_at: String,
 }
 
+/// How long a try may take before a message still `sending` counts as cut off: every step of
+/// a send gives up after 30 seconds, so a try older than this is no longer under way.
+pub const TRY_LASTS_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
 impl OutboxEntry {
-    /// Whether the message may be tried now: a queued or failed one may; one cut off mid-send
-    /// only when the agent confirms it did not arrive (`resend`); a sent one never.
-    pub fn may_try(&self, resend: bool) -> Result<()> {
+    /// Whether the message may be tried `now`: a queued or failed one may; one being sent
+    /// (by this desk or another, since less than [`TRY_LASTS_AT_MOST`]) not; one cut off
+    /// mid-send only when the agent confirms it did not arrive (`resend`); a sent one never.
+    pub fn may_try(&self, resend: bool, now: DateTime<Utc>) -> Result<()> {
+        let under_way = DateTime::parse_from_rfc3339(&self.updated_at)
+            .map(|at| now.signed_duration_since(at) < TRY_LASTS_AT_MOST)
+            .unwrap_or(false);
         match self.state {
             OutboxState::Queued | OutboxState::Failed => Ok(()),
+            OutboxState::Sending if under_way => Err(Error::NotAllowed(format!(
+                "message {} ({} of {}) is being sent right now (since {}); look at the outbox \
+                 again in a minute",
+                self.id,
+                self.kind.cli_name(),
+                self.reference,
+                self.updated_at.get(11..16).unwrap_or(&self.updated_at)
+            ))),
             OutboxState::Sending if resend => Ok(()),
             OutboxState::Sending => Err(Error::NotAllowed(format!(
                 "message {} ({} of {}) was being sent when the desk stopped, and the mail server \
@@ -98,6 +115,20 @@ impl OutboxEntry {
             ))),
         }
     }
+}
+
+/// A message moved from one state to another, if it is still in one of `from`.
+#[derive(Debug, Clone, Copy)]
+pub struct MailMove<'a> {
+    pub id: OutboxId,
+    pub from: &'a [OutboxState],
+    pub to: OutboxState,
+    /// Why the try failed, kept with a move to `failed`.
+    pub error: Option<&'a str>,
+    pub at: &'a str,
+    /// With `sending` among `from`: a `sending` message moves only if its last try began
+    /// before this time (it was cut off), so that of two desks resending it, one does.
+    pub sending_before: Option<&'a str>,
 }
 
 /// A message about to join the outbox.
@@ -139,14 +170,24 @@ mod tests {
 
     #[test]
     fn a_message_is_tried_again_only_when_no_server_may_have_it_yet() {
-        assert!(entry(OutboxState::Queued).may_try(false).is_ok());
-        assert!(entry(OutboxState::Failed).may_try(false).is_ok());
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .expect("a time")
+                .with_timezone(&Utc)
+        };
+        let (soon, later) = (at("2026-12-04T10:01:00Z"), at("2026-12-04T10:06:00Z"));
+        assert!(entry(OutboxState::Queued).may_try(false, soon).is_ok());
+        assert!(entry(OutboxState::Failed).may_try(false, soon).is_ok());
+        let under_way = entry(OutboxState::Sending)
+            .may_try(true, soon)
+            .expect_err("another try is under way");
+        assert!(under_way.to_string().contains("right now"), "{under_way}");
         let cut_off = entry(OutboxState::Sending)
-            .may_try(false)
+            .may_try(false, later)
             .expect_err("may be there");
         assert!(cut_off.to_string().contains("--resend"), "{cut_off}");
-        assert!(entry(OutboxState::Sending).may_try(true).is_ok());
-        assert!(entry(OutboxState::Sent).may_try(true).is_err());
+        assert!(entry(OutboxState::Sending).may_try(true, later).is_ok());
+        assert!(entry(OutboxState::Sent).may_try(true, later).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use postgres::{GenericClient, Row};
 
 use crate::domain::letters::LetterKind;
-use crate::domain::mail::outbox::{Addressee, NewOutboxEntry, OutboxEntry, OutboxState};
+use crate::domain::mail::outbox::{Addressee, MailMove, NewOutboxEntry, OutboxEntry, OutboxState};
 use crate::{CaseId, Error, LetterId, OutboxId, Reference, Result};
 
 /// The columns [`entry`] reads, `o` the outbox and `c` its case.
@@ -111,23 +111,24 @@ pub(super) fn queue(conn: &mut impl GenericClient, new: &NewOutboxEntry<'_>) -> 
     ))
 }
 
-/// Moves a message to `to` if it is in one of `from`; a move to `sending` counts a try.
-/// True if it moved (of two agents moving it at once, the second waits for the first's
-/// commit and then finds it moved).
-pub(super) fn set_state(
-    conn: &mut impl GenericClient,
-    id: OutboxId,
-    from: &[OutboxState],
-    to: OutboxState,
-    error: Option<&str>,
-    at: &str,
-) -> Result<bool> {
-    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+/// Moves a message as `change` says; a move to `sending` counts a try. True if it moved (of
+/// two agents moving it at once, the second waits for the first's commit and then finds it
+/// moved).
+pub(super) fn set_state(conn: &mut impl GenericClient, change: &MailMove<'_>) -> Result<bool> {
+    let from: Vec<&str> = change.from.iter().map(|s| s.as_str()).collect();
     Ok(conn.execute(
         "UPDATE outbox SET state = $2, last_error = $3, updated_at = $4,
              attempts = attempts + (CASE WHEN $2 = 'sending' THEN 1 ELSE 0 END)
-         WHERE id = $1 AND state = ANY($5)",
-        &[&id.0, &to.as_str(), &error, &at, &from],
+         WHERE id = $1 AND state = ANY($5)
+           AND (state <> 'sending' OR $6::text IS NULL OR updated_at < $6)",
+        &[
+            &change.id.0,
+            &change.to.as_str(),
+            &change.error,
+            &change.at,
+            &from,
+            &change.sending_before,
+        ],
     )? > 0)
 }
 

@@ -9,7 +9,7 @@ use super::sealed::Sealer;
 use super::{TeamStore, cases, events, outbox, records, reports};
 use crate::domain::case::Item;
 use crate::domain::letters::LetterKind;
-use crate::domain::mail::outbox::{NewOutboxEntry, OutboxEntry, OutboxState};
+use crate::domain::mail::outbox::{MailMove, NewOutboxEntry, OutboxEntry};
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, NoteDraft, Setting, Writes};
 use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, OutboxId, Reference, Result};
@@ -105,15 +105,8 @@ impl Writes for Tx<'_, '_> {
         outbox::queue(self.tx, entry)
     }
 
-    fn set_mail_state(
-        &mut self,
-        id: OutboxId,
-        from: &[OutboxState],
-        to: OutboxState,
-        error: Option<&str>,
-        at: &str,
-    ) -> Result<bool> {
-        outbox::set_state(self.tx, id, from, to, error, at)
+    fn set_mail_state(&mut self, change: &MailMove<'_>) -> Result<bool> {
+        outbox::set_state(self.tx, change)
     }
 
     fn withdraw_mail(&mut self, id: OutboxId) -> Result<()> {

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::letters::LetterKind;
-use crate::domain::mail::outbox::{Addressee, NewOutboxEntry, OutboxEntry, OutboxState};
+use crate::domain::mail::outbox::{Addressee, MailMove, NewOutboxEntry, OutboxEntry, OutboxState};
 use crate::{CaseId, Error, LetterId, OutboxId, Reference, Result};
 
 /// The columns [`entry`] reads, `o` the outbox and `c` its case.
@@ -104,26 +104,26 @@ pub(super) fn queue(conn: &Connection, new: &NewOutboxEntry<'_>) -> Result<Outbo
     ))
 }
 
-/// Moves a message to `to` if it is in one of `from`; a move to `sending` counts a try.
-/// True if it moved.
-pub(super) fn set_state(
-    conn: &Connection,
-    id: OutboxId,
-    from: &[OutboxState],
-    to: OutboxState,
-    error: Option<&str>,
-    at: &str,
-) -> Result<bool> {
-    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+/// Moves a message as `change` says; a move to `sending` counts a try. True if it moved.
+pub(super) fn set_state(conn: &Connection, change: &MailMove<'_>) -> Result<bool> {
+    let from: Vec<&str> = change.from.iter().map(|s| s.as_str()).collect();
     let from =
         serde_json::to_string(&from).map_err(|e| Error::internal(format!("outbox states: {e}")))?;
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = ?2, last_error = ?3, updated_at = ?4,
                  attempts = attempts + (?2 = 'sending')
-             WHERE id = ?1 AND state IN (SELECT value FROM json_each(?5))",
+             WHERE id = ?1 AND state IN (SELECT value FROM json_each(?5))
+               AND (state <> 'sending' OR ?6 IS NULL OR updated_at < ?6)",
         )?
-        .execute(params![id.0, to.as_str(), error, at, from])?
+        .execute(params![
+            change.id.0,
+            change.to.as_str(),
+            change.error,
+            change.at,
+            from,
+            change.sending_before
+        ])?
         > 0)
 }
 

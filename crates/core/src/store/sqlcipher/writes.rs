@@ -11,7 +11,7 @@ use super::events::ChainCursor;
 use super::{SqlCipher, cases, customers, letters, notes, outbox, retention, settings, views};
 use crate::domain::case::Item;
 use crate::domain::letters::LetterKind;
-use crate::domain::mail::outbox::{NewOutboxEntry, OutboxEntry, OutboxState};
+use crate::domain::mail::outbox::{MailMove, NewOutboxEntry, OutboxEntry};
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, NoteDraft, Setting, Writes};
 use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, OutboxId, Reference, Result};
@@ -161,15 +161,8 @@ impl Writes for Tx<'_> {
         outbox::queue(self.conn, entry)
     }
 
-    fn set_mail_state(
-        &mut self,
-        id: OutboxId,
-        from: &[OutboxState],
-        to: OutboxState,
-        error: Option<&str>,
-        at: &str,
-    ) -> Result<bool> {
-        outbox::set_state(self.conn, id, from, to, error, at)
+    fn set_mail_state(&mut self, change: &MailMove<'_>) -> Result<bool> {
+        outbox::set_state(self.conn, change)
     }
 
     fn withdraw_mail(&mut self, id: OutboxId) -> Result<()> {
