@@ -7,6 +7,8 @@ mod common;
 #[path = "common/mail_sink.rs"]
 mod mail_sink;
 
+use std::path::{Path, PathBuf};
+
 use common::Fixture;
 use mail_sink::Sink;
 use privacydesk_core::domain::mail::outbox::OutboxState;
@@ -316,5 +318,168 @@ fn a_message_cut_off_mid_send_is_sent_again_only_when_asked_and_only_once() {
         sink.messages().len(),
         1,
         "the server got it once more, not twice"
+    );
+}
+
+/// A self-signed certificate for `localhost` and its key, as PEM files in `dir`.
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    use openssl::x509::{X509, X509NameBuilder, extension::SubjectAlternativeName};
+    use openssl::{asn1::Asn1Time, bn::BigNum, hash::MessageDigest, pkey::PKey, rsa::Rsa};
+    let key = PKey::from_rsa(Rsa::generate(2048).expect("a key")).expect("a key");
+    let mut name = X509NameBuilder::new().expect("a name");
+    name.append_entry_by_text("CN", "localhost")
+        .expect("a name");
+    let name = name.build();
+    let mut cert = X509::builder().expect("a certificate");
+    cert.set_version(2).expect("v3");
+    cert.set_serial_number(
+        &BigNum::from_u32(1)
+            .expect("1")
+            .to_asn1_integer()
+            .expect("1"),
+    )
+    .expect("a serial");
+    cert.set_subject_name(&name).expect("subject");
+    cert.set_issuer_name(&name).expect("issuer");
+    cert.set_pubkey(&key).expect("its key");
+    cert.set_not_before(&Asn1Time::days_from_now(0).expect("now"))
+        .expect("from");
+    cert.set_not_after(&Asn1Time::days_from_now(2).expect("then"))
+        .expect("until");
+    let san = SubjectAlternativeName::new()
+        .dns("localhost")
+        .ip("127.0.0.1")
+        .build(&cert.x509v3_context(None, None))
+        .expect("names");
+    cert.append_extension(san).expect("names");
+    cert.sign(&key, MessageDigest::sha256()).expect("signed");
+    let (cert_file, key_file) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert_file, cert.build().to_pem().expect("PEM")).expect("written");
+    std::fs::write(&key_file, key.private_key_to_pem_pkcs8().expect("PEM")).expect("written");
+    (cert_file, key_file)
+}
+
+/// The outgoing server on `port` of `host`, with `security`, logging in with `auth`.
+fn server_at(fx: &mut Fixture, host: &str, port: u16, security: &str, auth: ServerChange) {
+    let out = ServerChange {
+        host: Some(host.into()),
+        port: Some(port),
+        security: Some(security.parse().expect("a security")),
+        user: Some("privacy@acme.example".into()),
+        address: Some("privacy@acme.example".into()),
+        ..auth
+    };
+    fx.desk
+        .change_mail_settings(&out, &ServerChange::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn a_certificate_that_does_not_verify_or_no_starttls_sends_nothing_and_says_so() {
+    let mut fx = Fixture::new();
+    fx.desk
+        .set_mail_password(Some(Secret::new("secret".into())), "");
+    // A server offering STARTTLS with a certificate no authority signed.
+    let (cert, key) = self_signed(fx.dir.path());
+    let tls = Sink::start_with(
+        &fx.dir.path().join("tls"),
+        &[Path::new("--tls"), &cert, &key],
+    );
+    server_at(
+        &mut fx,
+        "localhost",
+        tls.port,
+        "starttls",
+        ServerChange::default(),
+    );
+    let refused = fx.desk.check_outgoing_mail().expect_err("not trusted");
+    let said = refused.to_string();
+    assert!(said.contains("certificate could not be verified"), "{said}");
+    let (r, body) = answer_ready(&mut fx, "ana@example.com");
+    let failed = fx
+        .desk
+        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+        .expect_err("not sent");
+    assert!(
+        failed.to_string().contains("could not be verified"),
+        "{failed}"
+    );
+    assert!(tls.messages().is_empty());
+
+    // A server offering no STARTTLS: nothing goes in clear, not even the login.
+    let plain = Sink::start(&fx.dir.path().join("plain"));
+    server_at(
+        &mut fx,
+        "127.0.0.1",
+        plain.port,
+        "starttls",
+        ServerChange::default(),
+    );
+    let refused = fx.desk.check_outgoing_mail().expect_err("no STARTTLS");
+    assert!(
+        refused.to_string().contains("does not offer STARTTLS"),
+        "{refused}"
+    );
+    assert!(plain.messages().is_empty());
+}
+
+#[test]
+fn an_xoauth2_login_takes_the_token_its_command_prints_and_an_expired_one_is_named() {
+    let mut fx = Fixture::new();
+    let sink = Sink::start(&fx.dir.path().join("maildir"));
+    let xoauth2 = |command: &str| ServerChange {
+        auth: Some("xoauth2".parse().expect("xoauth2")),
+        token_command: Some(command.into()),
+        ..ServerChange::default()
+    };
+    server_at(
+        &mut fx,
+        "127.0.0.1",
+        sink.port,
+        "none",
+        xoauth2("echo good-token"),
+    );
+    let checked = fx
+        .desk
+        .check_outgoing_mail()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        checked
+            .steps
+            .iter()
+            .any(|s| s.contains("logged in as privacy@acme.example (xoauth2)")),
+        "{checked:?}"
+    );
+    let (r, body) = answer_ready(&mut fx, "ana@example.com");
+    fx.desk
+        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sink.messages().len(), 1);
+
+    // A token the server refuses, and a command that cannot get one.
+    server_at(
+        &mut fx,
+        "127.0.0.1",
+        sink.port,
+        "none",
+        xoauth2("echo stale-token"),
+    );
+    let refused = fx.desk.check_outgoing_mail().expect_err("refused");
+    assert!(
+        refused.to_string().contains("refused the login"),
+        "{refused}"
+    );
+    server_at(
+        &mut fx,
+        "127.0.0.1",
+        sink.port,
+        "none",
+        xoauth2("echo 'invalid_grant: token expired' >&2; exit 1"),
+    );
+    let expired = fx.desk.check_outgoing_mail().expect_err("no token");
+    let said = expired.to_string();
+    assert!(
+        said.contains("token command") && said.contains("token expired"),
+        "{said}"
     );
 }

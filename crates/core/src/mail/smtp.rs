@@ -42,6 +42,8 @@ pub struct Failure {
     pub code: Option<u16>,
     /// True for a 5xx refusal (trying again as it stands will not help).
     pub permanent: bool,
+    /// True when the server's certificate did not verify.
+    pub untrusted_certificate: bool,
     /// What the server or the connection said (may name addresses: shown, never stored).
     pub detail: String,
 }
@@ -52,6 +54,10 @@ impl Failure {
         let code = self.code.map(|c| format!(" ({c})")).unwrap_or_default();
         match self.phase {
             Phase::Connect => format!("the mail server could not be reached{code}"),
+            Phase::Secure if self.untrusted_certificate => "the mail server's certificate \
+                could not be verified (no authority this machine trusts signed it, it expired, or \
+                it is for another name)"
+                .to_string(),
             Phase::Secure => {
                 format!("the connection could not be secured (certificate or TLS){code}")
             }
@@ -81,11 +87,14 @@ impl Failure {
         } else {
             phase
         };
+        let detail = plain_detail(error);
         Failure {
             phase,
             code,
             permanent: error.is_permanent(),
-            detail: plain_detail(error),
+            untrusted_certificate: phase == Phase::Secure
+                && detail.contains("certificate verify failed"),
+            detail,
         }
     }
 
@@ -94,6 +103,7 @@ impl Failure {
             phase,
             code: None,
             permanent: true,
+            untrusted_certificate: false,
             detail: detail.to_string(),
         }
     }
@@ -216,6 +226,7 @@ mod tests {
             phase: Phase::Send,
             code: Some(550),
             permanent: true,
+            untrusted_certificate: false,
             detail: "5.1.1 <ana@example.com>: user unknown".into(),
         };
         assert_eq!(
@@ -228,6 +239,7 @@ mod tests {
             phase: Phase::Send,
             code: None,
             permanent: false,
+            untrusted_certificate: false,
             detail: "connection reset".into(),
         };
         assert_eq!(

@@ -15,6 +15,11 @@ pub struct Sink {
 
 impl Sink {
     pub fn start(maildir: &Path) -> Sink {
+        Sink::start_with(maildir, &[])
+    }
+
+    /// Started with more arguments (`--tls CERT KEY`: STARTTLS offered and required).
+    pub fn start_with(maildir: &Path, arguments: &[&Path]) -> Sink {
         // The repository's scripts folder, from whichever crate's tests include this.
         let script = Path::new(env!("CARGO_MANIFEST_DIR"))
             .ancestors()
@@ -24,6 +29,7 @@ impl Sink {
         let mut child = Command::new("python3")
             .arg(&script)
             .arg(maildir)
+            .args(arguments)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
