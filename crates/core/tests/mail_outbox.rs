@@ -13,7 +13,9 @@ use common::Fixture;
 use mail_sink::Sink;
 use privacydesk_core::domain::mail::outbox::OutboxState;
 use privacydesk_core::mail::Secret;
-use privacydesk_core::{Action, ActionInput, Error, LetterKind, Reference, ServerChange};
+use privacydesk_core::{
+    Action, ActionInput, Error, LetterKind, MailSent, OutboxId, Reference, ServerChange,
+};
 use sha2::{Digest, Sha256};
 
 /// Points the desk's outgoing mail at `port` on loopback, logged in with `password`.
@@ -216,35 +218,49 @@ fn a_letter_marked_sent_by_hand_or_discarded_leaves_the_outbox() {
     assert!(fx.desk.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
 }
 
+/// A letter whose first try found no server (port 9): its outbox message.
+fn waiting_in_the_outbox(fx: &mut Fixture) -> OutboxId {
+    send_through(fx, 9, "secret");
+    let (r, body) = answer_ready(fx, "ana@example.com");
+    match fx
+        .desk
+        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
+    {
+        Err(Error::Mail {
+            outbox: Some(id), ..
+        }) => id,
+        other => panic!("the first try fails and names its outbox message: {other:?}"),
+    }
+}
+
+/// This desk and a colleague's try message `id` again at the same moment.
+fn retried_at_once(
+    fx: &mut Fixture,
+    id: OutboxId,
+    resend: bool,
+) -> (Result<MailSent, Error>, Result<MailSent, Error>) {
+    let mut ben = fx.colleague("ben");
+    ben.set_mail_password(Some(Secret::new("secret".into())), "");
+    let start = std::sync::Barrier::new(2);
+    std::thread::scope(|s| {
+        let theirs = s.spawn(|| {
+            start.wait();
+            ben.retry_mail(id, resend)
+        });
+        start.wait();
+        let mine = fx.desk.retry_mail(id, resend);
+        (mine, theirs.join().expect("ben's try"))
+    })
+}
+
 #[test]
 fn two_agents_retrying_the_same_message_at_once_send_it_once() {
     let mut fx = Fixture::new();
-    send_through(&mut fx, 9, "secret"); // down first: the letter waits in the outbox
-    let (r, body) = answer_ready(&mut fx, "ana@example.com");
-    let Err(Error::Mail {
-        outbox: Some(id), ..
-    }) = fx
-        .desk
-        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
-    else {
-        panic!("the first try fails and names its outbox message");
-    };
+    let id = waiting_in_the_outbox(&mut fx);
     let maildir = fx.dir.path().join("maildir");
     let sink = Sink::start(&maildir);
     send_through(&mut fx, sink.port, "secret");
-    let mut ben = fx.colleague("ben");
-    ben.set_mail_password(Some(Secret::new("secret".into())), "");
-
-    let start = std::sync::Barrier::new(2);
-    let (mine, theirs) = std::thread::scope(|s| {
-        let theirs = s.spawn(|| {
-            start.wait();
-            ben.retry_mail(id, false)
-        });
-        start.wait();
-        let mine = fx.desk.retry_mail(id, false);
-        (mine, theirs.join().expect("ben's try"))
-    });
+    let (mine, theirs) = retried_at_once(&mut fx, id, false);
     let sent: Vec<_> = [&mine, &theirs].into_iter().filter(|t| t.is_ok()).collect();
     assert_eq!(
         sent.len(),
@@ -270,16 +286,7 @@ fn two_agents_retrying_the_same_message_at_once_send_it_once() {
 #[test]
 fn a_message_cut_off_mid_send_is_sent_again_only_when_asked_and_only_once() {
     let mut fx = Fixture::file();
-    send_through(&mut fx, 9, "secret");
-    let (r, body) = answer_ready(&mut fx, "ana@example.com");
-    let Err(Error::Mail {
-        outbox: Some(id), ..
-    }) = fx
-        .desk
-        .send_letter_by_email(&r, LetterKind::AccessResponse, &body)
-    else {
-        panic!("the first try fails and names its outbox message");
-    };
+    let id = waiting_in_the_outbox(&mut fx);
     // As a desk that stopped between handing the message over and hearing back leaves it.
     common::raw(&fx.path)
         .execute(
@@ -297,18 +304,7 @@ fn a_message_cut_off_mid_send_is_sent_again_only_when_asked_and_only_once() {
     assert!(asked.to_string().contains("--resend"), "{asked}");
     assert!(sink.messages().is_empty());
 
-    let mut ben = fx.colleague("ben");
-    ben.set_mail_password(Some(Secret::new("secret".into())), "");
-    let start = std::sync::Barrier::new(2);
-    let (mine, theirs) = std::thread::scope(|s| {
-        let theirs = s.spawn(|| {
-            start.wait();
-            ben.retry_mail(id, true)
-        });
-        start.wait();
-        let mine = fx.desk.retry_mail(id, true);
-        (mine, theirs.join().expect("ben's try"))
-    });
+    let (mine, theirs) = retried_at_once(&mut fx, id, true);
     assert_eq!(
         [&mine, &theirs].iter().filter(|t| t.is_ok()).count(),
         1,
