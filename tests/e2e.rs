@@ -1792,7 +1792,10 @@ async fn a_letter_sent_by_email_waits_in_the_outbox_while_the_server_is_down_and
     let arrived = sink.messages();
     assert_eq!(arrived.len(), 1, "sent once");
     let text = String::from_utf8_lossy(&arrived[0]);
-    assert!(text.contains(&format!("Subject: [{reference}]")), "{text}");
+    assert!(
+        text.contains(&format!("Subject: Your privacy request {reference}")),
+        "{text}"
+    );
     assert!(text.contains("account.json"), "{text}");
     let gone = desk
         .js("return !!document.getElementById('outbox-button')")

@@ -80,7 +80,15 @@ fn a_letter_sent_by_email_arrives_byte_for_byte_and_is_marked_sent_once() {
         "what arrived is byte for byte what was sent"
     );
     let text = String::from_utf8_lossy(&arrived[0]);
-    assert!(text.contains(&format!("Subject: [{r}] ")), "{text}");
+    // The letter's own Subject line, which names the case; its To and Subject lines are the
+    // message's headers, not lines of its text.
+    assert!(
+        text.contains(&format!(
+            "Subject: Your privacy request {r}: the personal data"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("To: Ana Ruiz"), "{text}");
     assert!(
         text.contains(&format!("Message-ID: {}", sent.message.message_id)),
         "{text}"

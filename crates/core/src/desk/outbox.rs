@@ -10,10 +10,11 @@ use serde_json::json;
 use super::{Desk, Stamp};
 use crate::domain::events::{CaseEvent, EventKind};
 use crate::domain::letters::{self, Letter, LetterKind, letter_hash};
+use crate::domain::mail::letter_mail::letter_as_email;
 use crate::domain::mail::outbox::{
     Addressee, MailMove, NewOutboxEntry, OutboxEntry, OutboxState, TRY_LASTS_AT_MOST,
 };
-use crate::domain::mail::{Outgoing, message_id, subject_for};
+use crate::domain::mail::{Outgoing, message_id};
 use crate::domain::text::Email;
 use crate::mail::{self, Checked, LetterMail, Login, Secret, smtp};
 use crate::{Case, Error, OutboxId, Reference, Result};
@@ -69,7 +70,12 @@ impl Desk {
             to,
             why_not,
             from: outgoing.from.as_str().to_string(),
-            subject: subject_for(&case.reference, kind.title()),
+            subject: letter_as_email(
+                &case.reference,
+                kind.title(),
+                &self.letter(reference, kind)?.body,
+            )
+            .0,
             waiting,
         }))
     }
@@ -91,6 +97,15 @@ impl Desk {
         body: &str,
     ) -> Result<MailSent> {
         let body = letters::validate_body(body, true)?;
+        if letter_as_email(reference, kind.title(), &body)
+            .1
+            .trim()
+            .is_empty()
+        {
+            return Err(Error::invalid(
+                "the letter has nothing to send below its To and Subject lines",
+            ));
+        }
         let (outgoing, login) = self.outgoing_login()?;
         let today = self.today();
         let stamp = self.stamp();
@@ -196,16 +211,18 @@ impl Desk {
             .store
             .outbox_entry(id)?
             .ok_or_else(|| Error::internal("a claimed outbox message is gone"))?;
+        // The letter's own To and Subject lines become the message's headers.
+        let (subject, text) = letter_as_email(&case.reference, entry.kind.title(), body);
         let composed = self.recipient(case, entry.to).and_then(|to| {
             let company = self.templates_in_use()?.company()?;
             let composed = mail::compose(&LetterMail {
                 from: &outgoing.from,
                 from_name: Some(company.name.as_str()).filter(|n| !n.is_empty()),
                 to: &to,
-                subject: &subject_for(&case.reference, entry.kind.title()),
+                subject: &subject,
                 message_id: &entry.message_id,
                 date: dated(&entry.dated)?,
-                body,
+                body: &text,
             })?;
             Ok((to, composed))
         });

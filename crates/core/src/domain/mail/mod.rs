@@ -2,6 +2,7 @@
 //!
 //! Pure values and functions; talking to a mail server is the `mail` layer's (not yet built).
 
+pub mod letter_mail;
 pub mod outbox;
 pub mod settings;
 pub mod threading;
