@@ -36,7 +36,7 @@ export const api = {
   saveLetterDraft: (reference, kind, body) => invoke("save_letter_draft", { reference, kind, body }),
   discardLetterDraft: (reference, kind) => invoke("discard_letter_draft", { reference, kind }),
   sendLetter: (reference, kind, body, close = false) => invoke("send_letter", { reference, kind, body, close }),
-  letterEmailPlan: (reference, kind) => invoke("letter_email_plan", { reference, kind }),
+  letterEmailPlan: (reference, kind, body) => invoke("letter_email_plan", { reference, kind, body }),
   sendLetterByEmail: (reference, kind, body) => invoke("send_letter_by_email", { reference, kind, body }),
   outbox: () => invoke("outbox"),
   retryMail: (id, resend = false) => invoke("retry_mail", { id, resend }),

@@ -463,7 +463,8 @@ function blanksIn(text) {
 // When it is the answer that closes the case, the main button sends and closes in one go.
 export async function openLetter(view, kind) {
   const c = view;
-  const [draft, plan] = await Promise.all([api.getLetter(c.reference, kind), api.letterEmailPlan(c.reference, kind)]);
+  const draft = await api.getLetter(c.reference, kind);
+  const plan = await api.letterEmailPlan(c.reference, kind, draft.body);
   const status = h("p", { class: "muted", id: "letter-status" });
   const blanks = h("p", { class: "hint", id: "letter-blanks", role: "status" });
   const text = h("textarea", { id: "letter-body", class: "letter-text", rows: 22, spellcheck: true, "aria-label": "Letter text" });
@@ -674,27 +675,28 @@ export async function openOutbox() {
   let waiting = await api.outbox();
   let sent = null;
   const list = h("ul", { class: "letters", id: "ob-list" });
+  const tryAgain = async (m, cutOff, button) => {
+    $("dialog-error").textContent = "";
+    if (cutOff && !window.confirm(`Message ${m.id} was being sent when the desk stopped, and the mail server may have it. Send it again only if the account's sent mail does not show it.`)) return;
+    button.disabled = true;
+    try {
+      const done = await api.retryMail(m.id, cutOff);
+      sent = `Sent “${m.title}” of ${m.reference} to ${done.to}`;
+    } catch (e) {
+      $("dialog-error").textContent = e.message;
+    } finally {
+      waiting = await api.outbox().catch(() => waiting);
+      show();
+    }
+  };
   const show = () => {
     clear(list).append(...waiting.map((m) => {
-      const cutOff = m.state === "sending";
-      const retry = h("button", { type: "button", class: "link", id: `ob-retry-${m.id}` }, cutOff ? "Send again…" : "Try again");
-      retry.addEventListener("click", async () => {
-        $("dialog-error").textContent = "";
-        if (cutOff && !window.confirm(`Message ${m.id} was being sent when the desk stopped, and the mail server may have it. Send it again only if the account's sent mail does not show it.`)) return;
-        retry.disabled = true;
-        try {
-          const done = await api.retryMail(m.id, cutOff);
-          sent = `Sent “${m.title}” of ${m.reference} to ${done.to}`;
-          waiting = await api.outbox();
-          show();
-        } catch (e) {
-          $("dialog-error").textContent = e.message;
-          waiting = await api.outbox().catch(() => waiting);
-          show();
-        } finally {
-          retry.disabled = false;
-        }
-      });
+      // Core says whether it may go again now (a try under way: not; cut off mid-send: only
+      // after the agent confirms it did not leave).
+      const cutOff = m.retry === "only_resend";
+      const retry = m.retry === "under_way"
+        ? h("span", { class: "muted", id: `ob-retry-${m.id}` }, "Being sent right now.")
+        : h("button", { type: "button", class: "link", id: `ob-retry-${m.id}`, onclick: () => tryAgain(m, cutOff, retry) }, cutOff ? "Send again…" : "Try again");
       return h("li", {},
         h("strong", {}, m.reference), ` · ${m.title} to the ${m.to} · ${m.state}, ${m.attempts} ${m.attempts === 1 ? "try" : "tries"}`,
         m.last_error ? h("div", { class: "muted" }, `Last try: ${m.last_error}`) : null,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use privacydesk_core::domain::mail::outbox::OutboxEntry;
+use privacydesk_core::domain::mail::outbox::WaitingMessage;
 use privacydesk_core::domain::retention::DueCase;
 use privacydesk_core::files::location::remember_team_desk;
 use privacydesk_core::{
@@ -417,17 +417,18 @@ pub async fn send_letter(
         .await
 }
 
-/// Whether the letter can go by email, to whom and from which account; `null` when no
-/// outgoing mail is set up.
+/// Whether the letter, as `body` says it, can go by email, to whom and from which account;
+/// `null` when no outgoing mail is set up.
 #[tauri::command]
 pub async fn letter_email_plan(
     session: State<'_, Session>,
     reference: String,
     kind: String,
+    body: String,
 ) -> Result<Option<EmailPlan>, ApiError> {
     let (reference, kind) = letter_of(&reference, &kind)?;
     session
-        .with_desk(move |desk| desk.email_plan(&reference, kind))
+        .with_desk(move |desk| desk.email_plan(&reference, kind, &body))
         .await
 }
 
@@ -451,7 +452,7 @@ pub async fn send_letter_by_email(
 
 /// The letters sent by email that have not left yet.
 #[tauri::command]
-pub async fn outbox(session: State<'_, Session>) -> Result<Vec<OutboxEntry>, ApiError> {
+pub async fn outbox(session: State<'_, Session>) -> Result<Vec<WaitingMessage>, ApiError> {
     session.with_desk(|desk| desk.outbox()).await
 }
 

@@ -558,12 +558,14 @@ pub fn mail_settings(settings: &privacydesk_core::MailSettings) {
 }
 
 /// The outbox: a line per message not yet sent, and why its last try failed.
-pub fn outbox(waiting: &[privacydesk_core::domain::mail::outbox::OutboxEntry]) {
+pub fn outbox(waiting: &[privacydesk_core::domain::mail::outbox::WaitingMessage]) {
+    use privacydesk_core::domain::mail::outbox::Retry;
     if waiting.is_empty() {
         println!("the outbox is empty: every letter sent by email has left");
         return;
     }
-    for message in waiting {
+    for waiting in waiting {
+        let message = &waiting.entry;
         println!(
             "  {:>4}  {}  {:<22} to the {:<9} {:<7} tries {}  since {}",
             message.id,
@@ -576,6 +578,14 @@ pub fn outbox(waiting: &[privacydesk_core::domain::mail::outbox::OutboxEntry]) {
         );
         if let Some(why) = &message.last_error {
             println!("        last try: {why}");
+        }
+        match waiting.retry {
+            Retry::UnderWay => println!("        being sent right now"),
+            Retry::OnlyResend => println!(
+                "        cut off mid-send: the server may have it; check the account's sent \
+                 mail, then retry it with --resend"
+            ),
+            Retry::Now | Retry::Never => {}
         }
     }
     println!("retry one with: privacydesk outbox retry ID");

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use common::Fixture;
 use mail_sink::Sink;
-use privacydesk_core::domain::mail::outbox::OutboxState;
+use privacydesk_core::domain::mail::outbox::{OutboxState, Retry};
 use privacydesk_core::mail::Secret;
 use privacydesk_core::{
     Action, ActionInput, Error, LetterKind, MailSent, OutboxId, Reference, ServerChange,
@@ -153,7 +153,9 @@ fn a_refusal_a_dropped_connection_or_a_server_down_leaves_the_letter_in_the_outb
     let (r, down, said) = unsent(&mut fx, "ana@example.com");
     assert!(said.contains("could not be reached"), "{said}");
 
-    let waiting = fx.desk.outbox().expect("the outbox");
+    let listed = fx.desk.outbox().expect("the outbox");
+    assert!(listed.iter().all(|m| m.retry == Retry::Now), "{listed:?}");
+    let waiting: Vec<_> = listed.into_iter().map(|m| m.entry).collect();
     assert_eq!(
         waiting.iter().map(|m| m.id).collect::<Vec<_>>(),
         vec![refused, dropped, down]

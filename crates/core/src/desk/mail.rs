@@ -1,5 +1,5 @@
-//! The mail use cases: the desk's mail settings, read and changed. (Sending letters and
-//! fetching the privacy mailbox build on these; they are not here yet.)
+//! The mail use cases: the desk's mail settings, read and changed. Sending letters builds on
+//! them (`outbox.rs`); fetching the privacy mailbox is not built yet.
 
 use std::path::PathBuf;
 

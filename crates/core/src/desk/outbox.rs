@@ -13,6 +13,7 @@ use crate::domain::letters::{self, Letter, LetterKind, letter_hash};
 use crate::domain::mail::letter_mail::letter_as_email;
 use crate::domain::mail::outbox::{
     Addressee, MailMove, NewOutboxEntry, OutboxEntry, OutboxState, TRY_LASTS_AT_MOST,
+    WaitingMessage,
 };
 use crate::domain::mail::{Outgoing, message_id};
 use crate::domain::text::Email;
@@ -45,13 +46,18 @@ pub struct EmailPlan {
     /// Its subject.
     pub subject: String,
     /// An unsent message of this letter waiting in the outbox (sending again tries it again).
-    pub waiting: Option<OutboxEntry>,
+    pub waiting: Option<WaitingMessage>,
 }
 
 impl Desk {
-    /// Where the letter of `kind` on a case would go by email; `None` when no outgoing mail is
-    /// set up (the editor then offers only "Mark as sent").
-    pub fn email_plan(&self, reference: &Reference, kind: LetterKind) -> Result<Option<EmailPlan>> {
+    /// Where the letter of `kind` on a case, as `body` says it, would go by email; `None` when
+    /// no outgoing mail is set up (the editor then offers only "Mark as sent").
+    pub fn email_plan(
+        &self,
+        reference: &Reference,
+        kind: LetterKind,
+        body: &str,
+    ) -> Result<Option<EmailPlan>> {
         let Some(outgoing) = self.mail_settings()?.settings.outgoing else {
             return Ok(None);
         };
@@ -62,20 +68,14 @@ impl Desk {
             Err(other) => return Err(other),
         };
         let waiting = self
-            .store
-            .unsent_mail()?
+            .outbox()?
             .into_iter()
-            .find(|m| m.case == case.id && m.kind == kind);
+            .find(|m| m.entry.case == case.id && m.entry.kind == kind);
         Ok(Some(EmailPlan {
             to,
             why_not,
             from: outgoing.from.as_str().to_string(),
-            subject: letter_as_email(
-                &case.reference,
-                kind.title(),
-                &self.letter(reference, kind)?.body,
-            )
-            .0,
+            subject: letter_as_email(&case.reference, kind.title(), body).0,
             waiting,
         }))
     }
@@ -110,7 +110,7 @@ impl Desk {
         let today = self.today();
         let stamp = self.stamp();
         let domain = outgoing.from.domain().to_string();
-        let (case, id) = self.write(|tx| {
+        let (case, entry) = self.write(|tx| {
             let case = tx.find_case(reference)?;
             letters::check(&case, kind, today)?;
             let letter = tx.save_letter_draft(case.id, kind, &body, &stamp.at, &stamp.actor)?;
@@ -136,10 +136,10 @@ impl Desk {
                     by: &stamp.actor,
                 })?,
             };
-            claim(tx, id, false, &stamp)?;
-            Ok((case, id))
+            let entry = claim(tx, id, false, &stamp)?;
+            Ok((case, entry))
         })?;
-        self.deliver(&case, id, &body, &outgoing, &login)
+        self.deliver(&case, &entry, &body, &outgoing, &login)
     }
 
     /// Tries an outbox message again: the same message (Message-ID, Date) with its letter's
@@ -149,29 +149,43 @@ impl Desk {
         let (outgoing, login) = self.outgoing_login()?;
         let today = self.today();
         let stamp = self.stamp();
-        let (case, body) = self.write(|tx| {
-            let entry = tx
-                .outbox_entry(id)?
-                .ok_or_else(|| Error::Invalid(format!("the outbox has no message {id}")))?;
-            entry.may_try(resend, dated(&stamp.at)?)?;
-            let case = tx.find_case(&entry.reference)?;
-            letters::check(&case, entry.kind, today)?;
-            claim(tx, id, resend, &stamp)?;
-            Ok((case, entry))
-        })?;
+        let no_message = || Error::Invalid(format!("the outbox has no message {id}"));
+        // The letter's text, read before the claim: a claimed message whose draft could not be
+        // read would stay `sending`. (Its draft cannot go meanwhile: discarding it withdraws
+        // the message, which the claim then does not find.)
+        let waiting = self.store.outbox_entry(id)?.ok_or_else(no_message)?;
         let letter = self
             .store
-            .letter(case.id, body.letter)?
-            .filter(|l| l.sent_at.is_none())
-            .ok_or_else(|| {
-                Error::Damaged(format!("outbox message {id} has lost its letter's draft"))
-            })?;
-        self.deliver(&case, id, &letter.body, &outgoing, &login)
+            .letter(waiting.case, waiting.letter)?
+            .filter(|l| l.sent_at.is_none());
+        let (case, entry) = self.write(|tx| {
+            let entry = tx.outbox_entry(id)?.ok_or_else(no_message)?;
+            entry.may_try(resend, dated(&stamp.at)?)?;
+            if letter.is_none() {
+                return Err(Error::Damaged(format!(
+                    "outbox message {id} has lost its letter's draft"
+                )));
+            }
+            let case = tx.find_case(&entry.reference)?;
+            letters::check(&case, entry.kind, today)?;
+            Ok((case, claim(tx, id, resend, &stamp)?))
+        })?;
+        let body = letter.map(|l| l.body).unwrap_or_default();
+        self.deliver(&case, &entry, &body, &outgoing, &login)
     }
 
-    /// The messages not yet sent, oldest first.
-    pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
-        self.store.unsent_mail()
+    /// The messages not yet sent, oldest first, each with whether it may be tried again now.
+    pub fn outbox(&self) -> Result<Vec<WaitingMessage>> {
+        let now = Utc::now();
+        Ok(self
+            .store
+            .unsent_mail()?
+            .into_iter()
+            .map(|entry| WaitingMessage {
+                retry: entry.retry(now),
+                entry,
+            })
+            .collect())
     }
 
     /// Connects to the outgoing mail server, secures the connection and logs in, as a send
@@ -198,19 +212,16 @@ impl Desk {
         Ok((outgoing, login))
     }
 
-    /// Sends the claimed message `id` of `case` with `body`, and records what came of it.
+    /// Sends the claimed message `entry` of `case` with `body`, and records what came of it.
     fn deliver(
         &mut self,
         case: &Case,
-        id: OutboxId,
+        entry: &OutboxEntry,
         body: &str,
         outgoing: &Outgoing,
         login: &Login,
     ) -> Result<MailSent> {
-        let entry = self
-            .store
-            .outbox_entry(id)?
-            .ok_or_else(|| Error::internal("a claimed outbox message is gone"))?;
+        let id = entry.id;
         // The letter's own To and Subject lines become the message's headers.
         let (subject, text) = letter_as_email(&case.reference, entry.kind.title(), body);
         let composed = self.recipient(case, entry.to).and_then(|to| {
@@ -322,13 +333,14 @@ impl Desk {
     }
 }
 
-/// Moves message `id` to `sending` for this desk; refused when another desk moved it first.
+/// Moves message `id` to `sending` for this desk and returns it as claimed; refused when
+/// another desk moved it first.
 fn claim(
     tx: &mut dyn crate::store::Writes,
     id: OutboxId,
     resend: bool,
     stamp: &Stamp,
-) -> Result<()> {
+) -> Result<OutboxEntry> {
     let from: &[OutboxState] = if resend {
         &[
             OutboxState::Queued,
@@ -350,14 +362,16 @@ fn claim(
         at: &stamp.at,
         sending_before: Some(&cut_off_before),
     })?;
-    if claimed {
-        Ok(())
-    } else {
-        Err(Error::NotAllowed(format!(
+    let refused = || {
+        Error::NotAllowed(format!(
             "outbox message {id} is being sent from another desk (or was just sent); look at \
              the outbox again"
-        )))
+        ))
+    };
+    if !claimed {
+        return Err(refused());
     }
+    tx.outbox_entry(id)?.ok_or_else(refused)
 }
 
 /// The random part of a Message-ID: 16 bytes, hex.

@@ -1,6 +1,6 @@
 //! Mail as the desk's rules see it: the account settings and how a message names its case.
 //!
-//! Pure values and functions; talking to a mail server is the `mail` layer's (not yet built).
+//! Pure values and functions; talking to a mail server is [`crate::mail`]'s.
 
 pub mod letter_mail;
 pub mod outbox;

@@ -80,17 +80,50 @@ pub struct OutboxEntry {
 /// a send gives up after 30 seconds, so a try older than this is no longer under way.
 pub const TRY_LASTS_AT_MOST: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
+spelled_enum! {
+    /// Whether a message may be tried again now, as the outbox shows it.
+    pub enum Retry ("retry") {
+        /// Queued or failed: a retry sends it.
+        Now = "now",
+        /// Cut off mid-send: the server may have it, so only a confirmed resend.
+        OnlyResend = "only_resend",
+        /// A try is under way (on this desk or another).
+        UnderWay = "under_way",
+        /// Sent: never again.
+        Never = "never",
+    }
+}
+
+/// A message not yet sent, with whether it may be tried again: what `outbox` lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaitingMessage {
+    #[serde(flatten)]
+    pub entry: OutboxEntry,
+    pub retry: Retry,
+}
+
 impl OutboxEntry {
     /// Whether the message may be tried `now`: a queued or failed one may; one being sent
     /// (by this desk or another, since less than [`TRY_LASTS_AT_MOST`]) not; one cut off
-    /// mid-send only when the agent confirms it did not arrive (`resend`); a sent one never.
-    pub fn may_try(&self, resend: bool, now: DateTime<Utc>) -> Result<()> {
+    /// mid-send only with a confirmed resend; a sent one never.
+    pub fn retry(&self, now: DateTime<Utc>) -> Retry {
         let under_way = DateTime::parse_from_rfc3339(&self.updated_at)
             .map(|at| now.signed_duration_since(at) < TRY_LASTS_AT_MOST)
             .unwrap_or(false);
         match self.state {
-            OutboxState::Queued | OutboxState::Failed => Ok(()),
-            OutboxState::Sending if under_way => Err(Error::NotAllowed(format!(
+            OutboxState::Queued | OutboxState::Failed => Retry::Now,
+            OutboxState::Sending if under_way => Retry::UnderWay,
+            OutboxState::Sending => Retry::OnlyResend,
+            OutboxState::Sent => Retry::Never,
+        }
+    }
+
+    /// [`OutboxEntry::retry`] as a refusal: `Ok` when a try (with `resend`, a confirmed
+    /// resend) may start `now`, else what the person is told.
+    pub fn may_try(&self, resend: bool, now: DateTime<Utc>) -> Result<()> {
+        match self.retry(now) {
+            Retry::Now => Ok(()),
+            Retry::UnderWay => Err(Error::NotAllowed(format!(
                 "message {} ({} of {}) is being sent right now (since {}); look at the outbox \
                  again in a minute",
                 self.id,
@@ -98,8 +131,8 @@ impl OutboxEntry {
                 self.reference,
                 self.updated_at.get(11..16).unwrap_or(&self.updated_at)
             ))),
-            OutboxState::Sending if resend => Ok(()),
-            OutboxState::Sending => Err(Error::NotAllowed(format!(
+            Retry::OnlyResend if resend => Ok(()),
+            Retry::OnlyResend => Err(Error::NotAllowed(format!(
                 "message {} ({} of {}) was being sent when the desk stopped, and the mail server \
                  may have it: check the account's sent mail, then retry it with --resend if it \
                  is not there",
@@ -107,7 +140,7 @@ impl OutboxEntry {
                 self.kind.cli_name(),
                 self.reference
             ))),
-            OutboxState::Sent => Err(Error::NotAllowed(format!(
+            Retry::Never => Err(Error::NotAllowed(format!(
                 "message {} ({} of {}) was sent; it is not sent twice",
                 self.id,
                 self.kind.cli_name(),
@@ -188,6 +221,15 @@ mod tests {
         assert!(cut_off.to_string().contains("--resend"), "{cut_off}");
         assert!(entry(OutboxState::Sending).may_try(true, later).is_ok());
         assert!(entry(OutboxState::Sent).may_try(true, later).is_err());
+        assert_eq!(
+            [
+                entry(OutboxState::Failed).retry(soon),
+                entry(OutboxState::Sending).retry(soon),
+                entry(OutboxState::Sending).retry(later),
+                entry(OutboxState::Sent).retry(later),
+            ],
+            [Retry::Now, Retry::UnderWay, Retry::OnlyResend, Retry::Never]
+        );
     }
 
     #[test]
