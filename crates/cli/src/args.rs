@@ -81,6 +81,10 @@ pub enum Command {
     /// Letters sent by email that the mail server has not taken yet
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Mail that arrived: import messages, and open a case from, merge or mark as spam each one
+    /// that waits in the intake queue
+    #[command(subcommand)]
+    Intake(IntakeCommand),
     /// Check the file's integrity, its encryption and the audit chain
     Verify,
     /// Copy the database, online, to a new encrypted file with the same passphrase
@@ -185,6 +189,94 @@ pub enum OutboxCommand {
         #[arg(long)]
         resend: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IntakeCommand {
+    /// Import messages saved as .eml files: a reply to a case is kept on it, any other message
+    /// waits in the intake queue; a message imported before is skipped
+    Import {
+        /// The .eml files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// The messages waiting in the intake queue, oldest first
+    List {
+        /// Every message kept, not only those waiting
+        #[arg(long)]
+        all: bool,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// One message: its sender, subject, text and files, and what may be done with it
+    Show {
+        /// The message's number (see `intake list`)
+        id: i64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log a new case from a message in the queue: its sender, the day it arrived and its text
+    /// fill the form, and what you give here replaces them
+    ToCase(ToCaseArgs),
+    /// Keep a message in the queue on an open case instead (its text becomes a note)
+    Merge {
+        /// The message's number
+        id: i64,
+        /// The case
+        #[arg(long, value_name = "REFERENCE")]
+        into: String,
+    },
+    /// Mark a message in the queue as spam (it stays kept)
+    Spam {
+        /// The message's number
+        id: i64,
+    },
+    /// Save a message's original as it arrived (a .eml file)
+    Save {
+        /// The message's number
+        id: i64,
+        /// Where to write it
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ToCaseArgs {
+    /// The message's number
+    pub id: i64,
+    /// What the person asks for (`intake show` suggests one; the choice is yours)
+    #[arg(long)]
+    pub kind: String,
+    /// Requester's name [default: the sender's]
+    #[arg(long, allow_hyphen_values = true)]
+    pub name: Option<String>,
+    /// Requester's email [default: the sender's]
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Requester's phone number
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
+    /// Day of receipt, YYYY-MM-DD [default: the day the message arrived]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub received: Option<String>,
+    /// gdpr, uk-gdpr, ccpa, pipeda, quebec, lgpd, default
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// The customer (controller) whose data it is
+    #[arg(long, allow_hyphen_values = true)]
+    pub customer: Option<String>,
+    /// What the person wrote [default: the message's subject and text]
+    #[arg(long, allow_hyphen_values = true)]
+    pub details: Option<String>,
+    /// A post or page to remove (forum-removal; repeat for each)
+    #[arg(long = "item", value_name = "URL")]
+    pub items: Vec<String>,
+    /// The request concerns someone under 18
+    #[arg(long)]
+    pub minor: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 mod args;
 mod cases;
 mod exports;
+mod intake;
 mod laws;
 mod letters;
 mod mail;

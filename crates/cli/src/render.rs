@@ -14,7 +14,7 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<()> {
 }
 
 /// Cuts to `width` characters and pads, so columns line up whatever the script.
-fn cell(text: &str, width: usize) -> String {
+pub fn cell(text: &str, width: usize) -> String {
     let mut out: String = text
         .chars()
         .filter(|c| !c.is_control())

@@ -10,7 +10,7 @@ use privacydesk_core::{Agent, Desk, Error, Passphrase, Result};
 
 use crate::args::{Cli, Command};
 use crate::laws;
-use crate::{cases, exports, letters, mail, secrets, upkeep};
+use crate::{cases, exports, intake, letters, mail, secrets, upkeep};
 
 /// What every command works with.
 pub struct Context {
@@ -104,6 +104,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Calendar(command) => laws::calendar(&context, command)?,
         Command::Mail(command) => mail::mail(&context, command)?,
         Command::Outbox(command) => mail::outbox(&context, command)?,
+        Command::Intake(command) => return intake::intake(&context, command),
         Command::Verify => upkeep::verify(&context)?,
         Command::Backup { out } => upkeep::backup(&context, &out)?,
         Command::Rekey => upkeep::rekey(&context)?,

@@ -1644,3 +1644,107 @@ fn a_letter_sent_by_email_to_a_server_that_is_down_waits_in_the_outbox_and_says_
         "no message 7",
     );
 }
+
+#[test]
+fn mail_saved_as_files_is_imported_once_and_worked_from_the_intake_queue() {
+    let db = Db::new();
+    let r = db.new_case(&["--kind", "access", "--jurisdiction", "gdpr"]);
+    let eml = |name: &str, text: &str| {
+        let path = db.file(name);
+        std::fs::write(&path, text.replace('\n', "\r\n")).expect("a message");
+        path.to_string_lossy().to_string()
+    };
+    let reply = eml(
+        "reply.eml",
+        &format!(
+            "Message-ID: <r@x>\nFrom: Ana Ruiz <ana@example.com>\nSubject: Re: [{r}] Your request\n\
+             \nHere it is.\n"
+        ),
+    );
+    let request = eml(
+        "request.eml",
+        "Message-ID: <q@x>\nFrom: Bo Lind <bo@example.org>\nSubject: Unsubscribe me\n\
+         Date: Mon, 30 Nov 2026 08:00:00 +0000\n\nNo more newsletters please.\n",
+    );
+    let broken = eml("broken.eml", "\u{1b}[2J no headers at all\n");
+    let missing = db.file("missing.eml").to_string_lossy().to_string();
+
+    let out = db
+        .cmd(&[
+            "intake", "import", &reply, &request, &broken, &missing, &reply,
+        ])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "one file could not be read: {stderr}"
+    );
+    assert!(
+        stdout.contains(&format!("message 1, from the requester, kept on {r}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("message 2 waits in the intake queue"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("note: it is not a readable email message"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("imported before, as message 1; skipped"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("missing.eml: not imported: cannot read"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("3 imported, 1 imported before, 1 not imported"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains('\u{1b}'), "no escape reaches the terminal");
+
+    let queue = db.json(&["intake", "list", "--json"]);
+    assert_eq!(queue.as_array().map(Vec::len), Some(2), "{queue}");
+    let shown = db.stdout(&["intake", "show", "2"]);
+    assert!(shown.contains("No more newsletters please."), "{shown}");
+    assert!(
+        shown.contains("privacydesk intake to-case 2 --kind marketing-opt-out"),
+        "{shown}"
+    );
+    // The kind is the agent's to choose: the guess is never applied by itself.
+    db.cmd(&["intake", "to-case", "2"])
+        .assert()
+        .failure()
+        .code(2);
+    let opened = db.stdout(&["intake", "to-case", "2", "--kind", "marketing-opt-out"]);
+    let opened = opened.trim();
+    let case = db.json(&["case", "show", opened, "--json"]);
+    assert_eq!(case["requester"]["email"], "bo@example.org", "{case}");
+    assert_eq!(case["received_on"], "2026-11-30", "{case}");
+    fails_with(
+        &mut db.cmd(&["intake", "to-case", "2", "--kind", "inquiry"]),
+        5,
+        &format!("message 2 was opened as {opened} (by tester)"),
+    );
+    db.stdout(&["intake", "spam", "3"]);
+    assert!(
+        db.stdout(&["intake", "list"])
+            .contains("the intake queue is empty")
+    );
+    let saved = db.file("saved.eml");
+    db.stdout(&["intake", "save", "1", "--out", &saved.to_string_lossy()]);
+    assert_eq!(
+        std::fs::read(&saved).expect("saved"),
+        std::fs::read(&reply).expect("the original"),
+    );
+    fails_with(&mut db.cmd(&["intake", "show", "9"]), 2, "no message 9");
+    assert!(
+        db.stdout(&["verify"])
+            .contains("audit chain:            ok")
+    );
+}

@@ -19,9 +19,9 @@ pub mod team_crypto;
 
 pub use desk::{
     CaseSummary, CaseView, CompanyFileStatus, CompanyFilesStatus, CopyStage, CopySummary,
-    CustomerView, Desk, EmailPlan, ExportSummary, Here, ImportSummary, MailChangeEffect, MailSent,
-    MailSettingsChanged, MailSettingsInForce, Notice, Shared, TimelineEntry, VerifyReport,
-    VerifyStage,
+    CustomerView, Desk, EmailPlan, ExportSummary, Here, ImportReport, ImportSummary, Imported,
+    IntakeView, MailChangeEffect, MailSent, MailSettingsChanged, MailSettingsInForce, Notice,
+    Shared, TimelineEntry, VerifyReport, VerifyStage,
 };
 pub use domain::bulk::BulkOutcome;
 pub use domain::case::{Case, Item, Requester};
@@ -29,9 +29,10 @@ pub use domain::catalog::Catalog;
 pub use domain::customers::{Customer, Forwarding};
 pub use domain::duplicates::PossibleDuplicate;
 pub use domain::filter::CaseFilter;
-pub use domain::ids::{Agent, CaseId, LetterId, NoteId, OutboxId, Reference};
+pub use domain::ids::{Agent, CaseId, IntakeId, LetterId, NoteId, OutboxId, Reference};
 pub use domain::jurisdiction::Jurisdiction;
 pub use domain::letters::{Letter, LetterDraft, LetterKind};
+pub use domain::mail::intake::{AttachedFile, IntakeItem, IntakeState, Sender};
 pub use domain::mail::{AuthMethod, MailSettings, Security, ServerChange};
 pub use domain::new_case::NewCase;
 pub use domain::reports::{Month, Year};

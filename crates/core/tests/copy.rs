@@ -52,6 +52,19 @@ fn filled(fx: &mut Fixture) -> Reference {
     fx.desk
         .set_retention_months(30)
         .unwrap_or_else(|e| panic!("{e}"));
+    for message in [
+        format!(
+            "Message-ID: <copy-1@x>\r\nFrom: zoe.copy@example.net\r\nSubject: Re: [{reference}] \
+             ünïcödé\r\n\r\nmy reply\r\n"
+        ),
+        "Message-ID: <copy-2@x>\r\nFrom: Ödön <odon@example.net>\r\nSubject: queued\r\n\r\n\
+         \u{1F600} body\r\n"
+            .to_string(),
+    ] {
+        fx.desk
+            .import_mail(message.as_bytes(), None)
+            .unwrap_or_else(|e| panic!("import: {e}"));
+    }
     reference
 }
 
@@ -156,6 +169,30 @@ fn copied_whole(fx: &mut Fixture, target: &Location, zoe: &Reference) {
     assert!(fx.desk.case(&next).is_err(), "{next} is new");
     copy.note(&next, "a first note on the copy")
         .unwrap_or_else(|e| panic!("{e}"));
+    // Mail copied is still known (imported once), and the next message takes the next number.
+    let again = copy
+        .import_mail(
+            b"Message-ID: <copy-2@x>\r\nFrom: a@example.net\r\n\r\nx\r\n",
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        again.imported,
+        privacydesk_core::Imported::Known { .. }
+    ));
+    let fresh = copy
+        .import_mail(
+            b"Message-ID: <copy-3@x>\r\nFrom: a@example.net\r\n\r\nx\r\n",
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        fresh.imported,
+        privacydesk_core::Imported::Queued {
+            id: privacydesk_core::IntakeId(3),
+            ..
+        }
+    ));
     assert!(copy.verify().unwrap_or_else(|e| panic!("{e}")).is_ok());
 }
 

@@ -41,6 +41,17 @@ fn rotating_the_team_key_seals_everything_again_and_the_old_key_opens_nothing() 
     fx.desk
         .note(&zoe, "Called Zoë about the kaleidoscope")
         .unwrap_or_else(|e| panic!("{e}"));
+    for message in [
+        format!(
+            "Message-ID: <r1@x>\r\nFrom: zoe.rotation@example.net\r\nSubject: Re: [{zoe}] x\r\n\r\nkaleidoscope reply\r\n"
+        ),
+        "Message-ID: <r2@x>\r\nFrom: Ödön <odon@example.net>\r\nSubject: queued\r\n\r\nbody\r\n"
+            .to_string(),
+    ] {
+        fx.desk
+            .import_mail(message.as_bytes(), None)
+            .unwrap_or_else(|e| panic!("import: {e}"));
+    }
     fx.desk
         .set_customer("Acme Rotation", Some("dpo@acme.example"), Some(5))
         .unwrap_or_else(|e| panic!("{e}"));

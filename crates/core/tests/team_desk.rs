@@ -52,6 +52,30 @@ fn a_dump_of_the_team_desk_holds_no_readable_personal_data() {
             "canary note: the requester's passport number is XK-4471-QZ",
         )
         .unwrap_or_else(|e| panic!("{e}"));
+    // Mail that arrived is sealed, its original too: one in the queue, one on the case.
+    for (id, from, subject) in [
+        (
+            "<canary-1@mail.example>",
+            "Mailer Canaryson <canary.mailer@example.net>",
+            "canary subject qq-9931".to_string(),
+        ),
+        (
+            "<canary-2@mail.example>",
+            "canary.zyxwvut@example.net",
+            format!("Re: [{reference}] canary reply"),
+        ),
+    ] {
+        let message = format!(
+            "Message-ID: {id}\r\nFrom: {from}\r\nSubject: {subject}\r\n\
+             Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
+             Content-Type: text/plain\r\n\r\nmy passport is zz-5512-kw\r\n--b\r\n\
+             Content-Type: application/pdf; name=\"canary-passport-scan.pdf\"\r\n\r\n\
+             %PDF-1.4 canary pdf body\r\n--b--\r\n"
+        );
+        fx.desk
+            .import_mail(message.as_bytes(), None)
+            .unwrap_or_else(|e| panic!("import: {e}"));
+    }
     // The company's files a manager shares are sealed too (a signature may name a person).
     let letters = fx.dir.path().join("letters");
     std::fs::create_dir_all(&letters).unwrap_or_else(|e| panic!("{e}"));
@@ -82,6 +106,14 @@ fn a_dump_of_the_team_desk_holds_no_readable_personal_data() {
         "canary.zyxwvut@example.net".into(),
         "xk-4471-qz".into(),
         "canarywright".into(),
+        "canary.mailer@example.net".into(),
+        "mailer canaryson".into(),
+        "qq-9931".into(),
+        "canary reply".into(),
+        "zz-5512-kw".into(),
+        "canary-passport-scan".into(),
+        "canary pdf body".into(),
+        "canary-1@mail.example".into(),
     ];
     for summary in fx
         .desk

@@ -21,6 +21,9 @@ spelled_enum! {
         LetterSent = "letter_sent",
         /// A sent letter was saved as a file.
         LetterExported = "letter_exported",
+        /// An email was kept on the case (a reply to one of its letters, or merged into it
+        /// from the intake queue); its text is the event's note, its original kept with it.
+        MailReceived = "mail_received",
     }
 }
 
@@ -55,6 +58,12 @@ spelled_enum! {
         /// The mail settings were changed (each side's server and how it logs in, and the
         /// file's SHA-256; never a secret).
         SetMail = "set_mail",
+        /// An email that names no case arrived and waits in the intake queue.
+        MailQueued = "mail_queued",
+        /// An agent marked an email in the intake queue as spam.
+        MailSpam = "mail_spam",
+        /// A message's original was saved as a file (its SHA-256 and the file's).
+        MailSaved = "mail_saved",
     }
 }
 

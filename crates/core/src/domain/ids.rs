@@ -40,6 +40,17 @@ impl fmt::Display for OutboxId {
     }
 }
 
+/// A message's number in the intake queue, as `intake show` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IntakeId(pub i64);
+
+impl fmt::Display for IntakeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// The reference people quote: `PR-YYYY-NNNNN`, year of receipt and a per-year sequence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -8,7 +8,7 @@ use crate::domain::text::{self, Email};
 use crate::{Channel, Error, Jurisdiction, Kind};
 
 /// What an agent enters to log a new request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct NewCase {
     /// Kind, e.g. `access` or `forum-removal`.

@@ -199,6 +199,24 @@ fn on_case_parts(event: CaseEvent, details: &Value, parts: &mut Vec<String>) {
                 parts.push(format!("{n} new page(s) taken in"));
             }
         }
+        CaseEvent::MailReceived => {
+            let from = match text("sender").as_deref() {
+                Some("requester") => "from the requester",
+                Some("customer") => "from the customer",
+                _ => "from an address the case does not know",
+            };
+            let how = if details.get("merged").and_then(Value::as_bool) == Some(true) {
+                "moved here from the intake queue"
+            } else {
+                "a reply to the case"
+            };
+            parts.push(format!("an email {from}, {how}"));
+            match details.get("attachments").and_then(Value::as_u64) {
+                Some(0) | None => {}
+                Some(1) => parts.push("1 file attached".into()),
+                Some(n) => parts.push(format!("{n} files attached")),
+            }
+        }
         CaseEvent::Note if text("guidance").as_deref() == Some("minor") => {
             parts.push("guidance for a request about someone under 18".into());
         }

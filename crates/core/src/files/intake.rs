@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::error::RowError;
 use crate::files::lines::LineIndex;
+use crate::files::read::read_regular_file;
 use crate::{Error, NewCase, Result};
 
 const REQUIRED: [&str; 4] = ["kind", "name", "email", "received"];
@@ -152,30 +153,12 @@ const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
 /// Reads an import file whole, refusing what is not a regular file (a device such as
 /// `/dev/zero` never ends) or is too large to hold in memory.
 pub fn read_import_file(path: &Path) -> Result<Vec<u8>> {
-    let cannot = |e| Error::io(format!("cannot read {}", path.display()), e);
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let metadata = file.metadata().map_err(cannot)?;
-    if !metadata.is_file() {
-        return Err(Error::invalid(format!(
-            "{} is not a regular file; give a CSV file",
-            path.display()
-        )));
-    }
-    if metadata.len() > MAX_IMPORT_BYTES {
-        return Err(Error::invalid(format!(
-            "{} is {} MB; import files of at most {} MB, in several parts",
-            path.display(),
-            metadata.len() / 1_000_000,
-            MAX_IMPORT_BYTES / 1_000_000
-        )));
-    }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, MAX_IMPORT_BYTES + 1),
-        &mut bytes,
+    read_regular_file(
+        path,
+        MAX_IMPORT_BYTES,
+        "give a CSV file",
+        "import files of at most",
     )
-    .map_err(cannot)?;
-    Ok(bytes)
 }
 
 #[cfg(test)]

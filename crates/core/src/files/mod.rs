@@ -14,5 +14,6 @@ pub mod intake;
 pub mod lines;
 pub mod location;
 pub mod mail_settings;
+pub mod read;
 pub mod report_csv;
 pub mod templates;

@@ -7,6 +7,7 @@
 
 pub mod compose;
 pub mod login;
+pub mod parse;
 pub mod smtp;
 
 pub use compose::{Composed, LetterMail, compose};

@@ -10,6 +10,7 @@
 use crate::domain::audit::Event;
 use crate::domain::case::Item;
 use crate::domain::letters::Letter;
+use crate::domain::mail::intake::KeptMail;
 use crate::domain::mail::outbox::OutboxEntry;
 use crate::domain::views::SavedView;
 use crate::{Case, CaseId, Customer, NoteId, Result};
@@ -82,6 +83,8 @@ pub enum Record {
     },
     /// A letter's message in the outbox, sent or not (after the letters: it names one).
     Outbox(OutboxEntry),
+    /// A message that arrived, with its original (after the cases: it may name one).
+    Mail(Box<KeptMail>),
     /// An agent's saved view.
     View {
         /// Whose.
@@ -121,6 +124,7 @@ impl Carried {
             | Record::Counter { .. }
             | Record::Customer(_)
             | Record::Outbox(_)
+            | Record::Mail(_)
             | Record::View { .. } => self.others += 1,
         }
     }

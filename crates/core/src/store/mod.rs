@@ -28,6 +28,7 @@ use crate::domain::company_files::{CompanyFiles, SharedFile};
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
+use crate::domain::mail::intake::{IntakeDecision, IntakeItem, IntakeState, NewIntakeItem};
 use crate::domain::mail::outbox::{MailMove, NewOutboxEntry, OutboxEntry};
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
@@ -35,7 +36,8 @@ use crate::domain::team::{TeamMember, TeamRole, TeamSession};
 use crate::domain::text::Email;
 use crate::domain::views::SavedView;
 use crate::{
-    Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, OutboxId, Passphrase, Reference,
+    Agent, Case, CaseId, Customer, IntakeId, Kind, LetterId, NoteId, OutboxId, Passphrase,
+    Reference,
 };
 use crate::{Result, State};
 
@@ -146,6 +148,23 @@ pub trait Store: Send + fmt::Debug {
 
     /// One message of the outbox by its number.
     fn outbox_entry(&self, id: OutboxId) -> Result<Option<OutboxEntry>>;
+
+    /// The outbox's message with this Message-ID, if the desk has one.
+    fn outbox_by_message_id(&self, message_id: &str) -> Result<Option<OutboxEntry>>;
+
+    // ---- mail that arrived
+
+    /// The messages in `state` (every one with `None`), oldest first.
+    fn intake(&self, state: Option<IntakeState>) -> Result<Vec<IntakeItem>>;
+
+    /// One message by its number.
+    fn intake_item(&self, id: IntakeId) -> Result<Option<IntakeItem>>;
+
+    /// The messages kept on a case or opened as it, oldest first.
+    fn intake_for_case(&self, case: CaseId) -> Result<Vec<IntakeItem>>;
+
+    /// A message's original bytes, unless retention removed them.
+    fn intake_original(&self, id: IntakeId) -> Result<Option<Vec<u8>>>;
 
     // ---- customers, saved views, settings
 
@@ -415,6 +434,18 @@ pub trait Writes {
 
     /// Takes an unsent message out of the outbox.
     fn withdraw_mail(&mut self, id: OutboxId) -> Result<()>;
+
+    /// The message already kept with this Message-ID, if any.
+    fn intake_known(&mut self, message_id: &str) -> Result<Option<IntakeId>>;
+
+    /// Keeps a message that arrived, with its original; returns its number.
+    fn keep_mail(&mut self, new: &NewIntakeItem<'_>) -> Result<IntakeId>;
+
+    /// One message by its number, read in this transaction.
+    fn intake_item(&mut self, id: IntakeId) -> Result<Option<IntakeItem>>;
+
+    /// Moves a message out of the queue as an agent decided; false if it had left it already.
+    fn decide_intake(&mut self, decision: &IntakeDecision<'_>) -> Result<bool>;
 
     /// Saves a customer's settings.
     fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()>;

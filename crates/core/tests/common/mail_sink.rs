@@ -1,6 +1,7 @@
 //! A throwaway SMTP server on loopback (`scripts/mail-sink`, aiosmtpd) for the mail tests of
 //! core and of the app: started on a free port, its messages read back from its Maildir,
 //! stopped when dropped.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //!
 //! Pure values and functions; talking to a mail server is [`crate::mail`]'s.
 
+pub mod intake;
 pub mod letter_mail;
 pub mod outbox;
 pub mod settings;
@@ -10,4 +11,6 @@ pub mod threading;
 pub use settings::{
     AuthMethod, Incoming, MailServer, MailSettings, Outgoing, Security, ServerChange,
 };
-pub use threading::{message_id, reference_in_message_ids, reference_in_subject, subject_for};
+pub use threading::{
+    message_id, own_message_ids, reference_in_message_ids, reference_in_subject, subject_for,
+};

@@ -48,6 +48,21 @@ pub fn reference_in_message_ids(header: &str) -> Option<Reference> {
         })
 }
 
+/// The desk's own Message-IDs in an `In-Reply-To` or `References` header, newest first (the
+/// header lists the thread oldest first), each in angle brackets as the outbox keeps it.
+pub fn own_message_ids(header: &str) -> Vec<String> {
+    header
+        .split(['<', '>', ' ', '\t', '\r', '\n', ','])
+        .rev()
+        .filter(|id| {
+            id.get(..ID_PREFIX.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(ID_PREFIX))
+                && id.contains('@')
+        })
+        .map(|id| format!("<{id}>"))
+        .collect()
+}
+
 /// Every reference in `text`, in order: `PR-`, four digits, `-`, five or more digits, not
 /// inside a longer word or number.
 fn references_in(text: &str) -> Vec<Reference> {
@@ -148,6 +163,8 @@ mod tests {
         let older = message_id(&reference("PR-2025-00001"), "aa", "example.com");
         let thread = format!("<other@mail.example>\r\n {older} {id}");
         assert_eq!(reference_in_message_ids(&thread), Some(r));
+        assert_eq!(own_message_ids(&thread), vec![id.clone(), older.clone()]);
+        assert!(own_message_ids("<other@mail.example>").is_empty());
         for header in [
             "",
             "<abc@example.com>",

@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/010_company_files.sql"),
     include_str!("../../../migrations/postgres/011_mail_settings.sql"),
     include_str!("../../../migrations/postgres/012_outbox.sql"),
+    include_str!("../../../migrations/postgres/013_intake.sql"),
 ];
 
 /// The schema version this build writes.

@@ -13,7 +13,7 @@ use super::cases::{self, item_place, spelled};
 use super::events::{self, EVENT_COLUMNS, read_event};
 use super::records::{self, LETTER_COLUMNS, contact_place, letter_place, read_letter, view_place};
 use super::sealed::Sealer;
-use super::{TeamStore, outbox};
+use super::{TeamStore, intake, outbox};
 use crate::domain::audit::Event;
 use crate::domain::case::Item;
 use crate::domain::views::SavedView;
@@ -329,6 +329,7 @@ fn put(tx: &mut Transaction<'_>, seal: &Sealer, record: Record, at: &str) -> Res
             )?;
         }
         Record::Outbox(entry) => outbox::put(tx, &entry)?,
+        Record::Mail(kept) => intake::put(tx, seal, &kept)?,
         Record::View { agent, view } => {
             let filter = serde_json::to_string(&view.filter)
                 .map_err(|e| Error::invalid(format!("a saved view cannot be copied: {e}")))?;
@@ -461,6 +462,7 @@ fn read_all(
     for entry in outbox::all(tx)? {
         each(Record::Outbox(entry))?;
     }
+    intake::all(tx, seal, &mut |kept| each(Record::Mail(Box::new(kept))))?;
     // A manager reads every agent's views (row-level security shows others only their own).
     each_row(
         tx,

@@ -12,6 +12,7 @@ mod copy;
 mod error;
 mod events;
 mod filter;
+mod intake;
 mod outbox;
 mod prepared;
 mod records;

@@ -71,6 +71,14 @@ pub(super) fn unsent(conn: &mut impl GenericClient) -> Result<Vec<OutboxEntry>> 
     select(conn, "WHERE o.state <> 'sent'", &[])
 }
 
+/// The message with this Message-ID.
+pub(super) fn by_message_id(
+    conn: &mut impl GenericClient,
+    message_id: &str,
+) -> Result<Option<OutboxEntry>> {
+    Ok(select(conn, "WHERE o.message_id = $1", &[&message_id])?.pop())
+}
+
 /// One message by its number.
 pub(super) fn by_id(conn: &mut impl GenericClient, id: OutboxId) -> Result<Option<OutboxEntry>> {
     Ok(select(conn, "WHERE o.id = $1", &[&id.0])?.pop())

@@ -391,6 +391,7 @@ pub(super) fn redact_case(
     }
     // Events keep the note ids; the timeline shows the text as gone.
     conn.execute("DELETE FROM notes WHERE case_id = $1", &[&id])?;
+    super::intake::redact_for_case(conn, seal, case, REDACTED)?;
     // A draft's unsent message goes with it (a sent one's stays: it names no one).
     conn.execute(
         "DELETE FROM outbox WHERE letter_id IN

@@ -13,7 +13,7 @@ use super::copy::Words;
 use super::events;
 use super::records::{contact_place, view_place};
 use super::sealed::Sealer;
-use super::{TeamStore, company_files};
+use super::{TeamStore, company_files, intake};
 use crate::store::{EventDraft, KeyRotation};
 use crate::team_crypto::{AgentPublicKey, AgentSecrets, KdfParams, TeamKey, WrappedKey};
 use crate::{Error, Passphrase, Result};
@@ -103,6 +103,7 @@ impl TeamStore {
         }
         values += reseal_customers_and_views(&mut tx, old, &new)?;
         values += company_files::reseal(&mut tx, old, &new)?;
+        values += intake::reseal(&mut tx, old, &new)?;
         let mut names = Vec::with_capacity(recipients.len());
         let mut boxes = Vec::with_capacity(recipients.len());
         for (name, public) in &recipients {

@@ -53,6 +53,21 @@ impl Sealer {
         sealed.map(|s| self.open(column, row, s)).transpose()
     }
 
+    /// Bytes (a message's original) sealed for `column` of `row`.
+    pub(super) fn seal_bytes(&self, column: &str, row: i64, bytes: &[u8]) -> Vec<u8> {
+        self.key.seal(&place(column, row), bytes)
+    }
+
+    /// The bytes sealed for `column` of `row`.
+    pub(super) fn open_bytes(&self, column: &str, row: i64, sealed: &[u8]) -> Result<Vec<u8>> {
+        Ok(self.key.open(&place(column, row), sealed)?.to_vec())
+    }
+
+    /// The blind index of a message's Message-ID, by which it is imported once.
+    pub(super) fn message_key(&self, message_id: &str) -> Vec<u8> {
+        self.key.blind_index("message-id", message_id).to_vec()
+    }
+
     /// The blind index of an email address (any letter case).
     pub(super) fn email_index(&self, email: &str) -> Vec<u8> {
         self.key.blind_index("email", email).to_vec()

@@ -9,12 +9,13 @@ use std::path::Path;
 use chrono::NaiveDate;
 use postgres::fallible_iterator::FallibleIterator;
 
-use super::{TeamStore, cases, company_files, events, outbox, records, reports, team};
+use super::{TeamStore, cases, company_files, events, intake, outbox, records, reports, team};
 use crate::domain::audit::Event;
 use crate::domain::company_files::{CompanyFiles, SharedFile};
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
+use crate::domain::mail::intake::{IntakeItem, IntakeState};
 use crate::domain::mail::outbox::OutboxEntry;
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
@@ -26,7 +27,7 @@ use crate::store::{
     Store, Team, Writes,
 };
 use crate::{Agent, Case, CaseId, Customer, Error, Kind, LetterId, NoteId, Passphrase};
-use crate::{OutboxId, Reference, Result, State};
+use crate::{IntakeId, OutboxId, Reference, Result, State};
 
 impl TeamStore {
     /// A sealed value that did not open, explained when the reason is a rotated key (the
@@ -159,6 +160,26 @@ impl Store for TeamStore {
 
     fn outbox_entry(&self, id: OutboxId) -> Result<Option<OutboxEntry>> {
         outbox::by_id(&mut *self.conn()?, id)
+    }
+
+    fn outbox_by_message_id(&self, message_id: &str) -> Result<Option<OutboxEntry>> {
+        outbox::by_message_id(&mut *self.conn()?, message_id)
+    }
+
+    fn intake(&self, state: Option<IntakeState>) -> Result<Vec<IntakeItem>> {
+        intake::list(&mut *self.conn()?, &self.seal, state)
+    }
+
+    fn intake_item(&self, id: IntakeId) -> Result<Option<IntakeItem>> {
+        intake::by_id(&mut *self.conn()?, &self.seal, id)
+    }
+
+    fn intake_for_case(&self, case: CaseId) -> Result<Vec<IntakeItem>> {
+        intake::for_case(&mut *self.conn()?, &self.seal, case)
+    }
+
+    fn intake_original(&self, id: IntakeId) -> Result<Option<Vec<u8>>> {
+        intake::original(&mut *self.conn()?, &self.seal, id)
     }
 
     fn customer(&self, name: &str) -> Result<Option<Customer>> {

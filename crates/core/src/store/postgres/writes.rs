@@ -6,13 +6,16 @@ use chrono::NaiveDate;
 use postgres::Transaction;
 
 use super::sealed::Sealer;
-use super::{TeamStore, cases, events, outbox, records, reports};
+use super::{TeamStore, cases, events, intake, outbox, records, reports};
 use crate::domain::case::Item;
 use crate::domain::letters::LetterKind;
+use crate::domain::mail::intake::{IntakeDecision, IntakeItem, NewIntakeItem};
 use crate::domain::mail::outbox::{MailMove, NewOutboxEntry, OutboxEntry};
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, NoteDraft, Setting, Writes};
-use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, OutboxId, Reference, Result};
+use crate::{
+    Agent, Case, CaseId, Customer, IntakeId, LetterId, NoteId, OutboxId, Reference, Result,
+};
 
 /// The writes of one transaction.
 struct Tx<'t, 'c> {
@@ -111,6 +114,22 @@ impl Writes for Tx<'_, '_> {
 
     fn withdraw_mail(&mut self, id: OutboxId) -> Result<()> {
         outbox::withdraw(self.tx, id)
+    }
+
+    fn intake_known(&mut self, message_id: &str) -> Result<Option<IntakeId>> {
+        intake::known(self.tx, self.seal, message_id)
+    }
+
+    fn keep_mail(&mut self, new: &NewIntakeItem<'_>) -> Result<IntakeId> {
+        intake::insert(self.tx, self.seal, new)
+    }
+
+    fn intake_item(&mut self, id: IntakeId) -> Result<Option<IntakeItem>> {
+        intake::by_id(self.tx, self.seal, id)
+    }
+
+    fn decide_intake(&mut self, decision: &IntakeDecision<'_>) -> Result<bool> {
+        intake::decide(self.tx, decision)
     }
 
     fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()> {

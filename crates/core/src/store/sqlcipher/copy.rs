@@ -5,7 +5,7 @@
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::events::{ChainCursor, EVENT_COLUMNS, read_event};
-use super::{SqlCipher, cases, customers, letters, outbox};
+use super::{SqlCipher, cases, customers, intake, letters, outbox};
 use crate::domain::audit::ChainChecker;
 use crate::domain::case::Item;
 use crate::domain::views::SavedView;
@@ -112,6 +112,7 @@ fn put(conn: &Connection, checker: &mut ChainChecker, record: Record, at: &str) 
             ])?;
         }
         Record::Outbox(entry) => outbox::put(conn, &entry)?,
+        Record::Mail(kept) => intake::put(conn, &kept)?,
         Record::View { agent, view } => {
             let filter = serde_json::to_string(&view.filter)
                 .map_err(|e| Error::invalid(format!("a saved view cannot be copied: {e}")))?;
@@ -233,6 +234,7 @@ fn read_all(conn: &Connection, each: &mut dyn FnMut(Record) -> Result<()>) -> Re
     for entry in outbox::all(conn)? {
         each(Record::Outbox(entry))?;
     }
+    intake::all(conn, &mut |kept| each(Record::Mail(Box::new(kept))))?;
     let mut stmt =
         conn.prepare("SELECT agent, name, filter, saved_at FROM saved_views ORDER BY agent, name")?;
     let mut rows = stmt.query([])?;

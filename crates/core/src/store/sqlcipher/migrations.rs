@@ -63,6 +63,7 @@ const MIGRATIONS: &[Migration] = &[
         "../../../migrations/sqlcipher/015_case_revision.sql"
     )),
     Sql(include_str!("../../../migrations/sqlcipher/016_outbox.sql")),
+    Sql(include_str!("../../../migrations/sqlcipher/017_intake.sql")),
 ];
 
 /// Schema 10: GDPR and UK GDPR due dates move off public holidays, not only weekends. Each such

@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod export;
 mod filter;
+mod intake;
 mod key;
 mod letters;
 mod maintenance;

@@ -55,6 +55,16 @@ pub(super) fn unsent(conn: &Connection) -> Result<Vec<OutboxEntry>> {
     .collect()
 }
 
+/// The message with this Message-ID.
+pub(super) fn by_message_id(conn: &Connection, message_id: &str) -> Result<Option<OutboxEntry>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.message_id = ?1"
+    ))?
+    .query_row([message_id], entry)
+    .optional()?
+    .transpose()
+}
+
 /// One message by its number.
 pub(super) fn by_id(conn: &Connection, id: OutboxId) -> Result<Option<OutboxEntry>> {
     conn.prepare_cached(&format!(

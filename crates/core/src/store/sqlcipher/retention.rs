@@ -92,6 +92,7 @@ pub(super) fn redact_case(conn: &Connection, id: CaseId, today: NaiveDate) -> Re
         .execute([id])?;
     conn.prepare_cached("UPDATE letters SET body = '' WHERE case_id = ?1")?
         .execute([id])?;
+    super::intake::redact_for_case(conn, CaseId(id), REDACTED)?;
     conn.prepare_cached("DELETE FROM case_search WHERE rowid = ?1")?
         .execute([id])?;
     conn.prepare_cached(

@@ -7,12 +7,14 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{
-    SqlCipher, cases, customers, events, letters, notes, outbox, reports, retention, settings,
+    SqlCipher, cases, customers, events, intake, letters, notes, outbox, reports, retention,
+    settings,
 };
 use crate::domain::audit::Event;
 use crate::domain::events::EventKind;
 use crate::domain::filter::CaseFilter;
 use crate::domain::letters::{Letter, LetterKind};
+use crate::domain::mail::intake::{IntakeItem, IntakeState};
 use crate::domain::mail::outbox::OutboxEntry;
 use crate::domain::reports::rows::{Answer, Closing, ScheduledDeletion, StillOpen};
 use crate::domain::retention::DueCase;
@@ -22,7 +24,7 @@ use crate::store::{
     Appended, ChainReport, EventDraft, Feed, FileCheck, OpenGroup, Record, Setting, Store, Writes,
 };
 use crate::{Agent, Case, CaseId, Customer, Kind, LetterId, NoteId, Passphrase, Reference};
-use crate::{OutboxId, Result, State};
+use crate::{IntakeId, OutboxId, Result, State};
 
 impl Store for SqlCipher {
     fn find_case(&self, reference: &Reference) -> Result<Case> {
@@ -108,6 +110,26 @@ impl Store for SqlCipher {
 
     fn outbox_entry(&self, id: OutboxId) -> Result<Option<OutboxEntry>> {
         outbox::by_id(&self.conn, id)
+    }
+
+    fn outbox_by_message_id(&self, message_id: &str) -> Result<Option<OutboxEntry>> {
+        outbox::by_message_id(&self.conn, message_id)
+    }
+
+    fn intake(&self, state: Option<IntakeState>) -> Result<Vec<IntakeItem>> {
+        intake::list(&self.conn, state)
+    }
+
+    fn intake_item(&self, id: IntakeId) -> Result<Option<IntakeItem>> {
+        intake::by_id(&self.conn, id)
+    }
+
+    fn intake_for_case(&self, case: CaseId) -> Result<Vec<IntakeItem>> {
+        intake::for_case(&self.conn, case)
+    }
+
+    fn intake_original(&self, id: IntakeId) -> Result<Option<Vec<u8>>> {
+        intake::original(&self.conn, id)
     }
 
     fn customer(&self, name: &str) -> Result<Option<Customer>> {

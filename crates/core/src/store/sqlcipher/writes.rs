@@ -8,13 +8,18 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::events::ChainCursor;
-use super::{SqlCipher, cases, customers, letters, notes, outbox, retention, settings, views};
+use super::{
+    SqlCipher, cases, customers, intake, letters, notes, outbox, retention, settings, views,
+};
 use crate::domain::case::Item;
 use crate::domain::letters::LetterKind;
+use crate::domain::mail::intake::{IntakeDecision, IntakeItem, NewIntakeItem};
 use crate::domain::mail::outbox::{MailMove, NewOutboxEntry, OutboxEntry};
 use crate::domain::views::SavedView;
 use crate::store::{Appended, EventDraft, NoteDraft, Setting, Writes};
-use crate::{Agent, Case, CaseId, Customer, LetterId, NoteId, OutboxId, Reference, Result};
+use crate::{
+    Agent, Case, CaseId, Customer, IntakeId, LetterId, NoteId, OutboxId, Reference, Result,
+};
 
 /// A case whose search entry is rebuilt before the commit.
 struct Reindex {
@@ -167,6 +172,22 @@ impl Writes for Tx<'_> {
 
     fn withdraw_mail(&mut self, id: OutboxId) -> Result<()> {
         outbox::withdraw(self.conn, id)
+    }
+
+    fn intake_known(&mut self, message_id: &str) -> Result<Option<IntakeId>> {
+        intake::known(self.conn, message_id)
+    }
+
+    fn keep_mail(&mut self, new: &NewIntakeItem<'_>) -> Result<IntakeId> {
+        intake::insert(self.conn, new)
+    }
+
+    fn intake_item(&mut self, id: IntakeId) -> Result<Option<IntakeItem>> {
+        intake::by_id(self.conn, id)
+    }
+
+    fn decide_intake(&mut self, decision: &IntakeDecision<'_>) -> Result<bool> {
+        intake::decide(self.conn, decision)
     }
 
     fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()> {
