@@ -170,6 +170,17 @@ pub enum MailCommand {
     /// Connect to the outgoing mail server, secure the connection and log in, as a send would,
     /// and say what worked (sends nothing). The password is read from PRIVACYDESK_SMTP_PASSWORD
     Test,
+    /// Read the privacy mailbox (IMAP): each message since the last fetch is imported once, on
+    /// the case it answers or into the intake queue; nothing on the server is changed. The
+    /// password is read from PRIVACYDESK_IMAP_PASSWORD (else PRIVACYDESK_SMTP_PASSWORD)
+    Fetch {
+        /// Read every message of the mailbox again (those imported before are still skipped)
+        #[arg(long)]
+        again: bool,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

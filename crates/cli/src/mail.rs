@@ -17,6 +17,7 @@ pub fn mail(context: &Context, command: MailCommand) -> Result<()> {
             println!("outgoing mail works (nothing was sent)");
             Ok(())
         }
+        MailCommand::Fetch { again, json } => fetch(context, again, json),
     }
 }
 
@@ -42,6 +43,42 @@ pub fn outbox(context: &Context, command: OutboxCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Reads the mailbox with a progress bar on stderr, then says what came of it.
+fn fetch(context: &Context, again: bool, json: bool) -> Result<()> {
+    let mut desk = context.open()?;
+    let bar = crate::run::progress_bar(0, "messages read");
+    let report = desk.fetch_mail(again, &mut |done, total| {
+        crate::run::as_bar(&bar, total as u64, "messages read");
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let report = report?;
+    if json {
+        return render::json(&report);
+    }
+    println!(
+        "{} read of {} in the mailbox: {} kept on their cases, {} in the intake queue, {} \
+         imported before",
+        report.read, report.in_mailbox, report.on_case, report.queued, report.known
+    );
+    if report.with_problems > 0 {
+        println!(
+            "{} had something wrong with them and were kept as text (see intake show)",
+            report.with_problems
+        );
+    }
+    for left in &report.left {
+        println!(
+            "left in the mailbox: message UID {}: {}",
+            left.uid, left.why
+        );
+    }
+    if report.queued > 0 {
+        println!("the queue: privacydesk intake list");
+    }
+    Ok(())
 }
 
 fn settings(context: &Context, args: MailSettingsArgs) -> Result<()> {

@@ -30,6 +30,7 @@ impl Context {
     pub fn unlock(&self, passphrase: &Passphrase) -> Result<Desk> {
         let mut desk = Desk::open_at(&self.db, passphrase, self.agent.clone())?;
         desk.set_mail_password(secrets::smtp_password(), secrets::SMTP_PASSWORD_FROM);
+        desk.set_imap_password(secrets::imap_password(), secrets::IMAP_PASSWORD_FROM);
         if let Some(notice) = desk.take_notice() {
             eprintln!("privacydesk: {}", notice.text);
         }

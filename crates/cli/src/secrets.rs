@@ -11,8 +11,14 @@ const NEW_ENV: &str = "PRIVACYDESK_NEW_PASSPHRASE";
 const TARGET_ENV: &str = "PRIVACYDESK_TARGET_PASSPHRASE";
 const SMTP_PASSWORD_ENV: &str = "PRIVACYDESK_SMTP_PASSWORD";
 
+const IMAP_PASSWORD_ENV: &str = "PRIVACYDESK_IMAP_PASSWORD";
+
 /// Where the outgoing mail account's password is read from, for the message when it is not.
 pub const SMTP_PASSWORD_FROM: &str = "set PRIVACYDESK_SMTP_PASSWORD";
+
+/// Where the incoming mail account's password is read from.
+pub const IMAP_PASSWORD_FROM: &str =
+    "set PRIVACYDESK_IMAP_PASSWORD (or PRIVACYDESK_SMTP_PASSWORD, for the same account)";
 
 /// The outgoing mail account's password, from the environment (never a prompt: a send from a
 /// script must not stop to ask).
@@ -21,6 +27,16 @@ pub fn smtp_password() -> Option<privacydesk_core::mail::Secret> {
         .ok()
         .filter(|p| !p.is_empty())
         .map(privacydesk_core::mail::Secret::new)
+}
+
+/// The incoming mail account's password: `PRIVACYDESK_IMAP_PASSWORD`, else the outgoing
+/// one (Gmail and Microsoft 365 take the same account's password for both).
+pub fn imap_password() -> Option<privacydesk_core::mail::Secret> {
+    std::env::var(IMAP_PASSWORD_ENV)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(privacydesk_core::mail::Secret::new)
+        .or_else(smtp_password)
 }
 
 fn from_file(path: &Path) -> Result<String, Error> {

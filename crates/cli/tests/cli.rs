@@ -8,6 +8,9 @@ use chrono::{Days, Local};
 use predicates::prelude::*;
 use serde_json::Value;
 
+#[path = "../../core/tests/common/mail_sink.rs"]
+mod mail_sink;
+
 const PASS: &str = "correct horse battery staple";
 
 struct Db {
@@ -1746,5 +1749,82 @@ fn mail_saved_as_files_is_imported_once_and_worked_from_the_intake_queue() {
     assert!(
         db.stdout(&["verify"])
             .contains("audit chain:            ok")
+    );
+}
+
+#[test]
+fn the_privacy_mailbox_is_fetched_with_what_came_since_and_a_failure_said_in_one_line() {
+    let db = Db::new();
+    fails_with(
+        &mut db.cmd(&["mail", "fetch"]),
+        5,
+        "no incoming mail is set up",
+    );
+    let mut mailbox = mail_sink::MailBox::start(&db.file("imap"), None);
+    let port = mailbox.port.to_string();
+    db.stdout(&[
+        "mail",
+        "settings",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        &port,
+        "--imap-security",
+        "none",
+        "--imap-user",
+        "privacy@acme.example",
+    ]);
+    fails_with(
+        db.cmd(&["mail", "fetch"])
+            .env_remove("PRIVACYDESK_IMAP_PASSWORD")
+            .env_remove("PRIVACYDESK_SMTP_PASSWORD"),
+        2,
+        "PRIVACYDESK_IMAP_PASSWORD",
+    );
+    fails_with(
+        db.cmd(&["mail", "fetch"])
+            .env("PRIVACYDESK_IMAP_PASSWORD", "wrong"),
+        9,
+        "the mail server refused the login",
+    );
+    mailbox.deliver(b"Message-ID: <a@x>\r\nFrom: a@example.com\r\nSubject: delete me\r\n\r\nx\r\n");
+    mailbox.deliver(b"Message-ID: <b@x>\r\nFrom: b@example.com\r\n\r\ny\r\n");
+    // The same account's password for both, as with Gmail.
+    let fetched = |again: bool| {
+        let mut args = vec!["mail", "fetch", "--json"];
+        if again {
+            args.push("--again");
+        }
+        let out = db
+            .cmd(&args)
+            .env("PRIVACYDESK_SMTP_PASSWORD", "secret")
+            .env_remove("PRIVACYDESK_IMAP_PASSWORD")
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).expect("JSON")
+    };
+    let first = fetched(false);
+    assert_eq!(
+        (first["read"].as_u64(), first["queued"].as_u64()),
+        (Some(2), Some(2)),
+        "{first}"
+    );
+    let second = fetched(false);
+    assert_eq!(second["read"], 0, "{second}");
+    let again = fetched(true);
+    assert_eq!(
+        (again["read"].as_u64(), again["known"].as_u64()),
+        (Some(2), Some(2)),
+        "{again}"
+    );
+    let listed = db.stdout(&["intake", "list"]);
+    assert!(
+        listed.contains("a@example.com") && listed.contains("delete me"),
+        "{listed}"
     );
 }

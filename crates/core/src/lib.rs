@@ -19,9 +19,9 @@ pub mod team_crypto;
 
 pub use desk::{
     CaseSummary, CaseView, CompanyFileStatus, CompanyFilesStatus, CopyStage, CopySummary,
-    CustomerView, Desk, EmailPlan, ExportSummary, Here, ImportReport, ImportSummary, Imported,
-    IntakeView, MailChangeEffect, MailSent, MailSettingsChanged, MailSettingsInForce, Notice,
-    Shared, TimelineEntry, VerifyReport, VerifyStage,
+    CustomerView, Desk, EmailPlan, ExportSummary, FetchReport, Here, ImportReport, ImportSummary,
+    Imported, IntakeView, LeftOnServer, MailChangeEffect, MailSent, MailSettingsChanged,
+    MailSettingsInForce, Notice, Shared, TimelineEntry, VerifyReport, VerifyStage,
 };
 pub use domain::bulk::BulkOutcome;
 pub use domain::case::{Case, Item, Requester};

@@ -11,7 +11,8 @@ use privacydesk_core::{
 /// Undoes schemas 13 to 17 (the appeal's columns, the case's calendar, its revision, the outbox,
 /// the intake), for tests that bring a database back to an older schema and let the migrations
 /// run again.
-const SCHEMAS_13_ON_UNDONE: &str = "DROP TABLE intake;
+const SCHEMAS_13_ON_UNDONE: &str = "DROP TABLE mailboxes;
+    DROP TABLE intake;
     DROP TABLE outbox;
     DROP INDEX cases_by_appeal;
     ALTER TABLE cases DROP COLUMN appeal_received_on;

@@ -39,6 +39,19 @@ GRANT SELECT ON intake TO @team@_viewer, @team@_agent, @team@_manager;
 GRANT INSERT, UPDATE ON intake TO @team@_agent, @team@_manager;
 GRANT USAGE ON SEQUENCE intake_id_seq TO @team@_agent, @team@_manager;
 
+-- How far each mailbox the desk reads over IMAP was read (its UIDVALIDITY and the last UID
+-- handed over), so that a fetch reads only what came since; any agent's fetch moves it on.
+-- The name is the company's account and mailbox, nothing of a requester's.
+CREATE TABLE mailboxes (
+    name      text   PRIMARY KEY,
+    validity  bigint NOT NULL,
+    last_uid  bigint NOT NULL,
+    read_at   text   NOT NULL
+);
+REVOKE ALL ON mailboxes FROM PUBLIC;
+GRANT SELECT ON mailboxes TO @team@_viewer, @team@_agent, @team@_manager;
+GRANT INSERT, UPDATE ON mailboxes TO @team@_agent, @team@_manager;
+
 -- Who decided is who is logged in, whatever the desktop says.
 CREATE FUNCTION intake_record_the_decider() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER

@@ -29,3 +29,13 @@ CREATE TABLE intake (
 );
 CREATE INDEX intake_by_state ON intake (state, id);
 CREATE INDEX intake_by_case ON intake (case_id) WHERE case_id IS NOT NULL;
+
+-- How far each mailbox the desk reads over IMAP was read: its UIDVALIDITY and the last UID
+-- handed over, so that a fetch reads only what came since (a message read twice is still
+-- imported once, by its Message-ID).
+CREATE TABLE mailboxes (
+    name      TEXT PRIMARY KEY,
+    validity  INTEGER NOT NULL,
+    last_uid  INTEGER NOT NULL,
+    read_at   TEXT NOT NULL
+);

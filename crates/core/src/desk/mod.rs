@@ -14,6 +14,7 @@ mod customers;
 mod demo;
 mod duplicates;
 mod export;
+mod fetch;
 mod import;
 mod intake;
 mod letters;
@@ -38,6 +39,7 @@ pub use cases::{CaseSummary, CaseView, TimelineEntry};
 pub use company_files::{CompanyFileStatus, CompanyFilesStatus, Here, Shared};
 pub use copy::{CopyStage, CopySummary};
 pub use customers::CustomerView;
+pub use fetch::{FetchReport, LeftOnServer};
 pub use import::ImportSummary;
 pub use intake::{ImportReport, Imported, IntakeView};
 pub use mail::{MailChangeEffect, MailSettingsChanged, MailSettingsInForce};
@@ -71,6 +73,8 @@ pub struct Desk {
     /// The outgoing mail account's password, as the adapter found it (and where it looks, for
     /// the message when there is none).
     mail_password: (Option<crate::mail::Secret>, String),
+    /// The incoming account's password, and where the adapter reads it from.
+    imap_password: (Option<crate::mail::Secret>, String),
     /// A team desk's folder for the company's files on this machine; `None` on a single desk.
     company_folder: Option<PathBuf>,
     /// The company's files a team shares, as last read.
@@ -194,6 +198,7 @@ impl Desk {
             calendars: CompanyCalendarFile::in_folder(company_files),
             mail: MailSettingsFile::in_folder(company_files),
             mail_password: (None, String::new()),
+            imap_password: (None, String::new()),
             company_folder: Some(company_files.to_path_buf()),
             shared: Mutex::default(),
             opened: None,
@@ -253,6 +258,7 @@ impl Desk {
             calendars: CompanyCalendarFile::beside(path),
             mail: MailSettingsFile::beside(path),
             mail_password: (None, String::new()),
+            imap_password: (None, String::new()),
             company_folder: None,
             shared: Mutex::default(),
             opened: None,

@@ -6,6 +6,8 @@
 //! desk's use cases call it, and keep what it did in the store.
 
 pub mod compose;
+pub mod failure;
+pub mod imap;
 pub mod login;
 pub mod parse;
 pub mod smtp;

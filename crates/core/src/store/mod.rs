@@ -166,6 +166,9 @@ pub trait Store: Send + fmt::Debug {
     /// A message's original bytes, unless retention removed them.
     fn intake_original(&self, id: IntakeId) -> Result<Option<Vec<u8>>>;
 
+    /// How far the mailbox `name` was read: its UIDVALIDITY and the last UID.
+    fn mailbox_read_up_to(&self, name: &str) -> Result<Option<(u32, u32)>>;
+
     // ---- customers, saved views, settings
 
     /// A customer's settings, if anyone set them.
@@ -446,6 +449,16 @@ pub trait Writes {
 
     /// Moves a message out of the queue as an agent decided; false if it had left it already.
     fn decide_intake(&mut self, decision: &IntakeDecision<'_>) -> Result<bool>;
+
+    /// Records that the mailbox `name` was read up to `uid` under `validity` (never back,
+    /// unless the validity changed).
+    fn set_mailbox_read_up_to(
+        &mut self,
+        name: &str,
+        validity: u32,
+        uid: u32,
+        at: &str,
+    ) -> Result<()>;
 
     /// Saves a customer's settings.
     fn save_customer(&mut self, customer: &Customer, at: &str) -> Result<()>;

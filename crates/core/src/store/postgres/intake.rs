@@ -388,3 +388,36 @@ pub(super) fn reseal(conn: &mut impl GenericClient, old: &Sealer, new: &Sealer) 
     }
     Ok(values)
 }
+
+/// How far the mailbox `name` was read.
+pub(super) fn read_up_to(conn: &mut impl GenericClient, name: &str) -> Result<Option<(u32, u32)>> {
+    let Some(row) = conn.query_opt(
+        "SELECT validity, last_uid FROM mailboxes WHERE name = $1",
+        &[&name],
+    )?
+    else {
+        return Ok(None);
+    };
+    let (validity, uid): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+    Ok(u32::try_from(validity).ok().zip(u32::try_from(uid).ok()))
+}
+
+/// Moves the mailbox `name` on to `uid` (never back while its validity stays the same).
+pub(super) fn set_read_up_to(
+    conn: &mut impl GenericClient,
+    name: &str,
+    validity: u32,
+    uid: u32,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO mailboxes (name, validity, last_uid, read_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (name) DO UPDATE SET
+             last_uid = CASE WHEN mailboxes.validity = excluded.validity
+                             THEN greatest(mailboxes.last_uid, excluded.last_uid)
+                             ELSE excluded.last_uid END,
+             validity = excluded.validity, read_at = excluded.read_at",
+        &[&name, &i64::from(validity), &i64::from(uid), &at],
+    )?;
+    Ok(())
+}

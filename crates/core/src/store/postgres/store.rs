@@ -182,6 +182,10 @@ impl Store for TeamStore {
         intake::original(&mut *self.conn()?, &self.seal, id)
     }
 
+    fn mailbox_read_up_to(&self, name: &str) -> Result<Option<(u32, u32)>> {
+        intake::read_up_to(&mut *self.conn()?, name)
+    }
+
     fn customer(&self, name: &str) -> Result<Option<Customer>> {
         records::customer(&mut *self.conn()?, &self.seal, name)
     }

@@ -128,6 +128,16 @@ impl Writes for Tx<'_, '_> {
         intake::by_id(self.tx, self.seal, id)
     }
 
+    fn set_mailbox_read_up_to(
+        &mut self,
+        name: &str,
+        validity: u32,
+        uid: u32,
+        at: &str,
+    ) -> Result<()> {
+        intake::set_read_up_to(self.tx, name, validity, uid, at)
+    }
+
     fn decide_intake(&mut self, decision: &IntakeDecision<'_>) -> Result<bool> {
         intake::decide(self.tx, decision)
     }

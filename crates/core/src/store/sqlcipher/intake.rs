@@ -256,3 +256,33 @@ pub(super) fn put(conn: &Connection, kept: &KeptMail) -> Result<()> {
     ])?;
     Ok(())
 }
+
+/// How far the mailbox `name` was read.
+pub(super) fn read_up_to(conn: &Connection, name: &str) -> Result<Option<(u32, u32)>> {
+    let row = conn
+        .prepare_cached("SELECT validity, last_uid FROM mailboxes WHERE name = ?1")?
+        .query_row([name], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+        })
+        .optional()?;
+    Ok(row.and_then(|(v, u)| Some((u32::try_from(v).ok()?, u32::try_from(u).ok()?))))
+}
+
+/// Moves the mailbox `name` on to `uid` (never back while its validity stays the same).
+pub(super) fn set_read_up_to(
+    conn: &Connection,
+    name: &str,
+    validity: u32,
+    uid: u32,
+    at: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO mailboxes (name, validity, last_uid, read_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (name) DO UPDATE SET
+             last_uid = CASE WHEN validity = excluded.validity
+                             THEN max(last_uid, excluded.last_uid) ELSE excluded.last_uid END,
+             validity = excluded.validity, read_at = excluded.read_at",
+    )?
+    .execute(params![name, validity, uid, at])?;
+    Ok(())
+}

@@ -132,6 +132,10 @@ impl Store for SqlCipher {
         intake::original(&self.conn, id)
     }
 
+    fn mailbox_read_up_to(&self, name: &str) -> Result<Option<(u32, u32)>> {
+        intake::read_up_to(&self.conn, name)
+    }
+
     fn customer(&self, name: &str) -> Result<Option<Customer>> {
         customers::customer(&self.conn, name)
     }

@@ -186,6 +186,16 @@ impl Writes for Tx<'_> {
         intake::by_id(self.conn, id)
     }
 
+    fn set_mailbox_read_up_to(
+        &mut self,
+        name: &str,
+        validity: u32,
+        uid: u32,
+        at: &str,
+    ) -> Result<()> {
+        intake::set_read_up_to(self.conn, name, validity, uid, at)
+    }
+
     fn decide_intake(&mut self, decision: &IntakeDecision<'_>) -> Result<bool> {
         intake::decide(self.conn, decision)
     }
